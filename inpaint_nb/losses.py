@@ -26,12 +26,15 @@ def rgb_to_luma(t: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/04_losses.ipynb #c009
 def _check_pair(pred, target, name):
-    "Raise a clear error unless `pred` and `target` are same-shaped NCHW tensors."
+    """Raise a clear error unless `pred` and `target` are same-shaped NCHW tensors; return them with 16-bit
+    floats (mixed precision) raised to float32, as SSIM's small constants and the hue's division need it."""
     if not (torch.is_tensor(pred) and torch.is_tensor(target)):
         raise ValueError(f"{name}: pred and target must be tensors, got {type(pred).__name__} and {type(target).__name__}")
     if pred.ndim != 4 or pred.shape != target.shape:
         raise ValueError(f"{name}: pred and target must be NCHW tensors of the same shape, "
                          f"got {tuple(pred.shape)} and {tuple(target.shape)}")
+    dtype = torch.promote_types(torch.promote_types(pred.dtype, target.dtype), torch.float32)
+    return pred.to(dtype), target.to(dtype)
 
 def _weight_map(mask, like, inside_weight):
     "Per-pixel weights 1 outside the damaged region, `inside_weight` inside it (None -> no weighting)."
@@ -49,7 +52,7 @@ def _weighted_mean(err, weight):
 # %% ../nbs/04_losses.ipynb #c011
 def pixel_loss(pred, target, mask=None, kind="l1", inside_weight=1.0):
     "L1 (`kind='l1'`) or MSE (`kind='mse'`) between `pred` and `target`, weighted `inside_weight` inside `mask`."
-    _check_pair(pred, target, "pixel_loss")
+    pred, target = _check_pair(pred, target, "pixel_loss")
     if kind == "l1": err = (pred - target).abs()
     elif kind == "mse": err = (pred - target) ** 2
     else: raise ValueError(f"pixel_loss: kind must be 'l1' or 'mse', got {kind!r}")
@@ -95,7 +98,7 @@ def ssim(pred, target, window="gaussian", size=None, sigma=1.5, data_range=1.0,
     """Differentiable SSIM of NCHW images, per channel then averaged (skimage's `channel_axis` behaviour).
     `size` defaults to 11 (gaussian) or 7 (uniform). `reduction`: 'mean' -> scalar, 'none' -> one value
     per image (N,), 'map' -> the valid-region SSIM map N,C,H-size+1,W-size+1."""
-    _check_pair(pred, target, "ssim")
+    pred, target = _check_pair(pred, target, "ssim")
     size = size or (11 if window == "gaussian" else 7)
     if min(pred.shape[-2:]) < size:
         raise ValueError(f"ssim: images of size {tuple(pred.shape[-2:])} are smaller than the {size}x{size} window")
@@ -124,7 +127,7 @@ def ssim_loss(pred, target, mask=None, inside_weight=1.0, **kwargs):
 def masked_ssim(pred, target, mask, size=7, data_range=1.0, sample_covariance=True):
     """The score's masked SSIM: per image, the damaged pixels (row-major) as a 1-D, C-channel signal, uniform
     `size`-tap window, valid region mean -> (N,) tensor. Images with fewer than `size` damaged pixels get 1."""
-    _check_pair(pred, target, "masked_ssim")
+    pred, target = _check_pair(pred, target, "masked_ssim")
     if mask is None or mask.shape[0] != pred.shape[0] or mask.shape[-2:] != pred.shape[-2:]:
         raise ValueError(f"masked_ssim: mask must be N1HW matching {tuple(pred.shape)}, got "
                          f"{None if mask is None else tuple(mask.shape)}")
@@ -154,7 +157,7 @@ def gaussian_blur(x, size=5, sigma=1.0):
 
 def smoothness_loss(pred, target, mask=None, size=5, sigma=1.0, inside_weight=1.0):
     "MSE between the Gaussian-blurred prediction and the Gaussian-blurred target (weighted inside `mask`)."
-    _check_pair(pred, target, "smoothness_loss")
+    pred, target = _check_pair(pred, target, "smoothness_loss")
     err = (gaussian_blur(pred, size, sigma) - gaussian_blur(target, size, sigma)) ** 2
     return _weighted_mean(err, _weight_map(mask, pred, inside_weight))
 
@@ -187,6 +190,7 @@ def rgb_to_hue(rgb, eps=1e-8):
     Gray pixels get hue 0, as in OpenCV."""
     if rgb.ndim != 4 or rgb.shape[1] != 3:
         raise ValueError(f"rgb_to_hue: expected an N3HW RGB tensor, got {tuple(rgb.shape)}")
+    if rgb.dtype in (torch.float16, torch.bfloat16): rgb = rgb.float()
     r, g, b = rgb.unbind(1)
     mx, which = rgb.max(1)              # first maximum on ties: R, then G, then B (OpenCV's order)
     chroma = mx - rgb.min(1).values
@@ -243,7 +247,7 @@ def hue_hist_loss(pred, target, mask=None, bins=180, chroma_tau=1 / 255, smooth=
     """1 - correlation of the soft hue histograms of the whole `pred` and `target` (the score's colour term;
     `mask` is accepted for the common signature and ignored, as the score uses the whole image).
     `reduction='none'` gives one value per image."""
-    _check_pair(pred, target, "hue_hist_loss")
+    pred, target = _check_pair(pred, target, "hue_hist_loss")
     hp = soft_hue_histogram(pred, bins, chroma_tau, smooth, quantize)
     with torch.no_grad(): ht = soft_hue_histogram(target, bins, chroma_tau, smooth, quantize)
     loss = 1 - hist_correlation(hp, ht)
