@@ -206,7 +206,7 @@ def _circular_smooth(hist, sigma):
     k = torch.arange(bins, dtype=hist.dtype, device=hist.device)
     dist = torch.minimum(k, bins - k)
     g = torch.exp(-dist ** 2 / (2 * sigma ** 2))
-    kern = torch.stack([g.roll(i) for i in range(bins)])          # circulant matrix
+    kern = g[(k[None, :] - k[:, None]).long() % bins]          # circulant matrix
     return hist @ (kern / g.sum())
 
 def quantize_ste(t):
