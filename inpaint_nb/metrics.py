@@ -12,13 +12,24 @@ from skimage.metrics import structural_similarity
 from .data import read_bgr, read_gray
 
 # %% auto #0
-__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'check_inputs', 'hue_hist', 'hue_hist_corr', 'score_reference', 'ssim_from_sums',
-           'ssim_fast', 'masked_ssim_fast', 'score']
+__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'DBL_EPSILON', 'check_inputs', 'hue_hist', 'hue_hist_corr', 'score_reference',
+           'ssim_from_sums', 'ssim_windows', 'ssim_fast', 'masked_ssim_fast', 'score', 'quantize', 'hue_opencv',
+           'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch', 'masked_ssim_batch', 'score_batch',
+           'check_submission_zip', 'score_folder', 'score_cli']
 
 # %% ../nbs/02_metrics.ipynb #c005
 TERMS = ['ssim', 'masked_ssim', 'hist', 'score']  # the four numbers every scorer here returns
 WEIGHTS = dict(ssim=0.2, masked_ssim=0.4, hist=0.4)  # the competition's weights
 WIN = 7  # skimage's default SSIM window
+
+_tls = threading.local()
+
+def _workspace(key, shape, dtype=np.float64) -> np.ndarray:
+    "A per-thread scratch array, reused between calls with the same shape (avoids page faults on fresh memory)."
+    ws = _tls.__dict__.setdefault('ws', {})
+    k = (key, tuple(shape), np.dtype(dtype).str)
+    if k not in ws: ws[k] = np.empty(shape, dtype)
+    return ws[k]
 
 def _describe(a) -> str: return f"{a.dtype} array of shape {a.shape}"
 
@@ -50,7 +61,8 @@ def _warn_constant(where: str):
 # %% ../nbs/02_metrics.ipynb #c007
 def hue_hist(bgr: np.ndarray) -> np.ndarray:
     "The official hue histogram: `COLOR_BGR2HSV` channel 0, 180 bins over [0, 180), `cv2.normalize` (L2), float32 180x1."
-    hist = cv2.calcHist([cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)], [0], None, [180], [0, 180])
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV, dst=_workspace('hsv', bgr.shape, np.uint8))  # scratch reused (see below)
+    hist = cv2.calcHist([hsv], [0], None, [180], [0, 180])
     return cv2.normalize(hist, hist)
 
 def hue_hist_corr(gt_bgr: np.ndarray, pred_bgr: np.ndarray) -> float:
@@ -74,59 +86,62 @@ def score_reference(gt_bgr, pred_bgr, mask) -> dict:
     return _combine(s, ms, hue_hist_corr(gt, pred))
 
 # %% ../nbs/02_metrics.ipynb #c009
-def ssim_from_sums(sx, sy, sxx, syy, sxy, n_win: int, data_range, buf=None):
-    """SSIM map of windows of `n_win` pixels from their float64, integer-valued window sums (all five are overwritten).
-    Works on NumPy arrays and torch tensors alike; `data_range` is a number or broadcasts against the sums;
-    `buf(name)` may supply the one scratch array (returned, holding the map)."""
+def ssim_from_sums(sx, sy, sq, sxy, n_win: int, data_range, buf=None):
+    """SSIM map of windows of `n_win` pixels from their integer-valued window sums `Sx, Sy, Sxx+Syy, Sxy`: int32 or
+    float64 NumPy arrays, or float64 tensors (all four are overwritten). `data_range` is a number or broadcasts against the sums;
+    `buf(name, dtype)` may supply scratch arrays shaped like the sums. Returns the map (float64, in a scratch array)."""
+    xp_mul, xp_add = (torch.mul, torch.add) if torch.is_tensor(sx) else (np.multiply, np.add)
+    if buf is None: buf = (lambda name, dtype: torch.empty_like(sx, dtype=dtype)) if torch.is_tensor(sx) else \
+                          (lambda name, dtype: np.empty(sx.shape, dtype))
     R = data_range if torch.is_tensor(data_range) else float(data_range)
-    c1, c2, cn = (0.01 * R * n_win) ** 2, (0.03 * R * n_win) ** 2, n_win / (n_win - 1)
-    a1 = buf('a1') if buf else (torch.empty_like(sx) if torch.is_tensor(sx) else np.empty(sx.shape))
-    a1[...] = sx; a1 *= sy                                 # Sx*Sy
-    sxy *= n_win; sxy -= a1                                # NP*Sxy - Sx*Sy                (exact)
-    sxx += syy; sxx *= n_win                               # NP*(Sxx + Syy)
-    sx *= sx; sy *= sy; sx += sy; sxx -= sx                # NP*(Sxx+Syy) - Sx^2 - Sy^2     (exact)
-    a1 *= 2; a1 += c1                                      # A1 = 2 Sx Sy + c1
-    sx += c1                                               # B1 = Sx^2 + Sy^2 + c1
-    sxx *= cn; sxx += c2; sx *= sxx                        # B1 * B2
-    sxy *= 2 * cn; sxy += c2; a1 *= sxy                    # A1 * A2
-    with np.errstate(invalid='ignore', divide='ignore'): a1 /= sx
-    return a1
-
-_tls = threading.local()
-
-def _workspace(key, shape, dtype=np.float64) -> np.ndarray:
-    "A per-thread scratch array, reused between calls with the same shape (avoids page faults on fresh memory)."
-    ws = _tls.__dict__.setdefault('ws', {})
-    k = (key, tuple(shape), np.dtype(dtype).str)
-    if k not in ws: ws[k] = np.empty(shape, dtype)
-    return ws[k]
+    cn = n_win / (n_win - 1)
+    c1, c2 = (0.01 * R * n_win) ** 2, (0.03 * R * n_win) ** 2 / cn   # cn cancels between A2 and B2
+    # exact part, in the sums' own dtype: every value stays below 2*49*49*255^2 ~ 3.1e8
+    ss = xp_mul(sx, sy, out=buf('ss', sx.dtype)); ss *= 2  # 2 Sx Sy
+    sxy *= 2 * n_win; sxy -= ss                            # 2 (NP Sxy - Sx Sy)
+    sq *= n_win                                            # NP (Sxx + Syy)
+    sx *= sx; sy *= sy; sx += sy                           # Sx^2 + Sy^2
+    sq -= sx                                               # NP (Sxx + Syy) - Sx^2 - Sy^2
+    # rounded part, float64
+    f64 = torch.float64 if torch.is_tensor(sx) else np.float64
+    a, b, t = buf('a', f64), buf('b', f64), buf('t', f64)
+    xp_add(ss, c1, out=a)                                  # A1
+    xp_add(sx, c1, out=b)                                  # B1
+    xp_add(sq, c2, out=t); b *= t                          # B1 B2
+    xp_add(sxy, c2, out=t); a *= t                         # A1 A2
+    with np.errstate(invalid='ignore', divide='ignore'): a /= b
+    return a
 
 # %% ../nbs/02_metrics.ipynb #c011
-def _box_sums(a16: np.ndarray, key: str) -> np.ndarray:
-    "7x7 window sums of a uint16 HxWxC image as float64 HxWxC (only [3:-3, 3:-3] are whole windows)."
-    return cv2.boxFilter(a16, cv2.CV_64F, (WIN, WIN), dst=_workspace(key, a16.shape), normalize=False,
-                         borderType=cv2.BORDER_CONSTANT)
+def ssim_windows(gt: np.ndarray, pred: np.ndarray, data_range, win=(WIN, WIN), stripe: int = 65536) -> float:
+    """Mean SSIM over all whole `win` = (height, width) windows of uint8 HxWxC images, SSIM per channel averaged, as
+    skimage computes it; works in stripes of about `stripe` values so that each stripe's scratch arrays stay in cache."""
+    H, W, C = gt.shape; wh, ww = win; ry, rx = wh // 2, ww // 2
+    rows = max(1, stripe // (W * C))
+    cap = (rows + 2 * ry, 1 << (W - 1).bit_length(), C)             # scratch for the tallest stripe (width rounded up
+    buf = lambda name, h, dtype=np.float64: _workspace(name, cap, dtype)[:h, :W]   # to a power of 2), reused
+    box = lambda a, name, h: cv2.boxFilter(a, cv2.CV_32S, (ww, wh), dst=buf(name, h, np.int32), normalize=False,
+                                           borderType=cv2.BORDER_CONSTANT)
+    total = 0.0
+    for y0 in range(ry, H - ry, rows):
+        y1 = min(y0 + rows, H - ry); h = y1 - y0 + 2 * ry          # windows centred on rows y0..y1-1 need these rows
+        g, p, q = buf('g16', h, np.uint16), buf('p16', h, np.uint16), buf('q16', h, np.uint16)
+        g[...] = gt[y0 - ry:y1 + ry]; p[...] = pred[y0 - ry:y1 + ry]
+        sx, sy = box(g, 'sx', h), box(p, 'sy', h)
+        q32 = np.multiply(g, g, out=buf('q32', h, np.int32)); np.multiply(p, p, out=q); q32 += q
+        sq = box(q32, 'sq', h)                                      # Sxx + Syy in one box filter
+        np.multiply(g, p, out=q); sxy = box(q, 'sxy', h)
+        S = ssim_from_sums(sx, sy, sq, sxy, wh * ww, data_range, lambda name, dtype: buf(name, h, dtype))
+        total += S[ry:h - ry, rx:W - rx].sum(dtype=np.float64)     # whole windows only: skimage's crop(S, pad)
+    return total / ((H - 2 * ry) * (W - 2 * rx) * C)
 
 def ssim_fast(gt: np.ndarray, pred: np.ndarray, data_range) -> float:
-    "skimage's `structural_similarity(gt, pred, channel_axis=-1, data_range=...)` for uint8 HxWxC images, to ~1e-15, much faster."
-    g = _workspace('g16', gt.shape, np.uint16); g[...] = gt
-    p = _workspace('p16', gt.shape, np.uint16); p[...] = pred
-    q = _workspace('q16', gt.shape, np.uint16)
-    sx, sy = _box_sums(g, 'sx'), _box_sums(p, 'sy')
-    np.multiply(g, g, out=q); sxx = _box_sums(q, 'sxx')
-    np.multiply(p, p, out=q); syy = _box_sums(q, 'syy')
-    np.multiply(g, p, out=q); sxy = _box_sums(q, 'sxy')
-    S = ssim_from_sums(sx, sy, sxx, syy, sxy, WIN * WIN, data_range, lambda name: _workspace(name, gt.shape))
-    r = WIN // 2
-    return float(S[r:-r, r:-r].mean(dtype=np.float64))
+    "`structural_similarity(gt, pred, channel_axis=-1, data_range=data_range)` for uint8 HxWxC images (to ~1e-15)."
+    return ssim_windows(gt, pred, data_range, (WIN, WIN))
 
 def masked_ssim_fast(gm: np.ndarray, pm: np.ndarray) -> float:
     "The official masked term: 1-D SSIM along (N, 3) lists of damaged pixels `gt[mask]`, `pred[mask]`, data range from `pm`."
-    x, y = gm.astype(np.float64), pm.astype(np.float64)
-    v = np.concatenate([x, y, x * x, y * y, x * y], axis=1)       # (N, 15): the five per-pixel quantities
-    c = np.zeros((len(v) + 1, v.shape[1])); np.cumsum(v, axis=0, out=c[1:])
-    w = c[WIN:] - c[:-WIN]                                         # sums over the N-6 whole windows (exact)
-    return float(ssim_from_sums(*np.split(w, 5, axis=1), WIN, int(pm.max()) - int(pm.min())).mean())
+    return ssim_windows(gm[None], pm[None], int(pm.max()) - int(pm.min()), (1, WIN))
 
 # %% ../nbs/02_metrics.ipynb #c013
 def score(gt_bgr, pred_bgr, mask) -> dict:
@@ -138,3 +153,152 @@ def score(gt_bgr, pred_bgr, mask) -> dict:
     if hi == lo: _warn_constant('the whole image')
     if pm.max() == pm.min(): _warn_constant('the damaged pixels')
     return _combine(ssim_fast(gt, pred, hi - lo), masked_ssim_fast(gm, pm), hue_hist_corr(gt, pred))
+
+# %% ../nbs/02_metrics.ipynb #c015
+DBL_EPSILON = float(np.finfo(np.float64).eps)
+
+def quantize(x: torch.Tensor) -> torch.Tensor:
+    "Float images in [0, 1] -> integer-valued float64 0..255, rounded exactly as `to_image` (a saved PNG) does."
+    return x.detach().float().clamp(0, 1).mul(255).round().double()
+
+def _hdiv_table(device) -> torch.Tensor:
+    "OpenCV's `hdiv_table180`: `saturate_cast<int>((180 << 12) / (6. * d))` (round half to even), 0 for d = 0."
+    d = np.arange(1, 256)
+    tab = np.zeros(256, np.int64); tab[1:] = np.rint((180 << 12) / (6.0 * d))
+    return torch.from_numpy(tab).to(device)
+
+def hue_opencv(rgb: torch.Tensor) -> torch.Tensor:
+    "OpenCV's 8-bit hue (0..179, as `cv2.cvtColor(COLOR_RGB2HSV)[..., 0]`) of integer-valued N3HW RGB tensors; int64 NHW."
+    r, g, b = rgb.long().unbind(1)
+    v = torch.maximum(torch.maximum(r, g), b)
+    diff = v - torch.minimum(torch.minimum(r, g), b)
+    h = torch.where(v == r, g - b, torch.where(v == g, b - r + 2 * diff, r - g + 4 * diff))
+    h = torch.div(h * _hdiv_table(rgb.device)[diff] + (1 << 11), 1 << 12, rounding_mode='floor')
+    return torch.where(h < 0, h + 180, h)
+
+def hue_hist_batch(rgb: torch.Tensor) -> torch.Tensor:
+    "The official hue histogram of each image (N, 180), L2-normalised with `cv2.normalize`'s float32 rounding."
+    h = hue_opencv(rgb).flatten(1)
+    counts = torch.zeros(h.shape[0], 180, dtype=torch.float64, device=h.device)
+    counts.scatter_add_(1, h, torch.ones_like(h, dtype=torch.float64))
+    return (counts * (1 / counts.norm(dim=1, keepdim=True))).float().double()
+
+def hue_hist_corr_batch(gt_rgb: torch.Tensor, pred_rgb: torch.Tensor) -> torch.Tensor:
+    "Per-image `cv2.compareHist(..., HISTCMP_CORREL)` of the hue histograms (1 where OpenCV's denominator is ~0)."
+    a, b = hue_hist_batch(gt_rgb), hue_hist_batch(pred_rgb)
+    s1, s2, k = a.sum(1), b.sum(1), 1 / a.shape[1]
+    num = (a * b).sum(1) - s1 * s2 * k
+    den2 = ((a * a).sum(1) - s1 * s1 * k) * ((b * b).sum(1) - s2 * s2 * k)
+    return torch.where(den2.abs() > DBL_EPSILON, num / den2.sqrt(), torch.ones_like(num))
+
+# %% ../nbs/02_metrics.ipynb #c016
+def _check_batch(gt, pred, mask):
+    for name, t in (('gt', gt), ('pred', pred)):
+        if not torch.is_tensor(t): raise ValueError(f"{name}: expected a torch tensor, got {type(t).__name__}")
+        if t.ndim != 4 or t.shape[1] != 3:
+            raise ValueError(f"{name}: expected an N3HW RGB batch, got shape {tuple(t.shape)}")
+        if not t.is_floating_point(): raise ValueError(f"{name}: expected floats in [0, 1], got {t.dtype}")
+    if gt.shape != pred.shape: raise ValueError(f"gt and pred differ in shape: {tuple(gt.shape)} vs {tuple(pred.shape)}")
+    n, _, h, w = gt.shape
+    if not torch.is_tensor(mask) or tuple(mask.shape) != (n, 1, h, w):
+        raise ValueError(f"mask: expected an N1HW tensor of shape {(n, 1, h, w)}, got "
+                         f"{tuple(mask.shape) if torch.is_tensor(mask) else type(mask).__name__}")
+    m = (mask if mask.dtype == torch.bool else mask > 0.5)[:, 0].to(gt.device)
+    few = (m.flatten(1).sum(1) < WIN).nonzero().flatten().tolist()
+    if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {WIN} damaged pixels; the official masked SSIM needs at least {WIN}")
+    return m
+
+def _box_sums_batch(x: torch.Tensor) -> torch.Tensor:
+    "7x7 window sums (valid windows only) of an N,C,H,W float64 batch: two separable sum-pools, exact on integers."
+    x = F.avg_pool2d(x, (WIN, 1), stride=1, divisor_override=1)
+    return F.avg_pool2d(x, (1, WIN), stride=1, divisor_override=1)
+
+def ssim_batch(g: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+    "Whole-image SSIM per image of integer-valued float64 N3HW batches, data range from `p` (the official term)."
+    R = (p.amax((1, 2, 3)) - p.amin((1, 2, 3))).view(-1, 1, 1, 1)
+    sums = [_box_sums_batch(v) for v in (g, p, g * g + p * p, g * p)]
+    return ssim_from_sums(*sums, WIN * WIN, R).mean((1, 2, 3))
+
+def masked_ssim_batch(g: torch.Tensor, p: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    "Per-image 1-D SSIM along the damaged pixels in row-major order (as `gt[mask]`); `m` bool NHW, >= 7 pixels each."
+    n, c = g.shape[:2]
+    mf = m.flatten(1)
+    count = mf.sum(1)                                           # damaged pixels per image
+    L = int(count.max())
+    slot = torch.where(mf, mf.cumsum(1) - 1, L)                 # rank in the damaged-pixel list, or a discard slot
+    def compact(x):                                             # (n, c, H, W) -> (n, L+1, c) lists
+        out = x.new_zeros(n, L + 1, c)
+        return out.scatter_(1, slot[..., None].expand(-1, -1, c), x.flatten(2).transpose(1, 2))
+    x, y = compact(g), compact(p)
+    v = torch.cat([x, y, x * x + y * y, x * y], 2).cumsum(1)
+    v = F.pad(v, (0, 0, 1, 0))                                  # prefix sums with a leading 0
+    w = v[:, WIN:] - v[:, :-WIN]                                # window k = items k..k+6
+    mm = m[:, None]
+    R = (torch.where(mm, p, -1.).amax((1, 2, 3)) - torch.where(mm, p, 256.).amin((1, 2, 3))).view(-1, 1, 1)
+    S = ssim_from_sums(*w.split(c, 2), WIN, R)
+    valid = torch.arange(w.shape[1], device=g.device)[None] < (count - WIN + 1)[:, None]
+    return torch.where(valid[..., None], S, torch.zeros_like(S)).sum((1, 2)) / (c * (count - WIN + 1))
+
+def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor) -> dict:
+    """The competition score per image of N3HW RGB float [0, 1] batches (any device), as if saved to PNG and scored:
+    `dict(ssim=, masked_ssim=, hist=, score=)`, each a float64 tensor of N values; agrees with `score` to ~1e-12."""
+    m = _check_batch(gt, pred, mask)
+    g, p = quantize(gt), quantize(pred.to(gt.device))
+    if (p.flatten(1).amax(1) == p.flatten(1).amin(1)).any(): _warn_constant('the whole image (in some batch item)')
+    d = dict(ssim=ssim_batch(g, p), masked_ssim=masked_ssim_batch(g, p, m), hist=hue_hist_corr_batch(g, p))
+    d['score'] = sum(WEIGHTS[k] * d[k] for k in WEIGHTS)
+    return d
+
+# %% ../nbs/02_metrics.ipynb #c018
+def check_submission_zip(path) -> list:
+    "The PNG names in a submission zip; raises a clear `ValueError` if it is not a zip, has folders or non-PNG files."
+    path = Path(path)
+    if not zipfile.is_zipfile(path): raise ValueError(f"{path}: not a zip file")
+    with zipfile.ZipFile(path) as z: names = z.namelist()
+    folders = [n for n in names if '/' in n or '\\' in n]
+    if folders: raise ValueError(f"{path}: the zip must be flat (PNGs at its top level), found folder entries {folders[:3]}")
+    other = [n for n in names if not n.endswith('.png')]
+    if other: raise ValueError(f"{path}: the zip must hold only .png files, found {other[:3]}")
+    if len(set(names)) != len(names): raise ValueError(f"{path}: duplicated file names in the zip")
+    return names
+
+def score_folder(gt_dir, pred, mask_dir, missing: str = 'error'):
+    """Score every `gt_dir/*.png` against `pred` (a folder or a submission zip) with masks from `mask_dir`.
+    Returns `(per-image DataFrame [name, ssim, masked_ssim, hist, score], dict of the four means)`."""
+    gt_dir, mask_dir, pred = Path(gt_dir), Path(mask_dir), Path(pred)
+    if missing not in ('error', 'zero'): raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}")
+    for arg, d in (('gt_dir', gt_dir), ('mask_dir', mask_dir)):
+        if not d.is_dir(): raise FileNotFoundError(f"{arg}: folder {d} not found")
+    if not pred.exists(): raise FileNotFoundError(f"pred: {pred} not found (a folder of PNGs or a submission zip)")
+    names = sorted(p.name for p in gt_dir.glob('*.png'))
+    if not names: raise ValueError(f"gt_dir: no PNG files in {gt_dir}")
+    with tempfile.TemporaryDirectory() as tmp:
+        if pred.is_dir(): pred_dir, have = pred, {p.name for p in pred.glob('*.png')}
+        else:
+            have = set(check_submission_zip(pred))
+            with zipfile.ZipFile(pred) as z: z.extractall(tmp)
+            pred_dir = Path(tmp)
+        gone = [n for n in names if n not in have]
+        if gone and missing == 'error':
+            raise FileNotFoundError(f"pred: {len(gone)} of {len(names)} predictions missing in {pred}, e.g. {gone[:3]} "
+                                    "(missing='zero' scores them 0, as a leaderboard would)")
+        if gone: warnings.warn(f"{len(gone)} of {len(names)} predictions missing in {pred}: scored 0")
+        extra = sorted(have - set(names))
+        if extra: warnings.warn(f"{len(extra)} prediction(s) in {pred} have no ground truth and are ignored, e.g. {extra[:3]}")
+        rows = []
+        for n in names:
+            if n in gone: rows.append(dict(name=n, **{t: 0.0 for t in TERMS})); continue
+            gt, pr = read_bgr(gt_dir/n, size=None), read_bgr(pred_dir/n, size=None)
+            mk = read_gray(mask_dir/n, size=None)
+            try: rows.append(dict(name=n, **score(gt, pr, mk)))
+            except ValueError as e: raise ValueError(f"{n}: {e}") from None
+    df = pd.DataFrame(rows, columns=['name', *TERMS])
+    return df, {t: float(df[t].mean()) for t in TERMS}
+
+def score_cli(gt, pred, mask, csv=None) -> dict:
+    "`inpaint_nb score --gt DIR --pred DIR|ZIP --mask DIR [--csv per_image.csv]`: the four means (per-image CSV if `csv`)."
+    df, means = score_folder(gt, pred, mask)
+    if csv:
+        csv = Path(csv); csv.parent.mkdir(parents=True, exist_ok=True)
+        tmp = csv.with_name(csv.name + '.tmp'); df.to_csv(tmp, index=False); os.replace(tmp, csv)
+    return means
