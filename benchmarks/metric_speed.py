@@ -4,8 +4,9 @@ vs score_batch (torch, CPU and CUDA when available), on damaged 512x512 photos.
 usage: python benchmarks/metric_speed.py [--n 100] [--batch 10] [--size 512] [--seed 0]
 
 reference and fast are timed image by image, alternately, so that a busy machine slows both alike; the torch path is
-timed per batch (tensors prepared beforehand, quantisation included). Also prints the largest |difference| from the
-reference on each path, as a sanity check."""
+timed per batch (tensors prepared beforehand, quantisation included). Wall time and CPU time (all threads of the
+process) are both shown: on a shared machine the CPU-time ratio is the steadier one. Also prints the largest
+|difference| from the reference on each path, as a sanity check."""
 import argparse, time, warnings
 import numpy as np, cv2, torch
 from inpaint_nb.data import bundled_photos, resize, rgb_to_gray, to_tensor
@@ -38,20 +39,20 @@ def make_cases(n, size, seed):
         cases.append((gt, pred, mask))
     return cases
 
-def time_torch(cases, batch, device):
+def time_torch(cases, batch, device, backend='torch'):
     "Seconds for score_batch over all cases in batches on `device`, and its per-image results."
     batches = []
     for i in range(0, len(cases), batch):
         c = cases[i:i + batch]
         batches.append([torch.stack([to_tensor(x[j]) for x in c]).to(device) if j < 2 else
                         torch.from_numpy(np.stack([x[2] for x in c]))[:, None].to(device) for j in range(3)])
-    score_batch(*batches[0])                         # warm-up (allocator, CUDA context/kernels)
+    score_batch(*batches[0], backend=backend)        # warm-up (allocator, CUDA context/kernels)
     if device == 'cuda': torch.cuda.synchronize()
-    res, t = [], time.perf_counter()
-    for g, p, m in batches: res.append(score_batch(g, p, m))
+    res, t, c = [], time.perf_counter(), time.process_time()
+    for g, p, m in batches: res.append(score_batch(g, p, m, backend=backend))
     if device == 'cuda': torch.cuda.synchronize()
-    dt = time.perf_counter() - t
-    return dt, {k: torch.cat([r[k] for r in res]).cpu().numpy() for k in TERMS}
+    dt, dc = time.perf_counter() - t, time.process_time() - c
+    return dt, dc, {k: torch.cat([r[k] for r in res]).cpu().numpy() for k in TERMS}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -61,23 +62,27 @@ def main():
     cases = make_cases(a.n, a.size, a.seed)
     bgr = [(np.ascontiguousarray(g[..., ::-1]), np.ascontiguousarray(p[..., ::-1]), m) for g, p, m in cases]
     score(*bgr[0])                                   # warm-up: allocates the per-thread scratch buffers
-    t_ref = t_fast = 0.0; ref, fast = [], []
+    t_ref = t_fast = c_ref = c_fast = 0.0; ref, fast = [], []
     for c in bgr:
-        t = time.perf_counter(); ref.append(score_reference(*c)); t_ref += time.perf_counter() - t
-        t = time.perf_counter(); fast.append(score(*c)); t_fast += time.perf_counter() - t
+        t, u = time.perf_counter(), time.process_time(); ref.append(score_reference(*c))
+        t_ref += time.perf_counter() - t; c_ref += time.process_time() - u
+        t, u = time.perf_counter(), time.process_time(); fast.append(score(*c))
+        t_fast += time.perf_counter() - t; c_fast += time.process_time() - u
     R = {k: np.array([r[k] for r in ref]) for k in TERMS}
     F_ = {k: np.array([r[k] for r in fast]) for k in TERMS}
-    rows = [('score_reference (skimage/OpenCV)', t_ref, R), ('score (fast numpy/OpenCV)', t_fast, F_)]
-    t, res = time_torch(cases, a.batch, 'cpu'); rows.append((f'score_batch torch CPU (batch {a.batch})', t, res))
+    rows = [('score_reference (skimage/OpenCV)', t_ref, c_ref, R), ('score (fast numpy/OpenCV)', t_fast, c_fast, F_)]
+    t, c, res = time_torch(cases, a.batch, 'cpu'); rows.append((f'score_batch torch kernels, CPU (batch {a.batch})', t, c, res))
+    t, c, res = time_torch(cases, a.batch, 'cpu', 'auto')
+    rows.append((f'score_batch default on CPU (-> numpy, batch {a.batch})', t, c, res))
     if torch.cuda.is_available():
-        t, res = time_torch(cases, a.batch, 'cuda')
-        rows.append((f'score_batch torch CUDA (batch {a.batch}, {torch.cuda.get_device_name()})', t, res))
+        t, c, res = time_torch(cases, a.batch, 'cuda')
+        rows.append((f'score_batch torch kernels, CUDA (batch {a.batch}, {torch.cuda.get_device_name()})', t, c, res))
     print(f"{a.n} damaged {a.size}x{a.size} photos; torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"cv2 threads {cv2.getNumThreads()}; mean reference score {R['score'].mean():.4f}")
-    print(f"{'path':58s} {'ms/image':>9s} {'speed-up':>9s} {'max|Δ| vs ref':>14s}")
-    for name, t, res in rows:
+    print(f"{'path':58s} {'ms/image':>9s} {'speed-up':>9s} {'CPU ms/img':>11s} {'CPU speed-up':>13s} {'max|Δ| vs ref':>14s}")
+    for name, t, c, res in rows:
         err = max(float(np.nanmax(np.abs(res[k] - R[k]))) for k in TERMS)
-        print(f"{name:58s} {t / a.n * 1e3:9.2f} {t_ref / t:8.1f}x {err:14.2e}")
+        print(f"{name:58s} {t / a.n * 1e3:9.2f} {t_ref / t:8.1f}x {c / a.n * 1e3:11.2f} {c_ref / c:12.1f}x {err:14.2e}")
 
 if __name__ == '__main__':
     with warnings.catch_warnings():
