@@ -10,9 +10,9 @@ import numpy as np, pandas as pd, cv2, torch
 from torch.utils.data import Dataset
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'SPLIT_COLUMNS', 'BUNDLED_PHOTOS', 'DataError', 'read_gray', 'read_bgr', 'read_rgb', 'write_png',
-           'rgb_to_gray', 'to_tensor', 'to_image', 'read_split', 'Augment', 'resize', 'PairDataset', 'RedamageDataset',
-           'TestDataset', 'show_images', 'bundled_photos']
+__all__ = ['IMG_SIZE', 'LUMA_WEIGHTS', 'SPLIT_COLUMNS', 'BUNDLED_PHOTOS', 'DataError', 'read_gray', 'read_bgr', 'read_rgb',
+           'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'to_image', 'read_split', 'Augment', 'resize',
+           'PairDataset', 'RedamageDataset', 'TestDataset', 'show_images', 'bundled_photos']
 
 # %% ../nbs/00_data.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -76,6 +76,15 @@ def write_png(path, img: np.ndarray) -> Path:
 def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:
     "ITU-R 601 luma of an RGB `uint8` image: the competition's gray (same as PIL `convert('L')` up to rounding, cv2 exactly)."
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R 601
+
+def rgb_to_luma(t: torch.Tensor) -> torch.Tensor:
+    "The same luma on float RGB tensors (N3HW or 3HW) -> N1HW or 1HW; differentiable (losses, chroma models, composition)."
+    if t.ndim not in (3, 4) or t.shape[-3] != 3:
+        raise ValueError(f"rgb_to_luma: expected an RGB tensor of shape (N,3,H,W) or (3,H,W), got {tuple(t.shape)}")
+    w = torch.tensor(LUMA_WEIGHTS, dtype=t.dtype, device=t.device).view(3, 1, 1)
+    return (t * w).sum(-3, keepdim=True)
 
 def to_tensor(img: np.ndarray) -> torch.Tensor:
     "`uint8 HxW` or `HxWx3` -> `float32 CxHxW` in [0, 1]."

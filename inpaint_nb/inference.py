@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, TestDataset
+from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, rgb_to_luma, TestDataset
 from .damage import detect_mask
-from .models import rgb_to_luma, rgb_to_chroma, chroma_to_rgb
+from .models import rgb_to_chroma, chroma_to_rgb
 
 # %% auto #0
 __all__ = ['default_device', 'compose', 'restore_batch', 'restore', 'predict_folder', 'write_submission', 'SubmissionError',

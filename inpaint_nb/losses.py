@@ -7,24 +7,14 @@ from functools import partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .data import LUMA_WEIGHTS, rgb_to_luma   # ITU-R 601, defined once in chapter 00
 
 # %% auto #0
-__all__ = ['LUMA_WEIGHTS', 'l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'rgb_to_luma', 'pixel_loss', 'gaussian_window', 'ssim',
-           'ssim_loss', 'masked_ssim', 'masked_ssim_loss', 'gaussian_blur', 'smoothness_loss', 'GANLoss', 'rgb_to_hue',
-           'quantize_ste', 'soft_hue_histogram', 'hist_correlation', 'hue_hist_loss', 'known_loss_names',
-           'RestorationLoss']
+__all__ = ['l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'pixel_loss', 'gaussian_window', 'ssim', 'ssim_loss', 'masked_ssim',
+           'masked_ssim_loss', 'gaussian_blur', 'smoothness_loss', 'GANLoss', 'rgb_to_hue', 'quantize_ste',
+           'soft_hue_histogram', 'hist_correlation', 'hue_hist_loss', 'known_loss_names', 'RestorationLoss']
 
-# %% ../nbs/04_losses.ipynb #c007
-LUMA_WEIGHTS = (0.299, 0.587, 0.114)
-
-def rgb_to_luma(t: torch.Tensor) -> torch.Tensor:
-    "ITU-R 601 luma of an RGB tensor (N3HW or 3HW, float) -> N1HW or 1HW; differentiable."
-    if t.ndim not in (3, 4) or t.shape[-3] != 3:
-        raise ValueError(f"rgb_to_luma: expected an RGB tensor of shape (N,3,H,W) or (3,H,W), got {tuple(t.shape)}")
-    w = torch.tensor(LUMA_WEIGHTS, dtype=t.dtype, device=t.device).view(3, 1, 1)
-    return (t * w).sum(-3, keepdim=True)
-
-# %% ../nbs/04_losses.ipynb #c009
+# %% ../nbs/04_losses.ipynb #c008
 def _check_pair(pred, target, name):
     """Raise a clear error unless `pred` and `target` are same-shaped NCHW tensors; return them with 16-bit
     floats (mixed precision) raised to float32, as SSIM's small constants and the hue's division need it."""
@@ -49,7 +39,7 @@ def _weighted_mean(err, weight):
     weight = weight.expand_as(err)
     return (err * weight).sum() / weight.sum().clamp_min(1e-12)
 
-# %% ../nbs/04_losses.ipynb #c011
+# %% ../nbs/04_losses.ipynb #c010
 def pixel_loss(pred, target, mask=None, kind="l1", inside_weight=1.0):
     "L1 (`kind='l1'`) or MSE (`kind='mse'`) between `pred` and `target`, weighted `inside_weight` inside `mask`."
     pred, target = _check_pair(pred, target, "pixel_loss")
@@ -61,7 +51,7 @@ def pixel_loss(pred, target, mask=None, kind="l1", inside_weight=1.0):
 l1_loss = partial(pixel_loss, kind="l1")
 mse_loss = partial(pixel_loss, kind="mse")
 
-# %% ../nbs/04_losses.ipynb #c014
+# %% ../nbs/04_losses.ipynb #c013
 _K1, _K2 = 0.01, 0.03
 
 def gaussian_window(size=11, sigma=1.5, dtype=torch.float32, device=None):
@@ -123,7 +113,7 @@ def ssim_loss(pred, target, mask=None, inside_weight=1.0, **kwargs):
         weight = weight[..., p:p + S.shape[-2], p:p + S.shape[-1]]
     return 1 - _weighted_mean(S, weight)
 
-# %% ../nbs/04_losses.ipynb #c020
+# %% ../nbs/04_losses.ipynb #c019
 def masked_ssim(pred, target, mask, size=7, data_range=1.0, sample_covariance=True):
     """The score's masked SSIM: per image, the damaged pixels (row-major) as a 1-D, C-channel signal, uniform
     `size`-tap window, valid region mean -> (N,) tensor. Images with fewer than `size` damaged pixels get 1."""
@@ -149,7 +139,7 @@ def masked_ssim_loss(pred, target, mask, **kwargs):
     "`1 - masked_ssim`, averaged over the batch: the loss shaped like the score's 0.4-weight masked term."
     return 1 - masked_ssim(pred, target, mask, **kwargs).mean()
 
-# %% ../nbs/04_losses.ipynb #c023
+# %% ../nbs/04_losses.ipynb #c022
 def gaussian_blur(x, size=5, sigma=1.0):
     "Depthwise Gaussian blur of NCHW `x` (`size` taps, reflect padding, same size out)."
     p = size // 2
@@ -161,7 +151,7 @@ def smoothness_loss(pred, target, mask=None, size=5, sigma=1.0, inside_weight=1.
     err = (gaussian_blur(pred, size, sigma) - gaussian_blur(target, size, sigma)) ** 2
     return _weighted_mean(err, _weight_map(mask, pred, inside_weight))
 
-# %% ../nbs/04_losses.ipynb #c026
+# %% ../nbs/04_losses.ipynb #c025
 class GANLoss(nn.Module):
     "Adversarial loss on discriminator logits: `mode` is 'bce', 'lsgan' or 'hinge' (pix2pix's GANLoss)."
     modes = ("bce", "lsgan", "hinge")
@@ -184,7 +174,7 @@ class GANLoss(nn.Module):
 
     def extra_repr(self): return f"mode={self.mode!r}"
 
-# %% ../nbs/04_losses.ipynb #c030
+# %% ../nbs/04_losses.ipynb #c029
 def rgb_to_hue(rgb, eps=1e-8):
     """Differentiable OpenCV-style hue in [0, 180) and chroma (max-min) of an N3HW RGB tensor in [0,1].
     Gray pixels get hue 0, as in OpenCV."""
@@ -253,7 +243,7 @@ def hue_hist_loss(pred, target, mask=None, bins=180, chroma_tau=1 / 255, smooth=
     loss = 1 - hist_correlation(hp, ht)
     return loss.mean() if reduction == "mean" else loss
 
-# %% ../nbs/04_losses.ipynb #c040
+# %% ../nbs/04_losses.ipynb #c039
 LOSSES = {
     "l1": l1_loss,
     "mse": mse_loss,

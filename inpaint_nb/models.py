@@ -8,13 +8,14 @@ import math, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .data import LUMA_WEIGHTS, rgb_to_luma   # ITU-R 601, defined once in chapter 00
 
 # %% auto #0
-__all__ = ['NORMS', 'UPS', 'INITS', 'LUMA', 'CHROMAS', 'AB_RANGE', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet',
-           'smp_archs', 'net_multiple', 'build_generator', 'PatchDiscriminator', 'init_weights', 'rgb_to_luma',
-           'rgb_to_cbcr', 'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb', 'gray_to_lightness', 'logits_to_chroma',
-           'rgb_to_chroma', 'chroma_to_rgb', 'pad_to_multiple', 'clamp_st', 'Restorer', 'OneStageRestorer',
-           'TwoStageRestorer', 'build_model', 'n_params', 'forward_time']
+__all__ = ['NORMS', 'UPS', 'INITS', 'CHROMAS', 'AB_RANGE', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet',
+           'smp_archs', 'net_multiple', 'build_generator', 'PatchDiscriminator', 'init_weights', 'rgb_to_cbcr',
+           'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb', 'gray_to_lightness', 'logits_to_chroma', 'rgb_to_chroma',
+           'chroma_to_rgb', 'pad_to_multiple', 'clamp_st', 'Restorer', 'OneStageRestorer', 'TwoStageRestorer',
+           'build_model', 'n_params', 'forward_time']
 
 # %% ../nbs/03_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")
@@ -162,24 +163,18 @@ def init_weights(net: nn.Module, kind: str = "normal", gain: float = 0.02) -> nn
     return net.apply(init)
 
 # %% ../nbs/03_models.ipynb #c023
-LUMA = (0.299, 0.587, 0.114)   # ITU-R 601, as PIL convert('L') and cv2 RGB2GRAY
 CHROMAS = ("ycbcr", "lab")
-
-def rgb_to_luma(rgb):
-    "ITU-R 601 luma of N x 3 x H x W RGB in [0, 1] -> N x 1 x H x W."
-    r, g, b = rgb.unbind(1)
-    return (LUMA[0] * r + LUMA[1] * g + LUMA[2] * b)[:, None]
 
 def rgb_to_cbcr(rgb):
     "Chroma (Cb, Cr), each in [-0.5, 0.5], of N x 3 x H x W RGB in [0, 1] -> N x 2 x H x W."
     y = rgb_to_luma(rgb)[:, 0]
-    return torch.stack([0.5 * (rgb[:, 2] - y) / (1 - LUMA[2]), 0.5 * (rgb[:, 0] - y) / (1 - LUMA[0])], 1)
+    return torch.stack([0.5 * (rgb[:, 2] - y) / (1 - LUMA_WEIGHTS[2]), 0.5 * (rgb[:, 0] - y) / (1 - LUMA_WEIGHTS[0])], 1)
 
 def cbcr_to_rgb(y, cbcr, eps: float = 1e-6):
     "RGB in [0, 1] with luma exactly `y` (N1HW, in [0, 1]) and the chroma `cbcr` (N2HW), desaturated where out of gamut."
     cb, cr = cbcr[:, :1], cbcr[:, 1:]
-    dr, db = 2 * (1 - LUMA[0]) * cr, 2 * (1 - LUMA[2]) * cb        # R - Y and B - Y
-    dg = -(LUMA[0] * dr + LUMA[2] * db) / LUMA[1]                  # G - Y, so that the offset has zero luma
+    dr, db = 2 * (1 - LUMA_WEIGHTS[0]) * cr, 2 * (1 - LUMA_WEIGHTS[2]) * cb        # R - Y and B - Y
+    dg = -(LUMA_WEIGHTS[0] * dr + LUMA_WEIGHTS[2] * db) / LUMA_WEIGHTS[1]                  # G - Y, so that the offset has zero luma
     d = torch.cat([dr, dg, db], 1)
     room = torch.where(d > 0, 1 - y, y)                              # how far each channel may move
     s = (room / d.abs().clamp_min(eps)).amin(1, keepdim=True).clamp(max=1.0)  # largest in-gamut scale
