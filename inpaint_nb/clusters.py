@@ -13,7 +13,8 @@ from .data import read_rgb, read_split, resize, to_tensor, DataError
 
 # %% auto #0
 __all__ = ['CLIP_MEAN', 'CLIP_STD', 'OfflineEmbedder', 'CLIPEmbedder', 'tiny_clip', 'get_embedder', 'cache_path', 'embed_images',
-           'cluster', 'plot_clusters', 'cluster_folder', 'load_clusters', 'drop_noise', 'grouped_folds']
+           'exact_knn', 'auto_min_cluster_size', 'cluster', 'plot_clusters', 'cluster_folder', 'load_clusters',
+           'drop_noise', 'grouped_folds']
 
 # %% ../nbs/07_clusters.ipynb #c004
 def _need(module: str, what: str):
@@ -77,6 +78,13 @@ def _center_square(img: np.ndarray) -> np.ndarray:
     y, x = (h - c) // 2, (w - c) // 2
     return img[y:y + c, x:x + c]
 
+def _folder_stamp(folder: Path) -> str:
+    "A short hash of a folder's path and its files' names, sizes and times: changes when the weights change."
+    h = hashlib.sha1(str(folder.resolve()).encode())
+    for f in sorted(folder.iterdir()):
+        if f.is_file(): st = f.stat(); h.update(f"|{f.name}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:8]
+
 class CLIPEmbedder:
     "CLIP image embeddings (L2-normalised) from a transformers `CLIPModel`: a local folder, a hub name, or a model object."
     def __init__(self, model, device: str | None = None):
@@ -97,7 +105,7 @@ class CLIPEmbedder:
                     raise ValueError(f"model={str(model)!r}: not a local folder, and loading it from the Hugging Face hub failed "
                                      f"({type(e).__name__}: {e}). Pass a folder saved with CLIPModel.save_pretrained, "
                                      f"or model='offline'.") from None
-            self.name = f"clip-{model}"
+            self.name = f"clip-{model}" if not folder.is_dir() else f"clip-{folder.name}-{_folder_stamp(folder)}"
         elif isinstance(model, transformers.CLIPModel):
             self.model, self.name = model, f"clip-{model.name_or_path or 'model'}"
         else: raise ValueError(f"model must be a folder, a hub name or a CLIPModel, got {type(model).__name__}")
@@ -185,72 +193,102 @@ def _cache_umap_kernels():
                 if isinstance(f, CPUDispatcher) and type(f._cache).__name__ == 'NullCache': f.enable_caching()
     except Exception: pass   # an optimisation only: never fail because of it
 
-def cluster(embeddings, n_neighbors: int = 15, min_cluster_size: int = 5, min_samples: int | None = None,
+def exact_knn(X: np.ndarray, k: int, chunk: int = 512):
+    "Exact k nearest neighbours by Euclidean distance (each point its own first neighbour) -> (indices, distances)."
+    X = np.asarray(X, dtype=np.float32); n = len(X); k = min(k, n)
+    sq = (X ** 2).sum(1)
+    idx, dist = np.empty((n, k), np.int64), np.empty((n, k), np.float32)
+    for s in range(0, n, chunk):
+        d2 = sq[s:s + chunk, None] + sq[None] - 2 * X[s:s + chunk] @ X.T
+        rows = np.arange(len(d2)); d2[rows, s + rows] = -1          # self first, even among exact duplicates
+        part = np.argpartition(d2, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(d2), 1))
+        order = np.take_along_axis(part, np.argsort(np.take_along_axis(d2, part, 1), 1, kind='stable'), 1)
+        idx[s:s + chunk] = order
+        dist[s:s + chunk] = np.sqrt(np.maximum(np.take_along_axis(d2, order, 1), 0))
+    return idx, dist
+
+def auto_min_cluster_size(n: int) -> int:
+    "The default smallest scene: `max(4, round(sqrt(n) / 2))`: 4 for 64 photos, 8 for 256, 86 for the 29,603 of the competition."
+    return max(4, int(round(np.sqrt(n) / 2)))
+
+def cluster(embeddings, n_neighbors: int = 15, min_cluster_size: int | None = None, min_samples: int | None = None,
             seed: int = 0, n_epochs: int | None = None, min_dist: float = 0.0):
     "UMAP to 2-D, then HDBSCAN -> (labels: int array, -1 = noise; coords: `(N, 2)` float32)."
     X = np.asarray(embeddings, dtype=np.float32)
     if X.ndim != 2: raise ValueError(f"embeddings must be a 2-D array (N, D), got shape {X.shape}")
     if len(X) < 4: raise ValueError(f"need at least 4 embeddings to cluster, got {len(X)}")
     if not np.isfinite(X).all(): raise ValueError("embeddings contain NaN or infinite values")
+    if min_cluster_size is None: min_cluster_size = auto_min_cluster_size(len(X))
     if min_cluster_size < 2: raise ValueError(f"min_cluster_size must be >= 2, got {min_cluster_size}")
     umap = _need('umap', 'cluster()'); hdbscan = _need('sklearn.cluster', 'cluster()')
     _cache_umap_kernels()
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*n_jobs value.*')        # seeded UMAP runs single-threaded
-        warnings.filterwarnings('ignore', message='.*(disconnected|spectral).*')
-        reducer = umap.UMAP(n_components=2, n_neighbors=max(2, min(n_neighbors, len(X) - 1)), min_dist=min_dist,
-                            metric='euclidean', random_state=seed, n_epochs=n_epochs)
+        warnings.filterwarnings('ignore', message='.*(disconnected|spectral|knn_search_index|precomputed_knn).*')
+        k = max(2, min(n_neighbors, len(X) - 1))
+        knn = dict(precomputed_knn=(*exact_knn(X, k), None), force_approximation_algorithm=True) if len(X) <= 50_000 else {}
+        reducer = umap.UMAP(n_components=2, n_neighbors=k, min_dist=min_dist, metric='euclidean',
+                            random_state=seed, n_epochs=n_epochs, **knn)
         coords = reducer.fit_transform(X).astype(np.float32)
     labels = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples, copy=True).fit_predict(coords)
     return labels.astype(int), coords
 
 # %% ../nbs/07_clusters.ipynb #c027
-def plot_clusters(coords, labels, images=None, n_thumbs: int = 2, thumb_px: int = 28, ax=None, title: str | None = None):
-    "Scatter of the 2-D coords coloured by cluster (noise in grey), with thumbnails of a few members of each cluster."
+def plot_clusters(coords, labels, images=None, n_thumbs: int = 4, max_clusters: int = 10, title: str | None = None):
+    "Scatter of the 2-D coords coloured by cluster (noise grey); with `images` (arrays or paths), a row of members per cluster."
     import matplotlib.pyplot as plt
-    from matplotlib.offsetbox import OffsetImage, AnnotationBbox
     coords, labels = np.asarray(coords), np.asarray(labels)
     if coords.ndim != 2 or coords.shape[1] != 2: raise ValueError(f"coords must be (N, 2), got {coords.shape}")
     if len(labels) != len(coords): raise ValueError(f"{len(labels)} labels for {len(coords)} points")
     if images is not None and len(images) != len(coords): raise ValueError(f"{len(images)} images for {len(coords)} points")
-    if ax is None: _, ax = plt.subplots(figsize=(7, 6))
+    ks, counts = np.unique(labels[labels != -1], return_counts=True)
+    ks = ks[np.argsort(-counts, kind='stable')]                     # biggest clusters first
+    colour = {k: plt.get_cmap('tab10' if len(ks) <= 10 else 'tab20')(i % 20) for i, k in enumerate(ks)}
+    rows = min(len(ks), max_clusters) if images is not None else 0
+    fig = plt.figure(figsize=(6 + 1.1 * n_thumbs * (rows > 0), max(4.5, 1.1 * rows)), layout='constrained')
+    left, right = fig.subfigures(1, 2, width_ratios=[6, 1.1 * n_thumbs]) if rows else (fig, None)
+    ax = left.subplots()
     noise = labels == -1
-    ax.scatter(*coords[noise].T, c='lightgrey', s=12, label='noise')
-    cmap = plt.get_cmap('tab20')
-    for i, k in enumerate(np.unique(labels[~noise])):
+    ax.scatter(*coords[noise].T, c='lightgrey', s=14, label=f'noise ({noise.sum()})')
+    for k in ks:
         pts = coords[labels == k]
-        ax.scatter(*pts.T, color=cmap(i % 20), s=14)
-        ax.annotate(str(k), pts.mean(0), fontsize=9, weight='bold')
-        if images is None: continue
-        members = np.flatnonzero(labels == k)
-        centre = np.median(pts, 0)
-        for j in members[np.argsort(((coords[members] - centre) ** 2).sum(1))][:n_thumbs]:
-            im = images[j]
-            im = read_rgb(im, size=None) if isinstance(im, (str, Path)) else np.asarray(im)
-            ab = AnnotationBbox(OffsetImage(resize(im, thumb_px), zoom=1), coords[j], frameon=True, pad=0.1,
-                                bboxprops=dict(edgecolor=cmap(i % 20)))
-            ax.add_artist(ab)
-    ax.set_title(title or f"{len(np.unique(labels[~noise]))} clusters, {noise.sum()} noise points")
-    ax.set_xticks([]); ax.set_yticks([])
-    return ax.figure
+        ax.scatter(*pts.T, color=colour[k], s=16)
+        ax.annotate(str(k), np.median(pts, 0), fontsize=9, weight='bold', ha='center', va='center', xytext=(0, 10),
+                    textcoords='offset points', bbox=dict(boxstyle='round,pad=0.15', fc='white', ec=colour[k], alpha=.8))
+    ax.set_title(title or f"{len(ks)} clusters, {noise.sum()} noise points"); ax.set_xticks([]); ax.set_yticks([])
+    if rows:
+        axs = np.atleast_2d(right.subplots(rows, n_thumbs, squeeze=False))
+        for r, k in enumerate(ks[:rows]):
+            members = np.flatnonzero(labels == k)
+            members = members[np.argsort(((coords[members] - np.median(coords[members], 0)) ** 2).sum(1))][:n_thumbs]
+            for c, a in enumerate(axs[r]):
+                a.set_xticks([]); a.set_yticks([])
+                for sp in a.spines.values(): sp.set_color(colour[k]); sp.set_linewidth(2)
+                if c == 0: a.set_ylabel(str(k), rotation=0, labelpad=10, weight='bold', color=colour[k], va='center')
+                if c >= len(members): a.set_visible(c == 0); continue
+                im = images[members[c]]
+                im = read_rgb(im, size=None) if isinstance(im, (str, Path)) else np.asarray(im)
+                a.imshow(resize(np.ascontiguousarray(im), 64))
+    return fig
 
 # %% ../nbs/07_clusters.ipynb #c030
 def cluster_folder(data_dir, model="offline", out_csv: str = "train_preproc.csv", n_neighbors: int = 15,
-                   min_cluster_size: int = 5, seed: int = 0, batch_size: int = 64, cache="default",
+                   min_cluster_size: int | None = None, seed: int = 0, batch_size: int = 64, cache="default",
                    n_epochs: int | None = None, verbose: bool = True) -> pd.DataFrame:
     "Embed and cluster a data folder's `train_gt`, write `<data_dir>/<out_csv>` (ID, image, gt_image_path, label, x, y)."
     data_dir = Path(data_dir)
     df = read_split(data_dir, 'train')
     cache = data_dir/'.cache' if isinstance(cache, str) and cache == 'default' else cache
     emb = embed_images(df.gt_path, model=model, batch_size=batch_size, cache=cache)
-    labels, coords = cluster(emb, n_neighbors=n_neighbors, min_cluster_size=min_cluster_size, seed=seed, n_epochs=n_epochs)
+    mcs = min_cluster_size or auto_min_cluster_size(len(df))
+    labels, coords = cluster(emb, n_neighbors=n_neighbors, min_cluster_size=mcs, seed=seed, n_epochs=n_epochs)
     out = pd.DataFrame(dict(ID=df.ID, image=df.gt_image_path, gt_image_path=df.gt_image_path, label=labels,
                             x=coords[:, 0].round(4), y=coords[:, 1].round(4)))
     dest = data_dir/out_csv
     tmp = dest.with_name(dest.name + '.tmp')
     out.to_csv(tmp, index=False); os.replace(tmp, dest)
     n_noise = int((labels == -1).sum())
-    msg = f"{len(out)} images -> {labels.max() + 1} clusters + {n_noise} noise ({n_noise / len(out):.1%}); wrote {dest}"
+    msg = f"{len(out)} images -> {labels.max() + 1} clusters (min_cluster_size={mcs}) + {n_noise} noise ({n_noise / len(out):.1%}); wrote {dest}"
     out.attrs['ari'] = None
     if 'source' in df.columns:
         ari = float(_need('sklearn.metrics', 'cluster_folder').adjusted_rand_score(df.source, labels))
