@@ -275,7 +275,9 @@ def plot_clusters(coords, labels, images=None, n_thumbs: int = 4, max_clusters: 
 def cluster_folder(data_dir, model="offline", out_csv: str = "train_preproc.csv", n_neighbors: int = 15,
                    min_cluster_size: int | None = None, seed: int = 0, batch_size: int = 64, cache="default",
                    n_epochs: int | None = None, verbose: bool = True) -> pd.DataFrame:
-    "Embed and cluster a data folder's `train_gt`, write `<data_dir>/<out_csv>` (ID, image, gt_image_path, label, x, y)."
+    """Embed and cluster a data folder's `train_gt`, write `<data_dir>/<out_csv>` (ID, image, gt_image_path, label, x, y).
+    `model`: 'offline', a CLIP folder or hub name. Embeddings are cached in `<data_dir>/.cache/` (`cache=None`: no cache).
+    `min_cluster_size=None` uses `auto_min_cluster_size`. The ARI vs a `source` column, if any, is in `.attrs['ari']`."""
     data_dir = Path(data_dir)
     df = read_split(data_dir, 'train')
     cache = data_dir/'.cache' if isinstance(cache, str) and cache == 'default' else cache
