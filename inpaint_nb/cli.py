@@ -68,9 +68,11 @@ def _demo(p):
 def _cluster(p):
     p.add_argument('--data', type=Path, required=True)
     p.add_argument('--model', default='offline', help="'offline' (no download), a CLIP model name, or a local folder")
+    p.add_argument('--min-cluster-size', type=int, default=None, help='HDBSCAN min_cluster_size (default: grows with sqrt(n))')
+    p.add_argument('--n-neighbors', type=int, default=15, help='UMAP n_neighbors')
     def run(a):
-        from inpaint_nb.clusters import cluster_cli
-        cluster_cli(a.data, model=a.model)
+        from inpaint_nb.clusters import cluster_folder   # prints its summary line (clusters, noise, ARI vs `source`)
+        cluster_folder(a.data, model=a.model, min_cluster_size=a.min_cluster_size, n_neighbors=a.n_neighbors)
     return run
 
 def _lr_find(p):
