@@ -54,6 +54,7 @@ class TrainConfig:
     init_from: str | None = None     # start from these weights (a best.pt/last.pt), e.g. for stage-by-stage training
     # losses
     loss_weights: dict = field(default_factory=lambda: dict(l1=1.0, ssim=0.5))
+    loss_options: dict = field(default_factory=dict)  # more RestorationLoss arguments, e.g. inside_weight (damaged pixels count more)
     adv_weight: float = 0.0          # > 0: alternate generator / PatchGAN discriminator updates
     d_lr: float | None = None        # discriminator learning rate (None = lr)
     # optimisation
@@ -153,10 +154,10 @@ def atomic_write_text(path, text: str):
 # %% ../nbs/05_train.ipynb #c007
 PRESETS = {
     'gpu': {},
-    'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=16), size=128, crop=None, batch_size=8, epochs=20,
-                     lr=2e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.0,
+    'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=96, crop=None, batch_size=8, epochs=40,
+                     lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.0,
                      precision='fp32', channels_last=False, num_workers=0, early_stop=0, max_val=16,
-                     loss_weights=dict(l1=1.0, ssim=0.5)),
+                     loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5)),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
                  precision='fp32', channels_last=False, num_workers=0, ema=0.0, early_stop=0, scheduler='none',
                  n_folds=4, progress=False, plots=False, loss_weights=dict(l1=1.0)),
@@ -312,7 +313,8 @@ class Trainer:
         self.eval_model, self.history, self.metrics = None, [], {}
         self.epoch = self.step = self.batch_idx = 0
         self.epoch_done, self.should_stop, self.stop_reason, self.failed = False, False, None, None
-        self.best_score, self.resumed_from = -math.inf, None
+        self.best_score, self.monitor_value, self.improved, self.resumed_from = -math.inf, -math.inf, False, None
+        self.samples, self.val_rows = [], []
         self.reset_train_acc()
 
     # --- events -------------------------------------------------------------------------------------------------
@@ -433,7 +435,9 @@ class Trainer:
                 preds = model(b['damaged'], b['mask'])
                 loss, _ = self.loss_func(preds, b)
             rgb = preds['rgb'].float().clamp(0, 1)
-            s = self.score_func(b['gt'].float(), rgb, b['mask'])
+            with warnings.catch_warnings():   # constant predictions are counted in metrics['n_undefined'] instead
+                warnings.simplefilter('ignore', UserWarning)
+                s = self.score_func(b['gt'].float(), rgb, b['mask'])
             s = {k: v.detach().float().cpu() for k, v in s.items()}
             for j, id_ in enumerate(b['id']): rows.append(dict(id=id_, **{k: float(v[j]) for k, v in s.items()}))
             loss_sum += float(loss) * len(b['id'])
@@ -447,7 +451,10 @@ class Trainer:
             rows, loss_sum = [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
         self.val_rows = sorted(rows, key=lambda r: r['id'])
         n = max(len(rows), 1)
-        self.metrics = dict(val_loss=loss_sum / n, **{k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k != 'id'}) if rows else {}
+        # an image whose prediction is constant inside the damage has an undefined (NaN) SSIM: it counts as 0
+        mean = lambda k: float(np.mean([r[k] if math.isfinite(r[k]) else 0. for r in rows]))
+        self.metrics = dict(val_loss=loss_sum / n, **{k: mean(k) for k in rows[0] if k != 'id'}) if rows else {}
+        if rows: self.metrics['n_undefined'] = sum(not all(math.isfinite(v) for k, v in r.items() if k != 'id') for r in rows)
         self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
         self.callback('after_validate')
 
@@ -475,6 +482,9 @@ class Trainer:
         if not path.is_file(): raise FileNotFoundError(f"{path}: checkpoint not found")
         sd = torch.load(path, map_location='cpu', weights_only=True)
         if sd.get('format') != CKPT_FORMAT: raise ValueError(f"{path}: not a training checkpoint of this library (format {sd.get('format')!r})")
+        old = sd.get('config') or {}
+        clash = {k: (old.get(k), v) for k, v in self.config.items() if k in ('model', 'model_kwargs', 'stage', 'adv_weight') and old.get(k) != v}
+        if clash: raise ValueError(f"{path}: cannot resume, the checkpoint's config differs in {clash} (checkpoint, now)")
         self.model.load_state_dict(sd['model']); self.opt.load_state_dict(sd['opt']); self.scaler.load_state_dict(sd['scaler'])
         for cb in self.cbs:
             if cb.name in sd['cbs']: cb.load_state_dict(sd['cbs'][cb.name])
@@ -516,7 +526,8 @@ class EMACallback(Callback):
         if sd: self.ema.load_state_dict(sd['model'])
 
 class LRScheduleCallback(Callback):
-    "'cosine': linear warm-up then cosine to `min_lr`, per step. 'plateau': ReduceLROnPlateau on the monitored score (mode max)."
+    """'cosine': linear warm-up then cosine to `min_lr`, per step (under a time budget, following whichever runs out
+    first, the epochs or the minutes). 'plateau': ReduceLROnPlateau on the monitored score (mode max)."""
     order = 12
     def __init__(self, kind='plateau', warmup_epochs=0.5, patience=1, factor=0.5, min_lr=1e-6):
         self.kind, self.warmup_epochs, self.patience, self.factor, self.min_lr, self.sched = kind, warmup_epochs, patience, factor, min_lr, None
@@ -525,7 +536,6 @@ class LRScheduleCallback(Callback):
         if self.kind == 'plateau' and self.sched is None:
             self.sched = torch.optim.lr_scheduler.ReduceLROnPlateau(learn.opt, mode='max', factor=self.factor,
                                                                     patience=self.patience, min_lr=self.min_lr)
-        self.steps_per_epoch = max(len(learn.train_dl) + learn.batch_idx if learn.batch_idx else len(learn.train_dl), 1)
     def before_epoch(self, learn):
         sampler = getattr(learn.train_dl, 'sampler', None)
         self.steps_per_epoch = sampler.per_rank() // learn.train_dl.batch_size if hasattr(sampler, 'per_rank') else len(learn.train_dl)
@@ -534,11 +544,13 @@ class LRScheduleCallback(Callback):
         if self.kind != 'cosine': return
         total = learn.n_epochs * self.steps_per_epoch; warm = self.warmup_epochs * self.steps_per_epoch
         s = learn.step
+        budget = getattr(learn, 'time_budget', None)   # (start, seconds) set by TimeBudgetCallback
         for g in learn.opt.param_groups:
             base = g['initial_lr']
             if s < warm: g['lr'] = base * (s + 1) / (warm + 1)
             else:
                 t = min((s - warm) / max(total - warm, 1), 1.)
+                if budget: t = max(t, min((time.time() - budget[0]) / budget[1], 1.))
                 g['lr'] = self.min_lr + (base - self.min_lr) * 0.5 * (1 + math.cos(math.pi * t))
     def after_epoch(self, learn):
         if self.kind == 'plateau' and math.isfinite(learn.monitor_value): self.sched.step(learn.monitor_value)
@@ -600,7 +612,9 @@ class TimeBudgetCallback(Callback):
     validated and checkpointed (`last.pt`, `best.pt`), and the run ends (`stop_reason='time budget'`)."""
     order = 50
     def __init__(self, minutes: float): self.budget = minutes * 60
-    def before_fit(self, learn): self.t0, self.val_s, self.step_s = time.time(), None, None
+    def before_fit(self, learn):
+        self.t0, self.val_s, self.step_s = time.time(), None, None
+        learn.time_budget = (self.t0, self.budget)
     def before_validate(self, learn): self.tv = time.time()
     def after_validate(self, learn): self.val_s = time.time() - self.tv
     def before_batch(self, learn): self.tb = time.time()
@@ -749,10 +763,10 @@ class FreezeStageCallback(Callback):
         if self.frozen is not None: self.frozen.eval()
 
 # %% ../nbs/05_train.ipynb #c036
-def predict_to_zip(model: nn.Module, data_dir, zip_path):
-    "Restore the test inputs of `data_dir` with `model` and write a submission zip (via `inpaint_nb.inference`)."
+def predict_to_zip(model: nn.Module, data_dir, zip_path, work_size: int | None = None):
+    "Restore the test inputs of `data_dir` with `model` (run at `work_size` px) and write a submission zip (`inpaint_nb.inference`)."
     from inpaint_nb.inference import predict_folder, write_submission
-    preds = predict_folder(model, data_dir, device=next(model.parameters()).device, progress=False)
+    preds = predict_folder(model, data_dir, device=next(model.parameters()).device, progress=False, work_size=work_size)
     return write_submission(preds, data_dir, zip_path)
 
 class PredictCallback(Callback):
@@ -764,7 +778,9 @@ class PredictCallback(Callback):
         ema = learn.cb('ema')
         model = ema.ema if ema is not None else learn.model
         was = model.training; model.eval()
-        predict_to_zip(model, self.data_dir, self.run_dir/f'submission_epoch{learn.epoch:03d}.zip')
+        cfg = learn.config
+        predict_to_zip(model, self.data_dir, self.run_dir/f'submission_epoch{learn.epoch:03d}.zip',
+                       work_size=None if cfg.get('crop') else cfg.get('size'))
         model.train(was)
 
 # %% ../nbs/05_train.ipynb #c038
@@ -838,7 +854,7 @@ def make_loss(cfg: TrainConfig):
     if cfg.stage == 'restore':
         w = {(k if k.startswith('gray_') else f'gray_{k}'): v for k, v in w.items() if k.startswith('gray_') or k in GRAY_LOSSES}
         if not w: raise ValueError(f"stage='restore' trains the gray output: loss_weights {cfg.loss_weights} has no gray-able loss {GRAY_LOSSES}")
-    return RestorationLoss(w)
+    return RestorationLoss(w, **cfg.loss_options)
 
 def make_optimizer(cfg: TrainConfig, params, lr=None):
     "Adam, AdamW or SGD (with momentum) over `params` as the config says."
@@ -868,6 +884,8 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
             run_dir.mkdir(parents=True, exist_ok=True)
             cfg.to_json(run_dir/'config.json')
         precision = resolve_precision(cfg.precision, device)
+        if device.type == 'cuda':
+            torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
         seed_everything(cfg.seed)
         train_df, val_df = make_split(cfg, data_dir)
         train_ds, valid_ds = make_datasets(cfg, train_df, val_df)
@@ -945,13 +963,19 @@ def config_from_args(a: argparse.Namespace) -> TrainConfig:
         if a.config is None: print(f"train: no --config given, using the {name!r} preset", flush=True)
     else: cfg = TrainConfig.from_json(Path(a.config))
     kw = {k: v for k, v in dict(epochs=a.epochs, size=a.size, batch_size=a.batch_size, lr=a.lr, fold=a.fold).items() if v is not None}
-    if a.model and a.model != cfg.model: kw.update(model=a.model, model_kwargs={})
+    if a.model and a.model != cfg.model: kw.update(model=a.model, model_kwargs=_carry_model_kwargs(cfg.model, a.model, cfg.model_kwargs))
     for item in a.set:
         if '=' not in item: raise ValueError(f"--set {item!r}: expected KEY=VALUE")
         k, v = item.split('=', 1)
         try: kw[k.strip()] = json.loads(v)
         except json.JSONDecodeError: kw[k.strip()] = v
     return cfg.replace(**kw)
+
+def _carry_model_kwargs(old: str, new: str, kwargs: dict) -> dict:
+    "Keep the model options when the generator family (own U-Net / smp) stays the same, else start from the defaults."
+    from inpaint_nb.models import MODELS
+    family = lambda n: MODELS.get(n, {}).get('generator', n).split('-')[0]
+    return dict(kwargs) if family(old) == family(new) else {}
 
 def train_main(a: argparse.Namespace, cbs=()) -> dict:
     "Run `inpaint_nb train` with parsed arguments (what `inpaint_nb.cli` calls, also under torchrun)."
