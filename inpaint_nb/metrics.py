@@ -113,10 +113,17 @@ def ssim_from_sums(sx, sy, sq, sxy, n_win: int, data_range, buf=None):
     return a
 
 # %% ../nbs/02_metrics.ipynb #c011
-def _stripes_sum(gt, pred, data_range, win, stripe, part=0, parts=1) -> float:
-    "Sum of the SSIM map over whole windows in stripes `part`, `part+parts`, ... (see `ssim_windows`)."
-    H, W, C = gt.shape; wh, ww = win; ry, rx = wh // 2, ww // 2
+def _stripe_starts(shape, win, stripe):
+    "The first window row of each stripe of about `stripe` values, and the stripe height in window rows."
+    H, W, C = shape; ry = win[0] // 2
     rows = max(1, stripe // (W * C))
+    return range(ry, H - ry, rows), rows
+
+def _stripes_sum(gt, pred, data_range, win, stripe, starts=None) -> float:
+    """Sum of the SSIM map over whole windows, stripe by stripe (see `ssim_windows`); `starts`: an iterator over the
+    stripes to do, which several threads may share (each takes the next stripe when it is free)."""
+    H, W, C = gt.shape; wh, ww = win; ry, rx = wh // 2, ww // 2
+    all_starts, rows = _stripe_starts(gt.shape, win, stripe)
     cap = (rows + 2 * ry, 1 << (W - 1).bit_length(), C)             # scratch for the tallest stripe (width rounded up
     buf = lambda name, h, dtype=np.float64: _workspace(name, cap, dtype)[:h, :W]   # to a power of 2), reused
     def box(a, name, h):                                            # window sums, int32, same shape as `a`
@@ -128,7 +135,7 @@ def _stripes_sum(gt, pred, data_range, win, stripe, part=0, parts=1) -> float:
         out[:, :rx] = 0; out[:, rx + n:] = 0
         return out
     total = 0.0
-    for y0 in list(range(ry, H - ry, rows))[part::parts]:
+    for y0 in (iter(all_starts) if starts is None else starts):
         y1 = min(y0 + rows, H - ry); h = y1 - y0 + 2 * ry          # windows centred on rows y0..y1-1 need these rows
         g, p, q = buf('g16', h, np.uint16), buf('p16', h, np.uint16), buf('q16', h, np.uint16)
         g[...] = gt[y0 - ry:y1 + ry]; p[...] = pred[y0 - ry:y1 + ry]
@@ -155,9 +162,9 @@ def ssim_windows(gt: np.ndarray, pred: np.ndarray, data_range, win=(WIN, WIN), s
     skimage computes it; works in stripes of about `stripe` values so that each stripe's scratch arrays stay in cache,
     shared among `threads` threads (NumPy and OpenCV release the GIL; each thread has its own scratch arrays)."""
     H, W, C = gt.shape; wh, ww = win
-    args = (gt, pred, data_range, win, stripe)
-    futs = [_pool().submit(_stripes_sum, *args, k, threads) for k in range(1, threads)]
-    total = _stripes_sum(*args, 0, threads) + sum(f.result() for f in futs)
+    args = (gt, pred, data_range, win, stripe, iter(_stripe_starts(gt.shape, win, stripe)[0]))
+    futs = [_pool().submit(_stripes_sum, *args) for k in range(1, threads)]
+    total = _stripes_sum(*args) + sum(f.result() for f in futs)
     return total / ((H - wh + 1) * (W - ww + 1) * C)
 
 def ssim_fast(gt: np.ndarray, pred: np.ndarray, data_range, threads: int = 1) -> float:
@@ -179,13 +186,13 @@ def score(gt_bgr, pred_bgr, mask) -> dict:
     lo, hi = cv2.minMaxLoc(pred.reshape(pred.shape[0], -1))[:2]
     if hi == lo: _warn_constant('the whole image')
     H, W, C = gt.shape
-    args, n = (gt, pred, hi - lo, (WIN, WIN), 65536), max(1, THREADS)
-    futs = [_pool().submit(_stripes_sum, *args, k, n) for k in range(1, n)]   # the other threads' share of the SSIM
+    args = (gt, pred, hi - lo, (WIN, WIN), 65536, iter(_stripe_starts(gt.shape, (WIN, WIN), 65536)[0]))
+    futs = [_pool().submit(_stripes_sum, *args) for k in range(1, THREADS)]  # other threads start on the SSIM stripes
     idx = np.flatnonzero(mask)  # row-major, the order of gt[mask]; np.take is ~10x faster than boolean indexing here
     gm, pm = np.take(gt.reshape(-1, 3), idx, axis=0), np.take(pred.reshape(-1, 3), idx, axis=0)
     if pm.max() == pm.min(): _warn_constant('the damaged pixels')
     masked, hist = masked_ssim_fast(gm, pm), hue_hist_corr(gt, pred)
-    ssim = (_stripes_sum(*args, 0, n) + sum(f.result() for f in futs)) / ((H - WIN + 1) * (W - WIN + 1) * C)
+    ssim = (_stripes_sum(*args) + sum(f.result() for f in futs)) / ((H - WIN + 1) * (W - WIN + 1) * C)  # then join in
     return _combine(ssim, masked, hist)
 
 # %% ../nbs/02_metrics.ipynb #c015
