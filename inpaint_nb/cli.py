@@ -27,9 +27,11 @@ def _score(p):
     p.add_argument('--mask', type=Path, required=True, help='folder of damage masks (L, 0/255)')
     p.add_argument('--csv', type=Path, default=None, help='also write the per-image scores here')
     p.add_argument('--missing', choices=['error', 'zero'], default='error', help='a missing prediction is an error, or scores 0')
+    p.add_argument('--nan', choices=['keep', 'zero'], default='keep',
+                   help='an undefined term (a prediction constant inside the damage gives 0/0) stays NaN, as officially, or counts 0')
     def run(a):
         from inpaint_nb.metrics import score_cli
-        print(json.dumps(score_cli(a.gt, a.pred, a.mask, csv=a.csv, missing=a.missing), indent=2))
+        print(json.dumps(score_cli(a.gt, a.pred, a.mask, csv=a.csv, missing=a.missing, nan=a.nan), indent=2))
     return run
 
 def _train(p):

@@ -31,9 +31,10 @@ def baseline_predictions(data_dir, fn) -> dict:
 
 # %% ../nbs/09_demo.ipynb #c005
 def score_table(data_dir, zips: dict) -> pd.DataFrame:
-    "Score each named submission zip against the demo answers: one row per method (score, ssim, masked_ssim, hist)."
+    """Score each named submission zip against the demo answers: one row per method (score, ssim, masked_ssim, hist).
+    The gray copy is constant inside the damage, where the official masked SSIM is 0/0 (NaN): it is counted as 0."""
     data_dir = Path(data_dir)
-    rows = {name: score_folder(data_dir/'test_gt', zp, data_dir/'test_mask')[1] for name, zp in zips.items()}
+    rows = {name: score_folder(data_dir/'test_gt', zp, data_dir/'test_mask', nan='zero')[1] for name, zp in zips.items()}
     return pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
 
 def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
@@ -75,6 +76,7 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
     print('4/4 scoring against the demo answers', flush=True)
     table = score_table(data, zips)
     demo_picture(data, preds, out/'demo.png')
-    print(f"\n{table.round(4).to_string()}\n\nsubmission: {out/'submission.zip'}   picture: {out/'demo.png'}   "
+    print(f"\n{table.round(4).to_string()}\n(an undefined masked SSIM, 0/0 for a prediction constant inside the damage, "
+          f"counts as 0)\n\nsubmission: {out/'submission.zip'}   picture: {out/'demo.png'}   "
           f"run: {out/'run'}   ({(time.time() - t0) / 60:.1f} min)", flush=True)
     return table

@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, rgb_to_luma, TestDataset
 from .damage import detect_mask
 from .models import rgb_to_chroma, chroma_to_rgb
+from .metrics import zip_problems
 
 # %% auto #0
 __all__ = ['default_device', 'compose', 'restore_batch', 'restore', 'predict_folder', 'write_submission', 'SubmissionError',
@@ -118,19 +119,16 @@ class SubmissionError(DataError):
         super().__init__(f"{zip_path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
 def submission_problems(zip_path, data_dir) -> list:
-    "Every problem of a submission zip against `test.csv`: names, folders, size, mode, unreadable PNGs, not a zip."
+    "Every problem of a submission zip against `test.csv`: not a zip, folders, extra or missing names, size, mode, unreadable PNGs."
     zip_path = Path(zip_path)
-    if not zip_path.is_file(): return [f"{zip_path}: file not found"]
-    if not zipfile.is_zipfile(zip_path): return [f"{zip_path}: not a zip file"]
+    problems = zip_problems(zip_path)            # the zip in itself (chapter 02): a zip? flat? only PNGs?
+    if not zip_path.is_file() or not zipfile.is_zipfile(zip_path): return problems
     expected = {Path(p).name for p in read_split(data_dir, 'test', check_files=False).input_image_path}
-    problems = []
     with zipfile.ZipFile(zip_path) as z:
-        names = [i.filename for i in z.infolist()]
-        for n in names:
-            if '/' in n.rstrip('/') or n.endswith('/'): problems.append(f"{n}: folders are not allowed inside the zip (it must be flat)")
-            elif n not in expected: problems.append(f"{n}: extra file, not a test image name")
-        for n in sorted(expected - set(names)): problems.append(f"{n}: missing")
-        for n in sorted(expected & set(names)):
+        names = set(z.namelist())
+        problems += [f"{n}: extra file, not a test image name" for n in sorted(names - expected) if '/' not in n and n.endswith('.png')]
+        problems += [f"{n}: missing" for n in sorted(expected - names)]
+        for n in sorted(expected & names):
             data = np.frombuffer(z.read(n), np.uint8)
             img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
             if img is None: problems.append(f"{n}: unreadable PNG"); continue

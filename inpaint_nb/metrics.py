@@ -14,7 +14,7 @@ from .data import read_bgr, read_gray
 # %% auto #0
 __all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'DBL_EPSILON', 'check_inputs', 'hue_hist', 'hue_hist_corr', 'score_reference',
            'ssim_from_sums', 'ssim_windows', 'ssim_fast', 'masked_ssim_fast', 'score', 'quantize', 'hue_opencv',
-           'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch', 'masked_ssim_batch', 'score_batch',
+           'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch', 'masked_ssim_batch', 'score_batch', 'zip_problems',
            'check_submission_zip', 'score_folder', 'score_cli']
 
 # %% ../nbs/02_metrics.ipynb #c005
@@ -309,23 +309,31 @@ def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backen
     return d
 
 # %% ../nbs/02_metrics.ipynb #c018
-def check_submission_zip(path) -> list:
-    "The PNG names in a submission zip; raises a clear `ValueError` if it is not a zip, has folders or non-PNG files."
+def zip_problems(path) -> list:
+    "What makes a file unfit as a submission zip in itself: not a zip, folders inside, non-PNG entries, duplicated names."
     path = Path(path)
-    if not zipfile.is_zipfile(path): raise ValueError(f"{path}: not a zip file")
+    if not path.is_file(): return [f"{path}: file not found"]
+    if not zipfile.is_zipfile(path): return [f"{path}: not a zip file"]
     with zipfile.ZipFile(path) as z: names = z.namelist()
-    folders = [n for n in names if '/' in n or '\\' in n]
-    if folders: raise ValueError(f"{path}: the zip must be flat (PNGs at its top level), found folder entries {folders[:3]}")
-    other = [n for n in names if not n.endswith('.png')]
-    if other: raise ValueError(f"{path}: the zip must hold only .png files, found {other[:3]}")
-    if len(set(names)) != len(names): raise ValueError(f"{path}: duplicated file names in the zip")
-    return names
+    problems = [f"{n}: folders are not allowed inside the zip (it must be flat)" for n in names if '/' in n or '\\' in n]
+    problems += [f"{n}: not a .png file" for n in names if '/' not in n and '\\' not in n and not n.endswith('.png')]
+    if len(set(names)) != len(names): problems.append("duplicated file names in the zip")
+    return problems
 
-def score_folder(gt_dir, pred, mask_dir, missing: str = 'error'):
+def check_submission_zip(path) -> list:
+    "The PNG names in a submission zip; raises a clear `ValueError` listing `zip_problems` if there are any."
+    problems = zip_problems(path)
+    if problems: raise ValueError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
+    with zipfile.ZipFile(path) as z: return z.namelist()
+
+def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'keep'):
     """Score every `gt_dir/*.png` against `pred` (a folder or a submission zip) with masks from `mask_dir`.
-    Returns `(per-image DataFrame [name, ssim, masked_ssim, hist, score], dict of the four means)`."""
+    Returns `(per-image DataFrame [name, ssim, masked_ssim, hist, score], dict of the four means)`.
+    The means are plain means, as the official average: one NaN image (a constant prediction) makes them NaN;
+    `nan="zero"` counts an undefined term as 0 instead (and recomputes those images' scores from their terms)."""
     gt_dir, mask_dir, pred = Path(gt_dir), Path(mask_dir), Path(pred)
     if missing not in ('error', 'zero'): raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}")
+    if nan not in ('keep', 'zero'): raise ValueError(f"nan must be 'keep' or 'zero', got {nan!r}")
     for arg, d in (('gt_dir', gt_dir), ('mask_dir', mask_dir)):
         if not d.is_dir(): raise FileNotFoundError(f"{arg}: folder {d} not found")
     if not pred.exists(): raise FileNotFoundError(f"pred: {pred} not found (a folder of PNGs or a submission zip)")
@@ -352,11 +360,15 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error'):
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
             except ValueError as e: raise ValueError(f"{n}: {e}") from None
     df = pd.DataFrame(rows, columns=['name', *TERMS])
-    return df, {t: float(df[t].mean()) for t in TERMS}
+    if nan == 'zero':
+        terms = [t for t in TERMS if t != 'score']
+        df[terms] = df[terms].fillna(0.0)
+        df['score'] = sum(WEIGHTS[t] * df[t] for t in terms)
+    return df, {t: float(df[t].mean(skipna=False)) for t in TERMS}
 
-def score_cli(gt, pred, mask, csv=None) -> dict:
+def score_cli(gt, pred, mask, csv=None, missing: str = 'error', nan: str = 'keep') -> dict:
     "`inpaint_nb score --gt DIR --pred DIR|ZIP --mask DIR [--csv per_image.csv]`: the four means (per-image CSV if `csv`)."
-    df, means = score_folder(gt, pred, mask)
+    df, means = score_folder(gt, pred, mask, missing=missing, nan=nan)
     if csv:
         csv = Path(csv); csv.parent.mkdir(parents=True, exist_ok=True)
         tmp = csv.with_name(csv.name + '.tmp'); df.to_csv(tmp, index=False); os.replace(tmp, csv)
