@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_experiments.ipynb #c003
 from __future__ import annotations
-import os, re, io, math, time, json, shutil, argparse, tempfile, contextlib
+import os, re, io, math, time, json, shutil, argparse, tempfile, contextlib, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
@@ -121,9 +121,10 @@ def _finish_sweep(cb: LRFinderCallback, show: bool, beta: float) -> LRFindResult
     return res
 
 def _in_notebook() -> bool:
+    "Running under IPython (a notebook, nbdev_test, execnb): show figures and tables with `display`."
     try:
         from IPython import get_ipython
-        return get_ipython() is not None and 'IPKernelApp' in get_ipython().config
+        return get_ipython() is not None
     except Exception: return False
 
 # %% ../nbs/08_experiments.ipynb #c010
@@ -222,7 +223,8 @@ def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool 
     elif 'epochs' in b: cfg = cfg.replace(epochs=int(b['epochs']), steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     else: minutes = float(b['minutes']); cfg = cfg.replace(steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     out = io.StringIO()
-    with (contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()):
+    with (contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()), warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='pred is constant')   # counted in n_nan instead
         try: res = train(cfg, data, run_dir, minutes=minutes, cbs=cbs)
         except NonFiniteLossError as e: res = dict(history=[], stop_reason=f'non-finite loss: {e}'.split(';')[0], best_score=math.nan)
     return res['history'], res
@@ -287,7 +289,8 @@ def final_scores(results: pd.DataFrame) -> pd.DataFrame:
     return last.sort_values(['variant', 'seed'], key=lambda s: s.map(order) if s.name == 'variant' else s).reset_index(drop=True)
 
 def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score') -> pd.DataFrame:
-    """Per variant: final `metric` mean, std, min, max over seeds, its three terms' means, the gap to the best mean and
+    """Per variant: final `metric` mean, std, min, max over seeds, its three terms' means, the budget reached (`steps`),
+    `nan_images` (validation images whose official score was NaN, scored 0), the gap to the best mean and
     'distinguishable from best' (gap > spread; None with one seed)."""
     if spread not in ('std', 'range'): raise ValueError(f"spread must be 'std' or 'range', got {spread!r}")
     last = final_scores(results)
@@ -297,8 +300,11 @@ def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score')
     for k in ('ssim', 'masked_ssim', 'hist'):
         if k in last and k != metric: s[k] = g[k].mean()
     s['steps'] = g.step.max()
+    s['nan_images'] = g.n_nan.sum().astype(int) if 'n_nan' in last and last.n_nan.notna().any() else 0
     best = s['mean'].idxmax()
     s['gap'] = s.loc[best, 'mean'] - s['mean']
+    wide = last.pivot(index='seed', columns='variant', values=metric)            # paired by seed: same split, same init
+    s['behind best in'] = [f"{int((wide[v] < wide[best]).sum())}/{int((wide[v].notna() & wide[best].notna()).sum())}" for v in s.index]
     def dist(v):
         if v == best: return False
         if min(s.loc[v, 'seeds'], s.loc[best, 'seeds']) < 2: return None
