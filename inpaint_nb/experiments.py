@@ -15,8 +15,8 @@ from .train import (TrainConfig, PRESETS, Trainer, Callback, CancelFitException,
 
 # %% auto #0
 __all__ = ['LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep', 'lr_find',
-           'StepBudgetCallback', 'NanScoreCallback', 'run_variant', 'compare', 'final_scores', 'summarize',
-           'plot_compare', 'add_lr_find_args', 'lr_find_main']
+           'StepBudgetCallback', 'OptimizerCallback', 'NanScoreCallback', 'run_variant', 'compare', 'final_scores',
+           'summarize', 'plot_compare', 'add_lr_find_args', 'lr_find_main']
 
 # %% ../nbs/08_experiments.ipynb #c006
 class LRFinderCallback(Callback):
@@ -180,6 +180,15 @@ class StepBudgetCallback(Callback):
         if learn.step >= self.steps:
             learn.should_stop, learn.stop_reason = True, 'step budget'
             raise CancelEpochException()
+
+class OptimizerCallback(Callback):
+    """Swap the run's optimiser, before training starts, for `factory(params, lr)`: for optimisers that
+    `TrainConfig.optimizer` does not name (it knows adam, adamw, sgd), e.g. `OptimizerCallback(torch.optim.RAdam)`."""
+    order = -30   # before the LR schedule (order 12) records the optimiser's initial rates
+    def __init__(self, factory): self.factory = factory
+    def before_fit(self, learn):
+        params = [p for g in learn.opt.param_groups for p in g['params']]
+        learn.opt = self.factory(params, lr=learn.opt.param_groups[0]['lr'])
 
 class NanScoreCallback(Callback):
     "Validation metrics with NaN score terms counted as 0 (constant predictions), and `n_nan` = how many images had one."
