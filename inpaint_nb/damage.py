@@ -9,8 +9,8 @@ import numpy as np, cv2, polygenerator
 from .data import IMG_SIZE, rgb_to_gray
 
 # %% auto #0
-__all__ = ['POLYGON_FAMILIES', 'random_polygon_mask', 'random_damage', 'organiser_damage', 'detect_mask', 'mask_iou',
-           'detection_trials']
+__all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage', 'detect_mask', 'mask_iou',
+           'telea_fill', 'detection_trials']
 
 # %% ../nbs/01_damage.ipynb #c004
 POLYGON_FAMILIES = {'random': polygenerator.random_polygon,
@@ -116,7 +116,14 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     union = np.logical_or(a, b).sum()
     return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
 
-# %% ../nbs/01_damage.ipynb #c014
+# %% ../nbs/01_damage.ipynb #c013
+def telea_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> np.ndarray:
+    "The damaged gray with its destroyed region filled by OpenCV's Telea inpainting; pixels outside `mask` unchanged."
+    return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_TELEA)
+
+PREFILLS = {None: None, 'telea': telea_fill}   # name -> fn(damaged, mask) (None: the flat fill stays)
+
+# %% ../nbs/01_damage.ipynb #c016
 def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, damage_fn=None):
     "Damage random crops of `photos` `n` times and detect: a list of dicts (photo, iou, damaged, mask, found)."
     damage_fn = damage_fn or random_damage

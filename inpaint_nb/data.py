@@ -146,6 +146,13 @@ def resize(img: np.ndarray, size: int) -> np.ndarray:
     interp = cv2.INTER_AREA if size < img.shape[0] else cv2.INTER_CUBIC
     return cv2.resize(img, (size, size), interpolation=interp)
 
+def _prefill_fn(prefill):
+    "A prefill name ('telea', chapter 01) or function `fn(damaged, mask) -> damaged`; None keeps the flat fill."
+    if prefill is None or callable(prefill): return prefill
+    from inpaint_nb.damage import PREFILLS
+    if prefill not in PREFILLS: raise ValueError(f"unknown prefill {prefill!r}; choose one of {list(PREFILLS)}")
+    return PREFILLS[prefill]
+
 def _item(id, damaged, mask, gt=None):
     d = dict(id=id, damaged=to_tensor(damaged), mask=torch.from_numpy(np.ascontiguousarray(mask))[None].float())
     if gt is not None: d['gt'] = to_tensor(gt)
@@ -154,8 +161,8 @@ def _item(id, damaged, mask, gt=None):
 # %% ../nbs/00_data.ipynb #c015
 class PairDataset(Dataset):
     "The competition's given train pairs (organisers' damage); mask = where the input differs from the target's luma."
-    def __init__(self, df: pd.DataFrame, size=None, crop=None, flip=False, seed=None):
-        self.df, self.aug, self.seed = df.reset_index(drop=True), Augment(size, crop, flip), seed
+    def __init__(self, df: pd.DataFrame, size=None, crop=None, flip=False, seed=None, prefill=None):
+        self.df, self.aug, self.seed, self.prefill = df.reset_index(drop=True), Augment(size, crop, flip), seed, _prefill_fn(prefill)
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
@@ -164,33 +171,38 @@ class PairDataset(Dataset):
         mask = damaged != rgb_to_gray(gt)
         rng = np.random.default_rng(None if self.seed is None else (self.seed, i))
         damaged, mask, gt = self.aug([damaged, mask, gt], rng)
+        if self.prefill: damaged = self.prefill(damaged, mask)
         return _item(r.ID, damaged, mask, gt)
 
 class RedamageDataset(Dataset):
     "`train_gt` damaged on the fly with the competition's test recipe; a fixed `seed` fixes each index's damage."
-    def __init__(self, df: pd.DataFrame, seed=None, size=None, crop=None, flip=False, damage_fn=None):
+    def __init__(self, df: pd.DataFrame, seed=None, size=None, crop=None, flip=False, damage_fn=None, prefill=None):
         if damage_fn is None:
             from inpaint_nb.damage import random_damage as damage_fn  # defined in the next chapter
         self.df, self.seed, self.aug, self.damage_fn = df.reset_index(drop=True), seed, Augment(size, crop, flip), damage_fn
+        self.prefill = _prefill_fn(prefill)
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
         rng = np.random.default_rng(None if self.seed is None else (self.seed, i))
         gt, = self.aug([read_rgb(r.gt_path, None)], rng)
         damaged, mask = self.damage_fn(gt, rng)
+        if self.prefill: damaged = self.prefill(damaged, mask)
         return _item(r.ID, damaged, mask, gt)
 
 class TestDataset(Dataset):
     "The test inputs; the destroyed region is found by `detect_mask` since the competition does not give it."
-    def __init__(self, df: pd.DataFrame, size: int | None = IMG_SIZE, detect_fn=None):
+    def __init__(self, df: pd.DataFrame, size: int | None = IMG_SIZE, detect_fn=None, prefill=None):
         if detect_fn is None:
             from inpaint_nb.damage import detect_mask as detect_fn
-        self.df, self.size, self.detect_fn = df.reset_index(drop=True), size, detect_fn
+        self.df, self.size, self.detect_fn, self.prefill = df.reset_index(drop=True), size, detect_fn, _prefill_fn(prefill)
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
         damaged = read_gray(r.input_path, self.size)
-        return _item(r.ID, damaged, self.detect_fn(damaged))
+        mask = self.detect_fn(damaged)
+        if self.prefill: damaged = self.prefill(damaged, mask)
+        return _item(r.ID, damaged, mask)
 
 # %% ../nbs/00_data.ipynb #c017
 def show_images(imgs, titles=None, ncols: int = 4, size: float = 3):

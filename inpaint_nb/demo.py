@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from .data import read_split, read_gray, read_rgb, show_images
-from .damage import detect_mask
+from .damage import detect_mask, telea_fill
 from .demo_data import make_demo_data
 from .metrics import score_folder
-from .inference import predict_folder, write_submission, check_submission, default_device
+from .inference import predict_checkpoint, write_submission, check_submission, default_device
 
 # %% auto #0
 __all__ = ['gray_copy', 'telea', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']
@@ -21,9 +21,9 @@ def gray_copy(damaged: np.ndarray) -> np.ndarray:
     "Baseline: the damaged input itself, as a 3-channel image."
     return np.repeat(damaged[..., None], 3, axis=2)
 
-def telea(damaged: np.ndarray, radius: int = 5) -> np.ndarray:
+def telea(damaged: np.ndarray) -> np.ndarray:
     "Baseline: OpenCV's Telea inpainting of the gray over the detected damage (structure only, no colour)."
-    return gray_copy(cv2.inpaint(damaged, detect_mask(damaged).astype(np.uint8), radius, cv2.INPAINT_TELEA))
+    return gray_copy(telea_fill(damaged, detect_mask(damaged)))
 
 def baseline_predictions(data_dir, fn) -> dict:
     "`{ID: RGB}` of a no-training baseline `fn(damaged_gray) -> RGB` on the test inputs."
@@ -54,7 +54,7 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
              config=None, seed: int = 0) -> pd.DataFrame:
     """The main job on demo data: data, training for `minutes` (default 6 on CPU, 10 on GPU), submission, scores.
     Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip`, `out/demo.png`; returns the score table."""
-    from inpaint_nb.train import TrainConfig, train, load_model
+    from inpaint_nb.train import TrainConfig, train
     out = Path(out); t0 = time.time()
     device = torch.device(device) if device else default_device()
     data = out/'data'
@@ -67,9 +67,8 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
     if minutes is None: minutes = 6 if device.type == 'cpu' else 10
     print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
     res = train(config, data, out/'run', minutes=minutes, device=device)
-    model, cfg = load_model(out/'run'/'best.pt', device)
     print(f'3/4 predicting the {n_test} test inputs, writing and checking the submission', flush=True)
-    preds = predict_folder(model, data, device=device, work_size=cfg.size, progress=False)
+    preds, cfg = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False)
     zips = {'gray copy': write_submission(baseline_predictions(data, gray_copy), data, out/'baselines'/'gray_copy.zip'),
             'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea), data, out/'baselines'/'telea.zip'),
             f'trained {cfg.model} ({res["epochs"]} epochs)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}

@@ -10,13 +10,13 @@ import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, rgb_to_luma, TestDataset
-from .damage import detect_mask
+from .damage import detect_mask, PREFILLS
 from .models import rgb_to_chroma, chroma_to_rgb
 from .metrics import zip_problems
 
 # %% auto #0
 __all__ = ['default_device', 'compose', 'restore_batch', 'restore', 'predict_folder', 'write_submission', 'SubmissionError',
-           'submission_problems', 'check_submission', 'predict_cli']
+           'submission_problems', 'check_submission', 'predict_checkpoint', 'predict_cli']
 
 # %% ../nbs/06_inference.ipynb #c004
 def default_device() -> torch.device:
@@ -47,9 +47,10 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta: bool = 
     else: rgb = _run(model, damaged, mask, tta)
     return compose(damaged, mask, rgb)
 
-def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batch_size: int = 8, work_size: int | None = None):
+def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batch_size: int = 8, work_size: int | None = None,
+            prefill: str | None = None):
     """Restore one damaged gray image (`uint8 HxW`) or a batch (`NxHxW` array or list): RGB `uint8` image(s).
-    The mask is found by `detect_mask` unless given."""
+    The mask is found by `detect_mask` unless given; `prefill` ('telea') as the model was trained (its config's)."""
     if isinstance(damaged_gray, np.ndarray) and damaged_gray.ndim == 3 and damaged_gray.shape[-1] in (3, 4):
         raise ValueError(f"restore expects uint8 HxW gray images, got a colour-looking array {damaged_gray.shape}")
     single = isinstance(damaged_gray, np.ndarray) and damaged_gray.ndim == 2
@@ -58,6 +59,7 @@ def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batc
         if not (isinstance(g, np.ndarray) and g.ndim == 2 and g.dtype == np.uint8):
             raise ValueError(f"restore expects uint8 HxW gray images, got {getattr(g, 'dtype', type(g))} {getattr(g, 'shape', '')}")
     masks = [detect_mask(g) for g in grays] if mask is None else ([mask] if single else list(mask))
+    if prefill: grays = [PREFILLS[prefill](g, m) for g, m in zip(grays, masks)]
     device = torch.device(device) if device else next(model.parameters()).device
     was_training = model.training; model.eval().to(device)
     out = []
@@ -70,11 +72,11 @@ def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batc
 
 # %% ../nbs/06_inference.ipynb #c009
 def predict_folder(model, data_dir, out_dir=None, tta: bool = False, device=None, batch_size: int = 8,
-                   num_workers: int = 0, progress: bool = True, work_size: int | None = None) -> dict:
+                   num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None) -> dict:
     "Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`)."
     from inpaint_nb.data import write_png
     df = read_split(data_dir, 'test')
-    dl = torch.utils.data.DataLoader(TestDataset(df, size=None), batch_size=batch_size, num_workers=num_workers)
+    dl = torch.utils.data.DataLoader(TestDataset(df, size=None, prefill=prefill), batch_size=batch_size, num_workers=num_workers)
     device = torch.device(device) if device else default_device()
     was_training = model.training; model.eval().to(device)
     preds = {}
@@ -143,12 +145,18 @@ def check_submission(zip_path, data_dir) -> Path:
     return Path(zip_path)
 
 # %% ../nbs/06_inference.ipynb #c014
-def predict_cli(data_dir, ckpt, out='submission.zip', tta: bool = False, device=None, batch_size: int = 8) -> Path:
-    "Load a checkpoint written by `inpaint_nb train`, restore the test inputs, write and check the submission zip."
+def predict_checkpoint(ckpt, data_dir, tta: bool = False, device=None, batch_size: int = 8, progress: bool = True):
+    "Restore the test inputs with a checkpoint of `inpaint_nb.train`, as its run was trained (size, prefill): (preds, config)."
     from inpaint_nb.train import load_model
     device = torch.device(device) if device else default_device()
     model, cfg = load_model(ckpt, device)
-    preds = predict_folder(model, data_dir, tta=tta, device=device, batch_size=batch_size, work_size=cfg.size)
+    preds = predict_folder(model, data_dir, tta=tta, device=device, batch_size=batch_size, progress=progress,
+                           work_size=cfg.size, prefill=getattr(cfg, 'prefill', None))
+    return preds, cfg
+
+def predict_cli(data_dir, ckpt, out='submission.zip', tta: bool = False, device=None, batch_size: int = 8) -> Path:
+    "`inpaint_nb predict`: restore the test inputs with a checkpoint, write and check the submission zip."
+    preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
     print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{', flip TTA' if tta else ''})")
     return zp

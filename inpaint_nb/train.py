@@ -25,7 +25,7 @@ __all__ = ['PRESETS', 'CKPT_FORMAT', 'STAGE_NETS', 'TrainConfig', 'atomic_write_
            'train_main']
 
 # %% ../nbs/05_train.ipynb #c005
-_CHOICES = dict(source=('redamage', 'pairs', 'both'), stage=('joint', 'restore', 'colorize'),
+_CHOICES = dict(prefill=(None, 'telea'), source=('redamage', 'pairs', 'both'), stage=('joint', 'restore', 'colorize'),
                 optimizer=('adam', 'adamw', 'sgd'), scheduler=('plateau', 'cosine', 'none'),
                 precision=('auto', 'fp32', 'bf16', 'fp16'), monitor=('auto', 'score', 'val_loss'))
 _ALIASES = dict(learning_rate='lr', bs='batch_size', n_epochs='epochs', num_epochs='epochs', img_size='size', image_size='size',
@@ -47,6 +47,7 @@ class TrainConfig:
     max_train: int | None = None     # use at most this many training images (quick experiments)
     max_val: int | None = None       # validate on at most this many images
     val_seed: int = 1234             # seed of the fixed validation damage
+    prefill: str | None = 'telea'    # fill the hole by Telea inpainting before the networks see it (None: the flat fill)
     # model
     model: str = 'two-stage'         # a name of inpaint_nb.models.MODELS (or 'smp-<arch>'), built by build_model
     model_kwargs: dict = field(default_factory=lambda: dict(encoder='resnet34', encoder_weights='imagenet'))
@@ -822,10 +823,11 @@ def make_datasets(cfg: TrainConfig, train_df, val_df) -> tuple:
     "Training set (re-damaged train_gt and/or the given pairs) and the fixed, seeded validation set."
     size = None if cfg.crop else cfg.size
     parts = []
-    if cfg.source in ('redamage', 'both'): parts.append(RedamageDataset(train_df, seed=0, size=size, crop=cfg.crop, flip=cfg.flip))
-    if cfg.source in ('pairs', 'both'): parts.append(PairDataset(train_df, size=size, crop=cfg.crop, flip=cfg.flip, seed=0))
+    aug = dict(size=size, crop=cfg.crop, flip=cfg.flip, prefill=cfg.prefill)
+    if cfg.source in ('redamage', 'both'): parts.append(RedamageDataset(train_df, seed=0, **aug))
+    if cfg.source in ('pairs', 'both'): parts.append(PairDataset(train_df, seed=0, **aug))
     train_ds = parts[0] if len(parts) == 1 else ConcatDataset(parts)
-    return train_ds, RedamageDataset(val_df, seed=cfg.val_seed, size=cfg.size)
+    return train_ds, RedamageDataset(val_df, seed=cfg.val_seed, size=cfg.size, prefill=cfg.prefill)
 
 def make_loaders(cfg: TrainConfig, train_ds, valid_ds, rank=0, world=1, pin=False) -> tuple:
     "Seeded, sharded loaders: `EpochSampler` for training (replayable order), `ShardSampler` for validation."
