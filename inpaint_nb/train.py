@@ -158,7 +158,7 @@ PRESETS = {
     'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=96, crop=None, batch_size=8, epochs=40,
                      lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.0,
                      precision='fp32', channels_last=False, num_workers=0, early_stop=0, max_val=16,
-                     loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5)),
+                     loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
                  precision='fp32', channels_last=False, num_workers=0, ema=0.0, early_stop=0, scheduler='none',
                  n_folds=4, progress=False, plots=False, loss_weights=dict(l1=1.0)),
@@ -794,8 +794,10 @@ def init_distributed(device=None) -> tuple:
         if use_cuda: torch.cuda.set_device(local)
         dist.init_process_group('nccl' if use_cuda else 'gloo'); owned = True
     rank, world = dist_info()
-    if device is None: device = f'cuda:{int(os.environ.get("LOCAL_RANK", 0))}' if torch.cuda.is_available() else 'cpu'
-    return rank, world, torch.device(device), owned
+    local = int(os.environ.get('LOCAL_RANK', '0'))
+    device = torch.device(device if device is not None else ('cuda' if torch.cuda.is_available() else 'cpu'))
+    if device.type == 'cuda' and device.index is None: device = torch.device('cuda', local)   # one GPU per process
+    return rank, world, device, owned
 
 def resolve_precision(precision: str, device) -> str:
     "'auto' -> bf16 on a GPU that supports it (else fp16), fp32 on CPU."
