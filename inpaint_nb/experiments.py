@@ -16,7 +16,7 @@ from .train import (TrainConfig, PRESETS, Trainer, Callback, CancelFitException,
 # %% auto #0
 __all__ = ['LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep', 'lr_find',
            'StepBudgetCallback', 'OptimizerCallback', 'NanScoreCallback', 'run_variant', 'compare', 'final_scores',
-           'summarize', 'plot_compare', 'add_lr_find_args', 'lr_find_main']
+           'summarize', 'describe', 'plot_compare', 'add_lr_find_args', 'lr_find_main']
 
 # %% ../nbs/08_experiments.ipynb #c006
 class LRFinderCallback(Callback):
@@ -129,21 +129,26 @@ def _in_notebook() -> bool:
 
 # %% ../nbs/08_experiments.ipynb #c010
 def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100, stop_div: bool = True,
-             div_factor: float = 4., beta: float = 0.9, show: bool = True) -> LRFindResult:
-    "Run the exponential sweep on `learn` (any `Trainer`), then restore its model weights, optimiser state and RNGs."
+             div_factor: float = 4., beta: float = 0.9, show: bool = True, keep=(FreezeStageCallback,)) -> LRFindResult:
+    """Run the exponential sweep on `learn` (any `Trainer`) and put it back as it was: weights, optimiser state, RNGs,
+    counters and history. During the sweep only callbacks of the types in `keep` stay on (those that shape a training
+    step, like a frozen stage); history, checkpoints, schedules, EMA, early stopping and validation are off."""
     import copy
     saved = copy.deepcopy(learn.model.state_dict()), copy.deepcopy(learn.opt.state_dict()), get_rng_state()
+    attrs = ('cbs', 'valid_dl', 'epoch', 'step', 'batch_idx', 'history', 'best_score', 'should_stop', 'stop_reason',
+             'failed', 'epoch_done', 'train_acc')
+    state = {k: copy.copy(getattr(learn, k)) for k in attrs if hasattr(learn, k)}
     cb = LRFinderCallback(start_lr, end_lr, num_it, stop_div, div_factor, beta)
-    old_cbs = learn.cbs
-    learn.cbs = sorted([*old_cbs, cb], key=lambda c: c.order)
+    learn.cbs = sorted([cb, *(c for c in learn.cbs if isinstance(c, tuple(keep)))], key=lambda c: c.order)
+    learn.valid_dl, learn.epoch, learn.step, learn.batch_idx, learn.should_stop = None, 0, 0, 0, False
+    learn.reset_train_acc()
     n_epochs = math.ceil(num_it / max(len(learn.train_dl), 1)) + 1
     try:
         try: learn.fit(n_epochs)
         except NonFiniteLossError: cb.stop_reason = 'diverged'
     finally:
-        learn.cbs = old_cbs
         learn.model.load_state_dict(saved[0]); learn.opt.load_state_dict(saved[1]); set_rng_state(saved[2])
-        learn.epoch = learn.step = learn.batch_idx = 0; learn.should_stop, learn.stop_reason, learn.failed = False, None, None
+        for k, v in state.items(): setattr(learn, k, v)
     return _finish_sweep(cb, show, beta)
 
 def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100,
@@ -242,7 +247,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
             show: bool = True, spread: str = 'std', quiet: bool = True) -> pd.DataFrame:
     """Train every variant (name -> dict of `TrainConfig` overrides, optionally with `cbs`: a list of callbacks or a
     function returning one) for each seed under the same budget; returns the tidy curves (one row per variant, seed
-    and validation). With `show`: prints `summarize` and draws `plot_compare`. `out_dir` keeps the runs (and writes
+    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `describe`. `out_dir` keeps the runs (and writes
     compare.csv, summary.csv, compare.png), else they go to a temporary folder."""
     if not isinstance(variants, dict) or not variants: raise ValueError("compare: variants must be a non-empty dict name -> overrides")
     _budget(budget)
@@ -287,6 +292,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
             from IPython.display import display
             display(summarize(df, spread)); display(fig)
         else: print(summarize(df, spread).to_string())
+        print(describe(summarize(df, spread)))
     return df
 
 # %% ../nbs/08_experiments.ipynb #c021
@@ -323,6 +329,24 @@ def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score')
     s.index.name = 'variant'
     s.attrs['best'], s.attrs['spread'] = best, spread
     return s
+
+def describe(summary: pd.DataFrame) -> str:
+    "The `summarize` table in words: the leader, what is and is not distinguishable from it, constant-fill images."
+    s = summary; best = s.attrs.get('best', s['mean'].idxmax()); n = int(s.seeds.min())
+    rule = 'ranges do not overlap' if s.attrs.get('spread') == 'range' else 'gap > the larger std'
+    out = [f"Highest mean final score: {best}, {s.loc[best, 'mean']:.3f} ± {s.loc[best, 'std']:.3f} "
+           f"(std over {int(s.loc[best, 'seeds'])} seed(s); min {s.loc[best, 'min']:.3f}, max {s.loc[best, 'max']:.3f})."]
+    others = [v for v in s.index if v != best]
+    if n < 2: out.append("One seed per variant: there is no spread, so no difference can be told from noise.")
+    else:
+        fmt = lambda v: f"{v} (-{s.loc[v, 'gap']:.3f}, behind in {s.loc[v, 'behind best in']} seeds)"
+        yes = [v for v in others if s.loc[v, 'distinguishable from best'] is True]
+        no = [v for v in others if v not in yes]
+        if yes: out.append(f"Distinguishable from it ({rule}): " + '; '.join(map(fmt, yes)) + '.')
+        if no: out.append(f"Within the noise: " + '; '.join(map(fmt, no)) + '.')
+    nan = [f"{v}: {int(k)}" for v, k in s.nan_images.items() if k] if 'nan_images' in s else []
+    if nan: out.append("Validation images with a constant fill (NaN in the official score, counted 0): " + ', '.join(nan) + '.')
+    return '\n'.join(out)
 
 def plot_compare(results: pd.DataFrame, spread: str = 'std', title: str | None = None):
     """Side by side: training loss and validation score against steps (mean over seeds, band = min..max),
