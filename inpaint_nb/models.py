@@ -14,8 +14,8 @@ from .data import LUMA_WEIGHTS, rgb_to_luma   # ITU-R 601, defined once in chapt
 __all__ = ['NORMS', 'UPS', 'INITS', 'CHROMAS', 'AB_RANGE', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet',
            'smp_archs', 'net_multiple', 'build_generator', 'PatchDiscriminator', 'init_weights', 'rgb_to_cbcr',
            'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb', 'gray_to_lightness', 'logits_to_chroma', 'rgb_to_chroma',
-           'chroma_to_rgb', 'pad_to_multiple', 'clamp_st', 'Restorer', 'OneStageRestorer', 'TwoStageRestorer',
-           'build_model', 'n_params', 'forward_time']
+           'chroma_to_rgb', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv', 'OneStageRestorer',
+           'TwoStageRestorer', 'build_model', 'n_params', 'forward_time']
 
 # %% ../nbs/03_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")
@@ -284,11 +284,20 @@ class Restorer(nn.Module):
         return {k: v[..., :h, :w] for k, v in out.items()}
 
 # %% ../nbs/03_models.ipynb #c036
+def zero_last_conv(net: nn.Module) -> nn.Module:
+    """Zero the output convolution of a generator (the last `Conv2d` it registers: our U-Net's `outc`, smp's
+    segmentation head), so that a residual or chroma head starts at exactly 0; its weights get gradients from step 1."""
+    last = [m for m in net.modules() if isinstance(m, nn.Conv2d)][-1]
+    nn.init.zeros_(last.weight)
+    if last.bias is not None: nn.init.zeros_(last.bias)
+    return net
+
 class OneStageRestorer(Restorer):
     "One generator from damaged (+mask) to colour; in chroma mode its outputs are (gray residual, 2 chroma)."
-    def __init__(self, generator: nn.Module, use_mask: bool = True, chroma: str | None = None, keep_known: bool = True):
+    def __init__(self, generator: nn.Module, use_mask: bool = True, chroma: str | None = None, keep_known: bool = True,
+                 zero_init: bool = True):
         super().__init__(use_mask, chroma, keep_known)
-        self.generator = generator
+        self.generator = zero_last_conv(generator) if zero_init and chroma else generator
         self.multiple = net_multiple(generator)
 
     def run(self, damaged, mask):
@@ -301,9 +310,10 @@ class OneStageRestorer(Restorer):
 class TwoStageRestorer(Restorer):
     "Stage 1 `restore_net` restores the gray (residual, known pixels kept); stage 2 `colorize_net` colours it."
     def __init__(self, restore_net: nn.Module, colorize_net: nn.Module, use_mask: bool = True,
-                 chroma: str | None = "ycbcr", keep_known: bool = True):
+                 chroma: str | None = "ycbcr", keep_known: bool = True, zero_init: bool = True):
         super().__init__(use_mask, chroma, keep_known)
-        self.restore_net, self.colorize_net = restore_net, colorize_net
+        self.restore_net = zero_last_conv(restore_net) if zero_init else restore_net
+        self.colorize_net = zero_last_conv(colorize_net) if zero_init and chroma else colorize_net
         self.multiple = math.lcm(net_multiple(restore_net), net_multiple(colorize_net))
 
     def run(self, damaged, mask):
@@ -339,7 +349,7 @@ def build_model(name: str = "two-stage", encoder: str = "resnet34", encoder_weig
         return OneStageRestorer(gen(n_in, 3), use_mask=use_mask, chroma=chroma)
     return TwoStageRestorer(gen(n_in, 1), gen(1, 3 if chroma is None else 2), use_mask=use_mask, chroma=chroma)
 
-# %% ../nbs/03_models.ipynb #c058
+# %% ../nbs/03_models.ipynb #c060
 def n_params(model: nn.Module) -> int:
     "Number of trainable parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
