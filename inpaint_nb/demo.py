@@ -52,7 +52,7 @@ def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
 # %% ../nbs/09_demo.ipynb #c006
 def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train: int = 96, n_test: int = 16,
              config=None, seed: int = 0) -> pd.DataFrame:
-    """The main job on demo data: data, training for `minutes` (default 6 on CPU, 10 on GPU), submission, scores.
+    """The main job on demo data: data, training for `minutes` (default 5 on CPU, 10 on GPU), submission, scores.
     Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip`, `out/demo.png`; returns the score table."""
     from inpaint_nb.train import TrainConfig, train
     out = Path(out); t0 = time.time()
@@ -64,7 +64,7 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
     if config is None:   # the CPU preset; on a GPU the same small model at twice the resolution, mixed precision
         config = TrainConfig.preset('cpu-demo') if device.type == 'cpu' else \
                  TrainConfig.preset('cpu-demo', size=256, batch_size=16, precision='auto', channels_last=True, epochs=60)
-    if minutes is None: minutes = 6 if device.type == 'cpu' else 10
+    if minutes is None: minutes = 5 if device.type == 'cpu' else 10
     print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
     res = train(config, data, out/'run', minutes=minutes, device=device)
     print(f'3/4 predicting the {n_test} test inputs, writing and checking the submission', flush=True)

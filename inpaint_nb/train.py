@@ -79,7 +79,8 @@ class TrainConfig:
     early_stop: int = 4              # epochs without a better score before stopping; 0 = off
     monitor: str = 'auto'            # what best.pt / plateau / early stop follow; auto = score (val_loss for stage 'restore')
     seed: int = 0
-    num_workers: int = 4
+    num_workers: int = 4             # data-loading processes (kept alive across epochs)
+    threads: int | None = None       # torch CPU threads while training on CPU (None: leave torch's setting)
     steps_per_epoch: int | None = None  # cap the batches per epoch (an "epoch" of a big set can be shorter)
     ckpt_every: int = 0              # also write last.pt every N steps (0 = each epoch only)
     # outputs
@@ -157,7 +158,7 @@ PRESETS = {
     'gpu': {},
     'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=96, crop=None, batch_size=8, epochs=40,
                      lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.0,
-                     precision='fp32', channels_last=False, num_workers=0, early_stop=0, max_val=16,
+                     precision='fp32', channels_last=False, num_workers=1, threads=1, early_stop=0, max_val=16,
                      loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
                  precision='fp32', channels_last=False, num_workers=0, ema=0.0, early_stop=0, scheduler='none',
@@ -835,7 +836,8 @@ def make_loaders(cfg: TrainConfig, train_ds, valid_ds, rank=0, world=1, pin=Fals
     "Seeded, sharded loaders: `EpochSampler` for training (replayable order), `ShardSampler` for validation."
     cap = cfg.steps_per_epoch * cfg.batch_size * world if cfg.steps_per_epoch else None
     sampler = EpochSampler(len(train_ds), seed=cfg.seed, rank=rank, world=world, max_items=cap)
-    kw = dict(num_workers=cfg.num_workers, pin_memory=pin, generator=torch.Generator().manual_seed(cfg.seed))
+    kw = dict(num_workers=cfg.num_workers, pin_memory=pin, generator=torch.Generator().manual_seed(cfg.seed),
+              persistent_workers=cfg.num_workers > 0)   # items are keyed by (epoch, index): live workers stay exact
     train_dl = DataLoader(EpochKeyed(train_ds, cfg.seed), batch_size=cfg.batch_size, sampler=sampler,
                           drop_last=sampler.per_rank() >= cfg.batch_size, **kw)
     valid_dl = DataLoader(valid_ds, batch_size=cfg.batch_size, sampler=ShardSampler(len(valid_ds), rank, world), **kw)
@@ -879,6 +881,8 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
     cfg.check()
     data_dir, run_dir = Path(data_dir), Path(out_dir)
     rank, world, device, owned = init_distributed(device)
+    threads = torch.get_num_threads()
+    if cfg.threads and device.type == 'cpu': torch.set_num_threads(cfg.threads)
     try:
         last = run_dir/'last.pt'
         if resume and not last.is_file():
@@ -927,6 +931,7 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
         return dict(best_score=learn.best_score, run_dir=str(run_dir), epochs=len(learn.history),
                     stop_reason=learn.stop_reason, history=learn.history, rank=rank)
     finally:
+        torch.set_num_threads(threads)
         if owned and dist.is_initialized(): dist.destroy_process_group()
 
 def load_model(ckpt, device='cpu'):
