@@ -64,17 +64,20 @@ def window_slopes(x, y, k: int) -> np.ndarray:
 def suggest_lr(lrs, smoothed, window: float = 0.2) -> tuple:
     """(suggestion, lr_steep, lr_min). `lr_steep`: the centre of the steepest descent of `smoothed` against log10(lr),
     the slope fitted over windows of `window` x the number of points (so one noisy point cannot win), among the
-    windows that end at or before the smoothed minimum. `lr_min`: the rate at the minimum / 10.
+    windows centred at or before the smoothed minimum, where the loss lies below its starting value. `lr_min`: the rate at the minimum / 10.
     The suggestion is `lr_steep`, or `lr_min` when the curve never falls."""
     lrs, s = np.asarray(lrs, float), np.asarray(smoothed, float)
     if len(s) < 5: raise ValueError(f"lr_find: only {len(s)} loss values recorded; too few to suggest a learning rate "
                                     "(did the loss diverge at once? try a smaller start_lr)")
     i_min = int(np.nanargmin(s)); lr_min = float(lrs[i_min] / 10)
-    k = max(3, int(round(window * len(s))))
-    if i_min + 1 < k: return lr_min, math.nan, lr_min
-    slopes = window_slopes(np.log10(lrs[:i_min + 1]), s[:i_min + 1], k)
+    k = max(3, int(round(window * len(s)))); x = np.log10(lrs)
+    slopes = np.full(i_min + 1, np.nan)
+    for c in range(1, i_min + 1):                           # windows centred at or before the minimum
+        if s[c] >= s[0]: continue                           # only where the loss has come down from where it started
+        lo = max(0, c - k // 2); hi = min(len(s), lo + k)
+        slopes[c] = window_slopes(x[lo:hi], s[lo:hi], hi - lo)[0]
     if not np.isfinite(slopes).any() or np.nanmin(slopes) >= 0: return lr_min, math.nan, lr_min
-    i = int(np.nanargmin(slopes)) + k // 2
+    i = int(np.nanargmin(slopes))
     return float(lrs[i]), float(lrs[i]), lr_min
 
 # %% ../nbs/08_experiments.ipynb #c008
