@@ -137,8 +137,10 @@ def _stripe_sum(gt, pred, y0: int, y1: int, R) -> float:
     S = _workspace('S', (4, h, W, C), np.int32)             # their window sums, one box filter over the stack
     cv2.boxFilter(V.reshape(4 * h, W, C), cv2.CV_32S, (WIN, WIN), dst=S.reshape(4 * h, W, C), normalize=False,
                   borderType=cv2.BORDER_CONSTANT)
-    S_map = ssim_from_sums(S, WIN * WIN, R, V, _workspace('F', S.shape, np.float32))   # V is free again: reuse it
-    return sum(cv2.sumElems(S_map[r:h - r, r:W - r])[:C])  # whole windows only (skimage's crop(S, pad=3)); float64 sum
+    shape = (4, h - 2 * r, W, C)                            # rows of whole windows only (each still contiguous);
+    S_map = ssim_from_sums(S[:, r:h - r], WIN * WIN, R,     # V is free again: reuse it
+                           _workspace('V', shape, np.int32), _workspace('F', shape, np.float32))
+    return sum(cv2.sumElems(S_map[:, r:W - r])[:C])        # whole windows only (skimage's crop(S, pad=3)); float64 sum
 
 THREADS = min(2, os.cpu_count() or 1)  # threads `score` may use for the whole-image SSIM (set 1 to stay single-threaded)
 STRIPE = 64  # window rows per stripe (512x512 images: 32..128 rows are within 10% of each other, 16 rows 1.3x slower)
