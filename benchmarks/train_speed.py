@@ -7,7 +7,7 @@ and the speed-up of the best one over the plain loop, and writes the numbers as 
     python benchmarks/train_speed.py                      # CPU: 256 px (fp32 NCHW vs channels_last / bf16 autocast)
     python benchmarks/train_speed.py --device cuda        # GPU: 512 px, fp32 vs bf16 + channels_last (+ --compile)
 
-Options: --size PX --batch-size B --steps N --warmup N --model NAME --threads T --compile --json PATH
+Options: --size PX --batch-size B --steps N --warmup N --model NAME --threads T --compile --clock wall|cpu --json PATH
 """
 from __future__ import annotations
 import argparse, json, time, sys
@@ -98,13 +98,16 @@ def main(argv=None):
     p.add_argument('--compile', action='store_true', help='also time torch.compile')
     p.add_argument('--cpu-bf16', action='store_true', help='time bf16 autocast on CPU even without native bf16 (AVX512-BF16/AMX)')
     p.add_argument('--json', default=None, help='write the results here')
+    p.add_argument('--clock', choices=['auto', 'wall', 'cpu'], default='auto',
+                   help='auto: wall clock on GPU, process CPU time on CPU (robust on a shared machine)')
     a = p.parse_args(argv)
     device = torch.device(a.device)
     gpu = device.type == 'cuda'
     if a.threads: torch.set_num_threads(a.threads)
     global CLOCK
-    if not gpu: CLOCK = time.process_time
-    unit = 'img/s' if gpu else 'img/CPU-s'
+    use_cpu_clock = a.clock == 'cpu' or (a.clock == 'auto' and not gpu)
+    if use_cpu_clock: CLOCK = time.process_time
+    unit = 'img/CPU-s' if use_cpu_clock else 'img/s'
     if gpu: torch.backends.cudnn.benchmark = True
     size = a.size or (512 if gpu else 256); bs = a.batch_size or (16 if gpu else 4)
     steps = a.steps or (30 if gpu else 4); warmup = a.warmup or (5 if gpu else 2)

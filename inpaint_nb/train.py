@@ -639,7 +639,7 @@ def _in_notebook() -> bool:
     except Exception: return False
 
 class ProgressCallback(Callback):
-    "tqdm bar per epoch with the live loss; one summary line per epoch (rank 0 only)."
+    "tqdm bar per epoch with the live loss (and the last validation score); one summary line per epoch (rank 0 only)."
     order = 40
     def __init__(self, bar: bool = True): self.bar_on, self.bar = bar, None
     def before_train(self, learn):
@@ -650,7 +650,10 @@ class ProgressCallback(Callback):
     def after_step(self, learn):
         if self.bar is not None:
             self.bar.update(learn.world)
-            if learn.batch_idx % 5 == 1: self.bar.set_postfix(loss=f"{learn.train_acc['loss'] / max(learn.train_acc['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
+            if learn.batch_idx % 5 == 1:
+                post = dict(loss=f"{learn.train_acc['loss'] / max(learn.train_acc['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
+                if learn.history and 'score' in learn.history[-1]: post['last_score'] = f"{learn.history[-1]['score']:.4f}"
+                self.bar.set_postfix(post)
     def after_train(self, learn):
         if self.bar is not None: self.bar.close(); self.bar = None
     def after_epoch(self, learn):
