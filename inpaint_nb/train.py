@@ -498,14 +498,9 @@ class Trainer:
         self.resumed_from = str(path)
 
 def _default_score(gt, rgb, mask):
-    "The competition score per image: `inpaint_nb.metrics.score_batch` (falls back to the per-image `score`)."
-    from inpaint_nb import metrics
-    if hasattr(metrics, 'score_batch'): return metrics.score_batch(gt, rgb, mask)
-    rows = []
-    for g, p, m in zip(gt, rgb, mask):
-        bgr = lambda t: to_image(t)[..., ::-1].copy()
-        rows.append(metrics.score(bgr(g), bgr(p), m[0].bool().cpu().numpy()))
-    return {k: torch.tensor([r[k] for r in rows]) for k in rows[0]}
+    "The competition score per image (`inpaint_nb.metrics.score_batch`): what validation computes."
+    from inpaint_nb.metrics import score_batch
+    return score_batch(gt, rgb, mask)
 
 # %% ../nbs/05_train.ipynb #c024
 class EMACallback(Callback):
