@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from tqdm.auto import tqdm
-from .data import read_rgb, read_split, resize, to_tensor, DataError
+from .data import read_rgb, read_split, resize, to_tensor, DataError, default_device
 
 # %% auto #0
 __all__ = ['CLIP_MEAN', 'CLIP_STD', 'OfflineEmbedder', 'CLIPEmbedder', 'tiny_clip', 'get_embedder', 'cache_path', 'embed_images',
@@ -109,7 +109,7 @@ class CLIPEmbedder:
         elif isinstance(model, transformers.CLIPModel):
             self.model, self.name = model, f"clip-{model.name_or_path or 'model'}"
         else: raise ValueError(f"model must be a folder, a hub name or a CLIPModel, got {type(model).__name__}")
-        self.device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+        self.device = device or default_device()
         self.model = self.model.eval().to(self.device)
         self.size = self.model.config.vision_config.image_size
 

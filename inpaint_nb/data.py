@@ -11,8 +11,8 @@ from torch.utils.data import Dataset
 
 # %% auto #0
 __all__ = ['IMG_SIZE', 'LUMA_WEIGHTS', 'SPLIT_COLUMNS', 'BUNDLED_PHOTOS', 'DataError', 'read_gray', 'read_bgr', 'read_rgb',
-           'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'to_image', 'read_split', 'Augment', 'resize',
-           'PairDataset', 'RedamageDataset', 'TestDataset', 'show_images', 'bundled_photos']
+           'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'read_split',
+           'Augment', 'resize', 'PairDataset', 'RedamageDataset', 'TestDataset', 'show_images', 'bundled_photos']
 
 # %% ../nbs/00_data.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -91,6 +91,10 @@ def to_tensor(img: np.ndarray) -> torch.Tensor:
     img = np.asarray(img)
     t = torch.from_numpy(np.ascontiguousarray(img)).float().div_(255)
     return t[None] if t.ndim == 2 else t.permute(2, 0, 1).contiguous()
+
+def default_device() -> torch.device:
+    "Where models run unless told otherwise: the GPU when there is one, else the CPU."
+    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 def to_image(t: torch.Tensor) -> np.ndarray:
     "`CxHxW` float tensor in [0, 1] -> `uint8` `HxW` (one channel) or `HxWx3`, rounded as a saved PNG would be."

@@ -7,11 +7,11 @@ from __future__ import annotations
 import time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
-from .data import read_split, read_gray, read_rgb, show_images
+from .data import read_split, read_gray, read_rgb, show_images, default_device
 from .damage import detect_mask, telea_fill
 from .demo_data import make_demo_data
 from .metrics import score_folder
-from .inference import predict_checkpoint, write_submission, check_submission, default_device
+from .inference import predict_checkpoint, write_submission, check_submission
 
 # %% auto #0
 __all__ = ['gray_copy', 'telea', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']

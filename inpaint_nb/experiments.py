@@ -12,6 +12,7 @@ from .train import (TrainConfig, PRESETS, Trainer, Callback, CancelFitException,
                               NonFiniteLossError, train, make_split, make_datasets, make_loaders, make_model, make_loss,
                               make_optimizer, stage_modules, FreezeStageCallback, seed_everything, get_rng_state,
                               set_rng_state, resolve_precision, config_from_args, atomic_write_text)
+from .data import default_device
 
 # %% auto #0
 __all__ = ['LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep', 'lr_find',
@@ -160,7 +161,7 @@ def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 1
     Returns `LRFindResult` (unpacks as `curve, suggestion`); plots loss vs learning rate (log axis) when `show`."""
     cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
     cfg.check()
-    device = torch.device(device if device is not None else ('cuda' if torch.cuda.is_available() else 'cpu'))
+    device = torch.device(device) if device is not None else default_device()
     rng = get_rng_state()
     try:
         seed_everything(cfg.seed)

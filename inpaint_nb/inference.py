@@ -9,20 +9,16 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, rgb_to_luma, TestDataset
+from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, rgb_to_luma, TestDataset, default_device
 from .damage import detect_mask, PREFILLS
 from .models import rgb_to_chroma, chroma_to_rgb
 from .metrics import zip_problems
 
 # %% auto #0
-__all__ = ['default_device', 'compose', 'restore_batch', 'restore', 'predict_folder', 'write_submission', 'SubmissionError',
-           'submission_problems', 'check_submission', 'predict_checkpoint', 'predict_cli']
+__all__ = ['compose', 'restore_batch', 'restore', 'predict_folder', 'write_submission', 'SubmissionError', 'submission_problems',
+           'check_submission', 'predict_checkpoint', 'predict_cli']
 
 # %% ../nbs/06_inference.ipynb #c004
-def default_device() -> torch.device:
-    "The GPU when there is one, else the CPU."
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-
 def compose(damaged: torch.Tensor, mask: torch.Tensor, rgb: torch.Tensor) -> torch.Tensor:
     "Keep the prediction's colour but make its luma the input's outside the damage (N1HW, N1HW, N3HW -> N3HW)."
     m = mask.to(rgb)

@@ -11,7 +11,7 @@ from operator import attrgetter
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
-from .data import read_split, PairDataset, RedamageDataset, show_images, to_image, DataError
+from .data import read_split, PairDataset, RedamageDataset, show_images, to_image, DataError, default_device
 
 # %% auto #0
 __all__ = ['PRESETS', 'CKPT_FORMAT', 'STAGE_NETS', 'TrainConfig', 'atomic_write_text', 'kfold_split', 'EpochSampler',
@@ -794,7 +794,7 @@ def init_distributed(device=None) -> tuple:
         dist.init_process_group('nccl' if use_cuda else 'gloo'); owned = True
     rank, world = dist_info()
     local = int(os.environ.get('LOCAL_RANK', '0'))
-    device = torch.device(device if device is not None else ('cuda' if torch.cuda.is_available() else 'cpu'))
+    device = torch.device(device) if device is not None else default_device()
     if device.type == 'cuda' and device.index is None: device = torch.device('cuda', local)   # one GPU per process
     return rank, world, device, owned
 
