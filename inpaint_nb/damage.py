@@ -10,7 +10,7 @@ from .data import IMG_SIZE, rgb_to_gray
 
 # %% auto #0
 __all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage', 'detect_mask', 'mask_iou',
-           'telea_fill', 'detection_trials']
+           'telea_fill', 'get_prefill', 'detection_trials']
 
 # %% ../nbs/01_damage.ipynb #c004
 POLYGON_FAMILIES = {'random': polygenerator.random_polygon,
@@ -122,6 +122,12 @@ def telea_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> n
     return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_TELEA)
 
 PREFILLS = {None: None, 'telea': telea_fill}   # name -> fn(damaged, mask) (None: the flat fill stays)
+
+def get_prefill(prefill):
+    "The prefill function for a name of `PREFILLS` (None: no prefill); a function `fn(damaged, mask)` passes through."
+    if prefill is None or callable(prefill): return prefill
+    if prefill not in PREFILLS: raise ValueError(f"unknown prefill {prefill!r}; choose one of {list(PREFILLS)}")
+    return PREFILLS[prefill]
 
 # %% ../nbs/01_damage.ipynb #c016
 def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, damage_fn=None):

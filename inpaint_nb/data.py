@@ -151,11 +151,9 @@ def resize(img: np.ndarray, size: int) -> np.ndarray:
     return cv2.resize(img, (size, size), interpolation=interp)
 
 def _prefill_fn(prefill):
-    "A prefill name ('telea', chapter 01) or function `fn(damaged, mask) -> damaged`; None keeps the flat fill."
-    if prefill is None or callable(prefill): return prefill
-    from inpaint_nb.damage import PREFILLS
-    if prefill not in PREFILLS: raise ValueError(f"unknown prefill {prefill!r}; choose one of {list(PREFILLS)}")
-    return PREFILLS[prefill]
+    "A prefill name ('telea') or function `fn(damaged, mask) -> damaged`, resolved by chapter 01; None keeps the flat fill."
+    from inpaint_nb.damage import get_prefill   # the next chapter, imported when a dataset is made
+    return get_prefill(prefill)
 
 def _item(id, damaged, mask, gt=None):
     d = dict(id=id, damaged=to_tensor(damaged), mask=torch.from_numpy(np.ascontiguousarray(mask))[None].float())

@@ -65,7 +65,8 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
         make_demo_data(data, n_train=n_train, n_test=n_test, seed=seed)
     if config is None:   # the CPU preset; on a GPU the same small model at twice the resolution, mixed precision
         config = TrainConfig.preset('cpu-demo') if device.type == 'cpu' else \
-                 TrainConfig.preset('cpu-demo', size=256, batch_size=16, precision='auto', channels_last=True, epochs=60)
+                 TrainConfig.preset('cpu-demo', size=256, batch_size=16, precision='auto', channels_last=True, epochs=60,
+                                    num_workers=8, threads=None)   # the CPU preset's 1 loader would starve a GPU
     if minutes is None: minutes = 5 if device.type == 'cpu' else 10
     print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
     res = train(config, data, out/'run', minutes=minutes, device=device)

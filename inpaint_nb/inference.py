@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .data import IMG_SIZE, DataError, read_split, read_gray, to_tensor, to_image, rgb_to_luma, TestDataset, default_device
-from .damage import detect_mask, PREFILLS
+from .damage import detect_mask, get_prefill
 from .models import rgb_to_chroma, chroma_to_rgb
 from .metrics import zip_problems
 
@@ -55,7 +55,8 @@ def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batc
         if not (isinstance(g, np.ndarray) and g.ndim == 2 and g.dtype == np.uint8):
             raise ValueError(f"restore expects uint8 HxW gray images, got {getattr(g, 'dtype', type(g))} {getattr(g, 'shape', '')}")
     masks = [detect_mask(g) for g in grays] if mask is None else ([mask] if single else list(mask))
-    if prefill: grays = [PREFILLS[prefill](g, m) for g, m in zip(grays, masks)]
+    fill = get_prefill(prefill)
+    if fill: grays = [fill(g, m) for g, m in zip(grays, masks)]
     device = torch.device(device) if device else next(model.parameters()).device
     was_training = model.training; model.eval().to(device)
     out = []
@@ -143,11 +144,11 @@ def check_submission(zip_path, data_dir) -> Path:
 # %% ../nbs/06_inference.ipynb #c014
 def predict_checkpoint(ckpt, data_dir, tta: bool = False, device=None, batch_size: int = 8, progress: bool = True):
     "Restore the test inputs with a checkpoint of `inpaint_nb.train`, as its run was trained (size, prefill): (preds, config)."
-    from inpaint_nb.train import load_model
+    from inpaint_nb.train import load_model, work_size
     device = torch.device(device) if device else default_device()
     model, cfg = load_model(ckpt, device)
     preds = predict_folder(model, data_dir, tta=tta, device=device, batch_size=batch_size, progress=progress,
-                           work_size=cfg.size, prefill=getattr(cfg, 'prefill', None))
+                           work_size=work_size(cfg), prefill=cfg.prefill)
     return preds, cfg
 
 def predict_cli(data_dir, ckpt, out='submission.zip', tta: bool = False, device=None, batch_size: int = 8) -> Path:

@@ -19,10 +19,10 @@ __all__ = ['PRESETS', 'CKPT_FORMAT', 'STAGE_NETS', 'TrainConfig', 'atomic_write_
            'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError', 'Callback',
            'unwrap', 'dist_info', 'Trainer', 'EMACallback', 'LRScheduleCallback', 'EarlyStopCallback',
            'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'ProgressCallback', 'plot_history',
-           'plot_samples', 'PlotCallback', 'GANCallback', 'stage_modules', 'FreezeStageCallback', 'predict_to_zip',
-           'PredictCallback', 'init_distributed', 'resolve_precision', 'make_split', 'make_datasets', 'make_loaders',
-           'make_model', 'make_loss', 'make_optimizer', 'train', 'load_model', 'add_train_args', 'config_from_args',
-           'train_main']
+           'plot_samples', 'PlotCallback', 'GANCallback', 'stage_modules', 'FreezeStageCallback', 'work_size',
+           'predict_to_zip', 'PredictCallback', 'init_distributed', 'resolve_precision', 'make_split', 'make_datasets',
+           'make_loaders', 'make_model', 'make_loss', 'make_optimizer', 'train', 'load_model', 'add_train_args',
+           'config_from_args', 'train_main']
 
 # %% ../nbs/05_train.ipynb #c005
 _CHOICES = dict(prefill=(None, 'telea'), source=('redamage', 'pairs', 'both'), stage=('joint', 'restore', 'colorize'),
@@ -763,10 +763,16 @@ class FreezeStageCallback(Callback):
         if self.frozen is not None: self.frozen.eval()
 
 # %% ../nbs/05_train.ipynb #c036
-def predict_to_zip(model: nn.Module, data_dir, zip_path, work_size: int | None = None):
-    "Restore the test inputs of `data_dir` with `model` (run at `work_size` px) and write a submission zip (`inpaint_nb.inference`)."
+def work_size(cfg) -> int | None:
+    "The resolution the model was trained at, to run it at on full images: `size`, or native (None) when it trained on crops."
+    cfg = cfg if isinstance(cfg, dict) else cfg.to_dict()
+    return None if cfg.get('crop') else cfg.get('size')
+
+def predict_to_zip(model: nn.Module, data_dir, zip_path, work_size: int | None = None, prefill: str | None = None):
+    "Restore the test inputs of `data_dir` with `model` (run at `work_size` px, hole prefilled as in training) into a submission zip."
     from inpaint_nb.inference import predict_folder, write_submission
-    preds = predict_folder(model, data_dir, device=next(model.parameters()).device, progress=False, work_size=work_size)
+    preds = predict_folder(model, data_dir, device=next(model.parameters()).device, progress=False, work_size=work_size,
+                           prefill=prefill)
     return write_submission(preds, data_dir, zip_path)
 
 class PredictCallback(Callback):
@@ -780,7 +786,7 @@ class PredictCallback(Callback):
         was = model.training; model.eval()
         cfg = learn.config
         predict_to_zip(model, self.data_dir, self.run_dir/f'submission_epoch{learn.epoch:03d}.zip',
-                       work_size=None if cfg.get('crop') else cfg.get('size'))
+                       work_size=work_size(cfg), prefill=cfg.get('prefill'))
         model.train(was)
 
 # %% ../nbs/05_train.ipynb #c038
