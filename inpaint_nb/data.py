@@ -223,15 +223,22 @@ def show_images(imgs, titles=None, ncols: int = 4, size: float = 3):
     return fig
 
 # %% ../nbs/00_data.ipynb #c019
-BUNDLED_PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket', 'hubble_deep_field', 'immunohistochemistry', 'retina', 'grace_hopper')
+BUNDLED_PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket', 'hubble_deep_field', 'immunohistochemistry', 'retina',
+                  'grace_hopper', 'china', 'flower')
+_SKLEARN_PHOTOS = ('china', 'flower')   # sklearn/datasets/images/*.jpg, read without importing scikit-learn
+
+def _read_jpg(path) -> np.ndarray:
+    return cv2.cvtColor(cv2.imdecode(np.fromfile(str(path), np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 def bundled_photos(names=BUNDLED_PHOTOS) -> dict:
-    "Real colour photos shipped inside scikit-image and matplotlib (no download): name -> RGB `uint8` array."
-    import skimage.data, matplotlib.cbook
+    """Real colour photos shipped inside scikit-image, matplotlib and (if installed) scikit-learn, no download:
+    name -> RGB `uint8` array. Names whose package is not installed are skipped."""
+    import importlib.util, skimage.data, matplotlib
+    sk = importlib.util.find_spec('sklearn')
     out = {}
     for n in names:
-        if n == 'grace_hopper':
-            with matplotlib.cbook.get_sample_data('grace_hopper.jpg') as f:
-                out[n] = cv2.cvtColor(cv2.imdecode(np.frombuffer(f.read(), np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        if n == 'grace_hopper': out[n] = _read_jpg(Path(matplotlib.get_data_path())/'sample_data'/'grace_hopper.jpg')
+        elif n in _SKLEARN_PHOTOS:
+            if sk is not None: out[n] = _read_jpg(Path(sk.origin).parent/'datasets'/'images'/f'{n}.jpg')
         else: out[n] = np.ascontiguousarray(getattr(skimage.data, n)()[..., :3])
     return out

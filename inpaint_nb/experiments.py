@@ -16,8 +16,8 @@ from .data import default_device
 
 # %% auto #0
 __all__ = ['LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep', 'lr_find',
-           'StepBudgetCallback', 'OptimizerCallback', 'NanScoreCallback', 'run_variant', 'compare', 'final_scores',
-           'summarize', 'describe', 'plot_compare', 'add_lr_find_args', 'lr_find_main']
+           'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'compare', 'final_scores', 'summarize', 'describe',
+           'plot_compare', 'add_lr_find_args', 'lr_find_main']
 
 # %% ../nbs/08_experiments.ipynb #c006
 class LRFinderCallback(Callback):
@@ -199,25 +199,9 @@ class OptimizerCallback(Callback):
         params = [p for g in learn.opt.param_groups for p in g['params']]
         learn.opt = self.factory(params, lr=learn.opt.param_groups[0]['lr'])
 
-class NanScoreCallback(Callback):
-    "Validation metrics with NaN score terms counted as 0 (constant predictions), and `n_nan` = how many images had one."
-    order = 1
-    def after_validate(self, learn):
-        rows = getattr(learn, 'val_rows', None)
-        if not rows: return
-        df = pd.DataFrame(rows)
-        terms = [k for k in ('ssim', 'masked_ssim', 'hist') if k in df]
-        learn.metrics['n_nan'] = int(df[terms].isna().any(axis=1).sum())
-        if not learn.metrics['n_nan']: return
-        from inpaint_nb.metrics import WEIGHTS
-        df[terms] = df[terms].fillna(0.)
-        df['score'] = sum(WEIGHTS[k] * df[k] for k in WEIGHTS)
-        for k in terms + ['score']: learn.metrics[k] = float(df[k].mean())
-        if learn.monitor == 'score': learn.monitor_value = learn.metrics['score']
-
 # %% ../nbs/08_experiments.ipynb #c019
 _CURVE_COLS = ['variant', 'seed', 'epoch', 'step', 'train_loss', 'val_loss', 'score', 'ssim', 'masked_ssim', 'hist',
-               'n_nan', 'lr', 'seconds']
+               'n_undefined', 'lr', 'seconds']
 
 def _budget(budget) -> dict:
     "Normalise a budget: an int = epochs; a dict with exactly one of steps / epochs / minutes (+ optional every)."
@@ -234,7 +218,7 @@ def _slug(name: str) -> str: return re.sub(r'[^A-Za-z0-9._=-]+', '_', str(name))
 def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool = True) -> tuple:
     "One run of `compare`: `train` with the budget applied; returns (history rows, result dict)."
     b = _budget(budget)
-    cfg, minutes, cbs = config, None, [NanScoreCallback(), *cbs]
+    cfg, minutes, cbs = config, None, list(cbs)
     if 'steps' in b:
         cfg = cfg.replace(epochs=int(b['steps']), steps_per_epoch=b.get('every', cfg.steps_per_epoch))
         cbs.append(StepBudgetCallback(int(b['steps'])))
@@ -242,7 +226,7 @@ def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool 
     else: minutes = float(b['minutes']); cfg = cfg.replace(steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     out = io.StringIO()
     with (contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()), warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message='pred is constant')   # counted in n_nan instead
+        warnings.filterwarnings('ignore', message='pred is constant')   # counted in n_undefined instead
         try: res = train(cfg, data, run_dir, minutes=minutes, cbs=cbs)
         except NonFiniteLossError as e: res = dict(history=[], stop_reason=f'non-finite loss: {e}'.split(';')[0], best_score=math.nan)
     return res['history'], res
@@ -319,7 +303,7 @@ def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score')
     for k in ('ssim', 'masked_ssim', 'hist'):
         if k in last and k != metric: s[k] = g[k].mean()
     s['steps'] = g.step.max()
-    s['nan_images'] = g.n_nan.sum().astype(int) if 'n_nan' in last and last.n_nan.notna().any() else 0
+    s['nan_images'] = g.n_undefined.sum().astype(int) if 'n_undefined' in last and last.n_undefined.notna().any() else 0
     best = s['mean'].idxmax()
     s['gap'] = s.loc[best, 'mean'] - s['mean']
     wide = last.pivot(index='seed', columns='variant', values=metric)            # paired by seed: same split, same init

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_metrics.ipynb #c002
 from __future__ import annotations
-import os, tempfile, threading, warnings, zipfile
+import math, os, tempfile, threading, warnings, zipfile
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
@@ -12,10 +12,11 @@ from skimage.metrics import structural_similarity
 from .data import read_bgr, read_gray
 
 # %% auto #0
-__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'check_inputs', 'hue_hist', 'hue_hist_corr',
-           'score_reference', 'ssim_from_sums', 'ssim_windows', 'ssim_fast', 'masked_ssim_fast', 'score', 'quantize',
-           'hue_opencv', 'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch', 'masked_ssim_batch', 'score_batch',
-           'zip_problems', 'check_submission_zip', 'score_folder', 'score_cli']
+__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs', 'hue_hist',
+           'hue_hist_corr', 'score_reference', 'ssim_from_sums', 'ssim_windows', 'ssim_fast', 'masked_ssim_fast',
+           'score', 'quantize', 'hue_opencv', 'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch',
+           'masked_ssim_batch', 'score_batch', 'zip_problems', 'check_submission_zip', 'score_means', 'score_folder',
+           'score_cli']
 
 # %% ../nbs/02_metrics.ipynb #c005
 TERMS = ['ssim', 'masked_ssim', 'hist', 'score']  # the four numbers every scorer here returns
@@ -57,9 +58,9 @@ def check_inputs(gt_bgr, pred_bgr, mask):
                          f"(skimage raises 'win_size exceeds image extent' for fewer)")
     return gt, pred, mask
 
-def _warn_constant(where: str):
+def _warn_constant(where: str = 'the whole image'):
     warnings.warn(f"pred is constant over {where} (data_range = pred.max()-pred.min() = 0): the official SSIM divides "
-                  "0 by 0 there and returns NaN (or rounding noise), so this SSIM term is not meaningful", stacklevel=3)
+                  "0 by 0 in both SSIM terms and returns NaN (see `undefined_as`)", stacklevel=3)
 
 # %% ../nbs/02_metrics.ipynb #c007
 def hue_hist(bgr: np.ndarray) -> np.ndarray:
@@ -80,12 +81,10 @@ def _combine(ssim, masked_ssim, hist) -> dict:
 def score_reference(gt_bgr, pred_bgr, mask) -> dict:
     "The official score of one image, in plain skimage/OpenCV (slow: ~0.2 s at 512 px). Returns the 3 terms and `score`."
     gt, pred, mask = check_inputs(gt_bgr, pred_bgr, mask)
-    gm, pm = gt[mask], pred[mask]
-    if pred.max() == pred.min(): _warn_constant('the whole image')
-    if pm.max() == pm.min(): _warn_constant('the damaged pixels')
-    with np.errstate(invalid='ignore', divide='ignore'):
+    if pred.max() == pred.min(): _warn_constant()
+    with np.errstate(invalid='ignore', divide='ignore'):   # both calls: data_range of the WHOLE prediction, as written
         s = structural_similarity(gt, pred, channel_axis=-1, data_range=pred.max() - pred.min())
-        ms = structural_similarity(gm, pm, channel_axis=-1, data_range=pm.max() - pm.min())
+        ms = structural_similarity(gt[mask], pred[mask], channel_axis=-1, data_range=pred.max() - pred.min())
     return _combine(s, ms, hue_hist_corr(gt, pred))
 
 # %% ../nbs/02_metrics.ipynb #c009
@@ -187,11 +186,11 @@ def _list_sums(V, tmp):
     a4[:, :-3] += V[:, 6:]                                  # sevens, in place
     return a4[:, :-3]
 
-def masked_ssim_fast(gm: np.ndarray, pm: np.ndarray, chunk: int = 16384) -> float:
-    """The official masked term: 1-D SSIM along (N, 3) lists of damaged pixels `gt[mask]`, `pred[mask]`, data range
-    from `pm`; long lists go in chunks of `chunk` windows (overlapping by 6 pixels) to stay in cache. Shares its scratch
+def masked_ssim_fast(gm: np.ndarray, pm: np.ndarray, data_range, chunk: int = 16384) -> float:
+    """The official masked term: 1-D SSIM along (N, 3) lists of damaged pixels `gt[mask]`, `pred[mask]`, with the
+    `data_range` of the WHOLE prediction (as the organisers' code has it); long lists go in chunks of `chunk` windows (overlapping by 6 pixels) to stay in cache. Shares its scratch
     arrays with the whole-image SSIM (same thread, one after the other)."""
-    n, c = gm.shape; R = int(pm.max()) - int(pm.min()); total = 0.0
+    n, c = gm.shape; R = float(data_range); total = 0.0
     for i in range(0, n - WIN + 1, chunk):
         m = min(n, i + chunk + WIN - 1) - i                 # pixels in this chunk
         V = _workspace('V', (4, m, c), np.int32)
@@ -207,14 +206,13 @@ def score(gt_bgr, pred_bgr, mask) -> dict:
     "The competition score of one image: `dict(ssim=, masked_ssim=, hist=, score=)` on uint8 BGR arrays (fast, exact)."
     gt, pred, mask = check_inputs(gt_bgr, pred_bgr, mask)
     lo, hi = cv2.minMaxLoc(pred.reshape(pred.shape[0], -1))[:2]
-    if hi == lo: _warn_constant('the whole image')
+    if hi == lo: _warn_constant()
     H, W, C = gt.shape
     stripes = _stripes(gt.shape)
     futs = [_pool().submit(_stripes_sum, gt, pred, hi - lo, stripes) for k in range(1, THREADS)]  # others start on SSIM
     idx = np.flatnonzero(mask)  # row-major, the order of gt[mask]; np.take is ~10x faster than boolean indexing here
     gm, pm = np.take(gt.reshape(-1, 3), idx, axis=0), np.take(pred.reshape(-1, 3), idx, axis=0)
-    if pm.max() == pm.min(): _warn_constant('the damaged pixels')
-    masked, hist = masked_ssim_fast(gm, pm), hue_hist_corr(gt, pred)
+    masked, hist = masked_ssim_fast(gm, pm, hi - lo), hue_hist_corr(gt, pred)
     ssim = (_stripes_sum(gt, pred, hi - lo, stripes) + sum(f.result() for f in futs)) / ((H - WIN + 1) * (W - WIN + 1) * C)
     return _combine(ssim, masked, hist)
 
@@ -307,8 +305,7 @@ def masked_ssim_batch(g: torch.Tensor, p: torch.Tensor, m: torch.Tensor) -> torc
     v = torch.cat([x, y, x * x + y * y, x * y], 2).cumsum(1)
     v = F.pad(v, (0, 0, 1, 0))                                  # prefix sums with a leading 0
     w = v[:, WIN:] - v[:, :-WIN]                                # window k = items k..k+6
-    mm = m[:, None]
-    R = (torch.where(mm, p, -1.).amax((1, 2, 3)) - torch.where(mm, p, 256.).amin((1, 2, 3))).view(-1, 1, 1)
+    R = (p.amax((1, 2, 3)) - p.amin((1, 2, 3))).view(-1, 1, 1)    # the WHOLE prediction's range, as officially
     S = ssim_from_sums(torch.stack(w.split(c, 2)), WIN, R)
     valid = torch.arange(w.shape[1], device=g.device)[None] < (count - WIN + 1)[:, None]
     return torch.where(valid[..., None], S, torch.zeros_like(S)).sum((1, 2)) / (c * (count - WIN + 1))
@@ -349,14 +346,32 @@ def check_submission_zip(path) -> list:
     if problems: raise ValueError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
     with zipfile.ZipFile(path) as z: return z.namelist()
 
+NAN_POLICIES = ('keep', 'zero')
+
+def score_means(rows, nan: str = 'keep') -> dict:
+    """The one place the undefined-score rule lives: per-image scores (a DataFrame or a list of dicts with the `TERMS`)
+    -> their means, plus `n_undefined` (images with a NaN term). The official code gives NaN only for a prediction that
+    is constant over the whole image; `nan='keep'` keeps it (the mean is then NaN, as the official average would be),
+    `nan='zero'` counts such a term as 0 and recomputes those images' scores. Validation, the demo, the experiments
+    and `inpaint_nb score --nan` all call this."""
+    if nan not in NAN_POLICIES: raise ValueError(f"nan must be one of {NAN_POLICIES}, got {nan!r}")
+    df = pd.DataFrame(rows)
+    if df.empty: return {**{t: math.nan for t in TERMS}, 'n_undefined': 0}
+    df = df.select_dtypes('number')                      # names and ids aside; other numbers are averaged too
+    terms = [t for t in WEIGHTS if t in df]
+    undefined = df[terms].isna().any(axis=1)
+    if nan == 'zero' and undefined.any():
+        df[terms] = df[terms].fillna(0.0)
+        if len(terms) == len(WEIGHTS): df['score'] = sum(WEIGHTS[t] * df[t] for t in terms)
+    return {**{c: float(df[c].mean(skipna=False)) for c in df}, 'n_undefined': int(undefined.sum())}
+
 def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'keep'):
     """Score every `gt_dir/*.png` against `pred` (a folder or a submission zip) with masks from `mask_dir`.
     Returns `(per-image DataFrame [name, ssim, masked_ssim, hist, score], dict of the four means)`.
-    The means are plain means, as the official average: one NaN image (a constant prediction) makes them NaN;
-    `nan="zero"` counts an undefined term as 0 instead (and recomputes those images' scores from their terms)."""
+    The means (and `n_undefined`) come from `score_means` with its `nan` policy; the DataFrame keeps the raw scores."""
     gt_dir, mask_dir, pred = Path(gt_dir), Path(mask_dir), Path(pred)
     if missing not in ('error', 'zero'): raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}")
-    if nan not in ('keep', 'zero'): raise ValueError(f"nan must be 'keep' or 'zero', got {nan!r}")
+    if nan not in NAN_POLICIES: raise ValueError(f"nan must be one of {NAN_POLICIES}, got {nan!r}")
     for arg, d in (('gt_dir', gt_dir), ('mask_dir', mask_dir)):
         if not d.is_dir(): raise FileNotFoundError(f"{arg}: folder {d} not found")
     if not pred.exists(): raise FileNotFoundError(f"pred: {pred} not found (a folder of PNGs or a submission zip)")
@@ -383,11 +398,7 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
             except ValueError as e: raise ValueError(f"{n}: {e}") from None
     df = pd.DataFrame(rows, columns=['name', *TERMS])
-    if nan == 'zero':
-        terms = [t for t in TERMS if t != 'score']
-        df[terms] = df[terms].fillna(0.0)
-        df['score'] = sum(WEIGHTS[t] * df[t] for t in terms)
-    return df, {t: float(df[t].mean(skipna=False)) for t in TERMS}
+    return df, score_means(df, nan)
 
 def score_cli(gt, pred, mask, csv=None, missing: str = 'error', nan: str = 'keep') -> dict:
     "`inpaint_nb score --gt DIR --pred DIR|ZIP --mask DIR [--csv per_image.csv]`: the four means (per-image CSV if `csv`)."

@@ -11,13 +11,14 @@ from operator import attrgetter
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
+from .metrics import score_means
 from .data import read_split, PairDataset, RedamageDataset, show_images, to_image, DataError, default_device
 
 # %% auto #0
-__all__ = ['PRESETS', 'CKPT_FORMAT', 'STAGE_NETS', 'TrainConfig', 'atomic_write_text', 'kfold_split', 'EpochSampler',
-           'EpochKeyed', 'ShardSampler', 'seed_everything', 'get_rng_state', 'set_rng_state', 'atomic_save',
-           'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError', 'Callback',
-           'unwrap', 'dist_info', 'Trainer', 'EMACallback', 'LRScheduleCallback', 'EarlyStopCallback',
+__all__ = ['PRESETS', 'CKPT_FORMAT', 'STAGE_NETS', 'UNTIL_BUDGET', 'TrainConfig', 'atomic_write_text', 'kfold_split',
+           'EpochSampler', 'EpochKeyed', 'ShardSampler', 'seed_everything', 'get_rng_state', 'set_rng_state',
+           'atomic_save', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError',
+           'Callback', 'unwrap', 'dist_info', 'Trainer', 'EMACallback', 'LRScheduleCallback', 'EarlyStopCallback',
            'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'ProgressCallback', 'plot_history',
            'plot_samples', 'PlotCallback', 'GANCallback', 'stage_modules', 'FreezeStageCallback', 'work_size',
            'predict_to_zip', 'PredictCallback', 'init_distributed', 'resolve_precision', 'make_split', 'make_datasets',
@@ -453,10 +454,8 @@ class Trainer:
             rows, loss_sum = [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
         self.val_rows = sorted(rows, key=lambda r: r['id'])
         n = max(len(rows), 1)
-        # an image whose prediction is constant inside the damage has an undefined (NaN) SSIM: it counts as 0
-        mean = lambda k: float(np.mean([r[k] if math.isfinite(r[k]) else 0. for r in rows]))
-        self.metrics = dict(val_loss=loss_sum / n, **{k: mean(k) for k in rows[0] if k != 'id'}) if rows else {}
-        if rows: self.metrics['n_undefined'] = sum(not all(math.isfinite(v) for k, v in r.items() if k != 'id') for r in rows)
+        # a prediction constant over a whole image has an undefined (NaN) official SSIM: `score_means` counts it as 0
+        self.metrics = dict(val_loss=loss_sum / n, **score_means(rows, nan='zero')) if rows else {}
         self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
         self.callback('after_validate')
 
@@ -883,6 +882,7 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
     Returns dict(best_score=, run_dir=, epochs=, stop_reason=, history=, rank=)."""
     cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
     cfg.check()
+    if minutes is not None and not minutes > 0: raise ValueError(f"minutes: the time budget must be positive, got {minutes}")
     data_dir, run_dir = Path(data_dir), Path(out_dir)
     rank, world, device, owned = init_distributed(device)
     threads = torch.get_num_threads()
@@ -960,14 +960,20 @@ def add_train_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument('--epochs', type=int); p.add_argument('--size', type=int); p.add_argument('--batch-size', type=int)
     p.add_argument('--lr', type=float); p.add_argument('--fold', type=int)
     p.add_argument('--model', help="restorer name (inpaint_nb.models.MODELS), e.g. two-stage, two-stage-unet, unet")
-    p.add_argument('--minutes', type=float, default=None, help='time budget: stop cleanly (checkpointed) within M minutes')
+    p.add_argument('--minutes', type=float, default=None,
+                   help='time budget in minutes: without --epochs, train until the budget is used (the LR schedule is '
+                        'shaped to it); with --epochs, stop at whichever ends first. Either way the run stops cleanly '
+                        '(validated and checkpointed) within M minutes')
     p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='any config field, value as JSON (repeatable)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
     p.add_argument('--resume', action='store_true', help='continue from RUN_DIR/last.pt')
     return p
 
+UNTIL_BUDGET = 1_000_000  # `epochs` when a time budget alone decides how long to train
+
 def config_from_args(a: argparse.Namespace) -> TrainConfig:
-    "TrainConfig from CLI options: preset / file / the run's config.json, then the overrides."
+    """TrainConfig from CLI options: preset / file / the run's config.json, then the overrides. `--minutes` without
+    `--epochs` (nor `--set epochs=`) sets `epochs=UNTIL_BUDGET`: the budget alone decides."""
     run_cfg = Path(a.out)/'config.json'
     if a.config is None and getattr(a, 'resume', False) and run_cfg.is_file(): cfg = TrainConfig.from_json(run_cfg)
     elif a.config is None or a.config in PRESETS:
@@ -982,6 +988,10 @@ def config_from_args(a: argparse.Namespace) -> TrainConfig:
         k, v = item.split('=', 1)
         try: kw[k.strip()] = json.loads(v)
         except json.JSONDecodeError: kw[k.strip()] = v
+    minutes = getattr(a, 'minutes', None)
+    if minutes is not None:
+        if not minutes > 0: raise ValueError(f"--minutes must be a positive number of minutes, got {minutes}")
+        if 'epochs' not in kw: kw['epochs'] = UNTIL_BUDGET
     return cfg.replace(**kw)
 
 def _carry_model_kwargs(old: str, new: str, kwargs: dict) -> dict:
