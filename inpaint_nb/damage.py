@@ -6,7 +6,7 @@
 from __future__ import annotations
 import random, contextlib
 import numpy as np, cv2, polygenerator
-from .data import IMG_SIZE, rgb_to_gray
+from .core import IMG_SIZE, rgb_to_gray
 
 # %% auto #0
 __all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage', 'detect_mask', 'mask_iou',
