@@ -1,17 +1,33 @@
 """Speed of the competition score: score_reference (official skimage/OpenCV formula) vs score (fast exact NumPy/OpenCV)
 vs score_batch (torch, CPU and CUDA when available), on damaged 512x512 photos.
 
-usage: python benchmarks/metric_speed.py [--n 100] [--batch 10] [--size 512] [--seed 0]
+usage: python benchmarks/metric_speed.py [--n 100] [--batch 10] [--size 512] [--seed 0] [--json PATH]
 
 reference and fast are timed image by image, alternately, so that a busy machine slows both alike; the torch path is
 timed per batch (tensors prepared beforehand, quantisation included). Wall time and CPU time (all threads of the
 process) are both shown: on a shared machine the CPU-time ratio is the steadier one. Also prints the largest
-|difference| from the reference on each path, as a sanity check."""
-import argparse, time, warnings
+|difference| from the reference on each path, as a sanity check. --json writes the table (one entry per path, keyed
+reference / fast / torch_cpu / auto_cpu / torch_cuda) with each path's speed-up over the reference."""
+import argparse, json, time, warnings
 import numpy as np, cv2, torch
-from inpaint_nb.data import bundled_photos, resize, rgb_to_gray, to_tensor
-from inpaint_nb.damage import random_damage
-from inpaint_nb.metrics import score, score_reference, score_batch, TERMS
+
+def _pkg(*names):
+    """Public names of inpaint_nb from whichever module exports them now (its `__all__`, read without importing): the
+    benchmark survives the package's modules being renamed or re-laid out."""
+    import ast, importlib, importlib.util, pathlib
+    where = {}
+    for p in sorted(pathlib.Path(importlib.util.find_spec('inpaint_nb').origin).parent.glob('*.py')):
+        for node in ast.parse(p.read_text(encoding='utf-8')).body:
+            if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == '__all__' for t in node.targets):
+                try: exported = ast.literal_eval(node.value)
+                except ValueError: continue               # computed (e.g. a re-exporting __init__): not a home
+                for n in exported: where.setdefault(n, p.stem)
+    missing = [n for n in names if n not in where]
+    if missing: raise ImportError(f"no inpaint_nb module exports {missing}")
+    return [getattr(importlib.import_module(f'inpaint_nb.{where[n]}'), n) for n in names]
+
+(bundled_photos, resize, rgb_to_gray, to_tensor, random_damage, score, score_reference, score_batch, TERMS) = _pkg(
+    'bundled_photos', 'resize', 'rgb_to_gray', 'to_tensor', 'random_damage', 'score', 'score_reference', 'score_batch', 'TERMS')
 
 def photos_512(size):
     "Bundled colour photos, centre-cropped square and resized; skimage.data photos if the bundle is unavailable."
@@ -58,6 +74,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--n', type=int, default=100); ap.add_argument('--batch', type=int, default=10)
     ap.add_argument('--size', type=int, default=512); ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--json', default=None, help='write the results here')
     a = ap.parse_args()
     cases = make_cases(a.n, a.size, a.seed)
     bgr = [(np.ascontiguousarray(g[..., ::-1]), np.ascontiguousarray(p[..., ::-1]), m) for g, p, m in cases]
@@ -80,9 +97,13 @@ def main():
     print(f"{a.n} damaged {a.size}x{a.size} photos; torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"cv2 threads {cv2.getNumThreads()}; mean reference score {R['score'].mean():.4f}")
     print(f"{'path':58s} {'ms/image':>9s} {'speed-up':>9s} {'CPU ms/img':>11s} {'CPU speed-up':>13s} {'max|Δ| vs ref':>14s}")
-    for name, t, c, res in rows:
+    out = dict(n=a.n, size=a.size, batch=a.batch, mean_reference_score=float(R['score'].mean()), paths={})
+    for key, (name, t, c, res) in zip(['reference', 'fast', 'torch_cpu', 'auto_cpu', 'torch_cuda'], rows):
         err = max(float(np.nanmax(np.abs(res[k] - R[k]))) for k in TERMS)
         print(f"{name:58s} {t / a.n * 1e3:9.2f} {t_ref / t:8.1f}x {c / a.n * 1e3:11.2f} {c_ref / c:12.1f}x {err:14.2e}")
+        out['paths'][key] = dict(name=name, ms_per_image=t / a.n * 1e3, speedup=t_ref / t, cpu_ms_per_image=c / a.n * 1e3,
+                                 cpu_speedup=c_ref / c, max_abs_diff_vs_reference=err)
+    if a.json: open(a.json, 'w').write(json.dumps(out, indent=2))
 
 if __name__ == '__main__':
     with warnings.catch_warnings():

@@ -4,11 +4,112 @@
 
 # %% ../nbs/15_cli.ipynb #c003
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, os, sys
 from pathlib import Path
+import torch
+from .core import atomic_write, atomic_write_text
+from .data import make_demo_data
+from .metrics import score_cli
+from .models import MODELS
+from .learner import NonFiniteLossError
+from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train
+from .inference import predict_cli, check_submission, PredictCallback
+from .clusters import cluster_folder
+from .experiments import lr_find, LRFindResult
+from .demo import run_demo
 
 # %% auto #0
-__all__ = ['COMMANDS', 'main']
+__all__ = ['COMMANDS', 'add_train_args', 'config_from_args', 'train_main', 'add_lr_find_args', 'lr_find_main', 'main']
+
+# %% ../nbs/15_cli.ipynb #c003b
+def add_train_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    "The `inpaint_nb train` options."
+    p.add_argument('--data', type=Path, required=True, help='competition-layout folder (train.csv, train_gt/, ...)')
+    p.add_argument('--out', type=Path, required=True, help='run folder (checkpoints, history, plots)')
+    p.add_argument('--config', default=None, help=f"a config JSON file or a preset name {list(PRESETS)} "
+                                                  "(default: gpu with a GPU, else cpu-demo; on --resume the run's config.json)")
+    p.add_argument('--epochs', type=int); p.add_argument('--size', type=int); p.add_argument('--batch-size', type=int)
+    p.add_argument('--lr', type=float); p.add_argument('--fold', type=int)
+    p.add_argument('--model', help="restorer name (inpaint_nb.models.MODELS), e.g. two-stage, two-stage-unet, unet")
+    p.add_argument('--minutes', type=float, default=None,
+                   help='time budget in minutes: without --epochs, train until the budget is used (the LR schedule is '
+                        'shaped to it); with --epochs, stop at whichever ends first. Either way the run stops cleanly '
+                        '(validated and checkpointed) within M minutes')
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='any config field, value as JSON (repeatable)')
+    p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
+    p.add_argument('--resume', action='store_true', help='continue from RUN_DIR/last.pt')
+    return p
+
+def config_from_args(a: argparse.Namespace) -> TrainConfig:
+    """TrainConfig from CLI options: preset / file / the run's config.json, then the overrides. `--minutes` without
+    `--epochs` (nor `--set epochs=`) sets `epochs=UNTIL_BUDGET`: the budget alone decides."""
+    run_cfg = Path(a.out)/'config.json'
+    if a.config is None and getattr(a, 'resume', False) and run_cfg.is_file(): cfg = TrainConfig.from_json(run_cfg)
+    elif a.config is None or a.config in PRESETS:
+        name = a.config or ('gpu' if torch.cuda.is_available() and a.device != 'cpu' else 'cpu-demo')
+        cfg = TrainConfig.preset(name)
+        if a.config is None: print(f"train: no --config given, using the {name!r} preset", flush=True)
+    else: cfg = TrainConfig.from_json(Path(a.config))
+    kw = {k: v for k, v in dict(epochs=a.epochs, size=a.size, batch_size=a.batch_size, lr=a.lr, fold=a.fold).items() if v is not None}
+    if a.model and a.model != cfg.model: kw.update(model=a.model, model_kwargs=_carry_model_kwargs(cfg.model, a.model, cfg.model_kwargs))
+    for item in a.set:
+        if '=' not in item: raise ValueError(f"--set {item!r}: expected KEY=VALUE")
+        k, v = item.split('=', 1)
+        try: kw[k.strip()] = json.loads(v)
+        except json.JSONDecodeError: kw[k.strip()] = v
+    minutes = getattr(a, 'minutes', None)
+    if minutes is not None:
+        if not minutes > 0: raise ValueError(f"--minutes must be a positive number of minutes, got {minutes}")
+        if 'epochs' not in kw: kw['epochs'] = UNTIL_BUDGET
+    return cfg.replace(**kw)
+
+def _carry_model_kwargs(old: str, new: str, kwargs: dict) -> dict:
+    "Keep the model options when the generator family (own U-Net / smp) stays the same, else start from the defaults."
+    family = lambda n: MODELS.get(n, {}).get('generator', n).split('-')[0]
+    return dict(kwargs) if family(old) == family(new) else {}
+
+def train_main(a: argparse.Namespace, cbs=()) -> dict:
+    "Run `inpaint_nb train` with parsed arguments (also under torchrun); adds `PredictCallback` when predict_every is set."
+    cfg = config_from_args(a)
+    cbs = list(cbs)
+    if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs): cbs.append(PredictCallback(a.data, a.out, cfg.predict_every))
+    try: res = train(cfg, a.data, a.out, resume=a.resume, minutes=a.minutes, device=a.device, cbs=cbs)
+    except NonFiniteLossError as e: raise SystemExit(f"inpaint_nb train: {e}")
+    if res['rank'] == 0: print(f"best score {res['best_score']:.4f}; run folder {res['run_dir']}", flush=True)
+    return res
+
+# %% ../nbs/15_cli.ipynb #c003d
+def add_lr_find_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    "The `inpaint_nb lr-find` options."
+    p.add_argument('--data', type=Path, required=True, help='competition-layout folder (train.csv, train_gt/, ...)')
+    p.add_argument('--config', default=None, help=f"a config JSON file or a preset name {list(PRESETS)} "
+                                                  "(default: gpu with a GPU, else cpu-demo)")
+    p.add_argument('--model', help="restorer name (inpaint_nb.models.MODELS), e.g. two-stage, two-stage-unet, unet")
+    p.add_argument('--size', type=int); p.add_argument('--batch-size', type=int)
+    p.add_argument('--num-it', type=int, default=100, help='steps of the sweep (default 100)')
+    p.add_argument('--start-lr', type=float, default=1e-7); p.add_argument('--end-lr', type=float, default=10.)
+    p.add_argument('--no-stop-div', action='store_true', help='sweep to --end-lr even when the loss blows up')
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='any config field, value as JSON (repeatable)')
+    p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
+    p.add_argument('--out', type=Path, default=Path('.'), help='folder for lr_find.png and lr_find.csv (default: .)')
+    p.set_defaults(epochs=None, lr=None, fold=None, resume=False)   # what config_from_args reads for train
+    return p
+
+def lr_find_main(a: argparse.Namespace) -> LRFindResult:
+    "Run `inpaint_nb lr-find` with parsed arguments: prints the suggestion, writes lr_find.png / lr_find.csv in --out."
+    if not Path(a.data).is_dir(): raise FileNotFoundError(f"--data {a.data}: not a folder")
+    cfg = config_from_args(a)
+    res = lr_find(cfg, a.data, start_lr=a.start_lr, end_lr=a.end_lr, num_it=a.num_it, stop_div=not a.no_stop_div,
+                  device=a.device, show=False)
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out/'lr_find.csv', res.curve.to_csv(index=False))
+    import matplotlib.pyplot as plt
+    fig = res.plot(title=f'lr_find: {cfg.model}, {cfg.optimizer}, {cfg.size} px, batch {cfg.batch_size}')
+    with atomic_write(out/'lr_find.png') as tmp: fig.savefig(tmp, dpi=80)
+    plt.close(fig)
+    print(f"suggested lr {res.suggestion:.3g} (steepest descent of the smoothed loss; min/10 = {res.lr_min:.3g}; "
+          f"{len(res.curve)} steps, stopped: {res.stop_reason}); wrote {out/'lr_find.png'} and {out/'lr_find.csv'}", flush=True)
+    return res
 
 # %% ../nbs/15_cli.ipynb #c004
 def _make_demo(p):
@@ -16,7 +117,6 @@ def _make_demo(p):
     p.add_argument('--n-train', type=int, default=64); p.add_argument('--n-test', type=int, default=16)
     p.add_argument('--size', type=int, default=512); p.add_argument('--seed', type=int, default=0)
     def run(a):
-        from inpaint_nb.data import make_demo_data
         out = make_demo_data(a.dir, a.n_train, a.n_test, size=a.size, seed=a.seed)
         print(f'wrote {a.n_train} train and {a.n_test} test images to {out}')
     return run
@@ -30,12 +130,10 @@ def _score(p):
     p.add_argument('--nan', choices=['keep', 'zero'], default='keep',
                    help='an undefined term (a prediction constant inside the damage gives 0/0) stays NaN, as officially, or counts 0')
     def run(a):
-        from inpaint_nb.metrics import score_cli
         print(json.dumps(score_cli(a.gt, a.pred, a.mask, csv=a.csv, missing=a.missing, nan=a.nan), indent=2))
     return run
 
 def _train(p):
-    from inpaint_nb.train import add_train_args, train_main
     add_train_args(p)
     return train_main
 
@@ -46,14 +144,12 @@ def _predict(p):
     p.add_argument('--tta', action='store_true', help='average with the horizontally flipped prediction')
     p.add_argument('--device', default=None)
     def run(a):
-        from inpaint_nb.inference import predict_cli
         predict_cli(a.data, a.ckpt, a.out, tta=a.tta, device=a.device)
     return run
 
 def _check_submission(p):
     p.add_argument('zip', type=Path); p.add_argument('--data', type=Path, required=True)
     def run(a):
-        from inpaint_nb.inference import check_submission
         check_submission(a.zip, a.data)
         print(f'{a.zip}: OK')
     return run
@@ -63,7 +159,6 @@ def _demo(p):
     p.add_argument('--minutes', type=float, default=None, help='training time budget (default: the preset\'s)')
     p.add_argument('--device', default=None)
     def run(a):
-        from inpaint_nb.demo import run_demo
         run_demo(a.out, minutes=a.minutes, device=a.device)
     return run
 
@@ -73,12 +168,10 @@ def _cluster(p):
     p.add_argument('--min-cluster-size', type=int, default=None, help='HDBSCAN min_cluster_size (default: grows with sqrt(n))')
     p.add_argument('--n-neighbors', type=int, default=15, help='UMAP n_neighbors')
     def run(a):
-        from inpaint_nb.clusters import cluster_folder   # prints its summary line (clusters, noise, ARI vs `source`)
         cluster_folder(a.data, model=a.model, min_cluster_size=a.min_cluster_size, n_neighbors=a.n_neighbors)
     return run
 
 def _lr_find(p):
-    from inpaint_nb.experiments import add_lr_find_args, lr_find_main
     add_lr_find_args(p)
     return lr_find_main
 
@@ -101,7 +194,7 @@ def main(argv=None):
     runners = {}
     for name, (build, help) in COMMANDS.items():
         p = sub.add_parser(name, help=help, description=help)
-        if name == chosen: runners[name] = build(p)   # only the chosen command imports its chapter
+        if name == chosen: runners[name] = build(p)   # only the chosen command's options are built
     a = parser.parse_args(argv)
     if a.command is None: parser.print_help(); return 1
     try: runners[a.command](a)

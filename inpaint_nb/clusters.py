@@ -14,8 +14,7 @@ from .data import read_split
 
 # %% auto #0
 __all__ = ['CLIP_MEAN', 'CLIP_STD', 'OfflineEmbedder', 'CLIPEmbedder', 'tiny_clip', 'get_embedder', 'cache_path', 'embed_images',
-           'exact_knn', 'auto_min_cluster_size', 'cluster', 'plot_clusters', 'cluster_folder', 'load_clusters',
-           'drop_noise', 'grouped_folds']
+           'exact_knn', 'auto_min_cluster_size', 'cluster', 'plot_clusters', 'cluster_folder']
 
 # %% ../nbs/11_clusters.ipynb #c004
 def _need(module: str, what: str):
@@ -299,37 +298,3 @@ def cluster_folder(data_dir, model="offline", out_csv: str = "train_preproc.csv"
         msg += f"; adjusted Rand index vs the `source` column: {ari:.3f}"
     if verbose: print(msg)
     return out
-
-# %% ../nbs/11_clusters.ipynb #c034
-def load_clusters(data_dir, csv: str = "train_preproc.csv") -> pd.DataFrame:
-    "`read_split(data_dir, 'train')` with the `label` column of `cluster_folder`'s CSV joined on ID."
-    data_dir = Path(data_dir)
-    path = data_dir/csv
-    if not path.is_file(): raise FileNotFoundError(f"{path}: not found; run `inpaint_nb cluster --data {data_dir}` first")
-    cl = pd.read_csv(path, dtype={'ID': str})
-    if not {'ID', 'label'} <= set(cl.columns): raise DataError(f"{path}: needs columns ID and label, found {list(cl.columns)}")
-    df = read_split(data_dir, 'train')
-    missing = set(df.ID) - set(cl.ID)
-    if missing: raise DataError(f"{path}: {len(missing)} training ID(s) have no cluster label, e.g. {sorted(missing)[0]}; re-run the clustering")
-    return df.merge(cl[['ID', 'label']], on='ID', how='left', validate='one_to_one')
-
-def drop_noise(df: pd.DataFrame, labels=None) -> pd.DataFrame:
-    "The rows whose cluster label is not -1 (noise); `labels` defaults to `df.label`."
-    labels = np.asarray(df['label'] if labels is None else labels)
-    if len(labels) != len(df): raise ValueError(f"{len(labels)} labels for {len(df)} rows")
-    return df[labels != -1].reset_index(drop=True)
-
-def grouped_folds(df: pd.DataFrame, n_folds: int = 5, group_col: str = "label", seed: int = 0) -> np.ndarray:
-    "A fold number (0..n_folds-1) per row such that no group spans two folds; noise (-1) rows are each their own group."
-    if group_col not in df.columns: raise ValueError(f"grouped_folds: no column {group_col!r} (columns: {list(df.columns)})")
-    g = df[group_col].to_numpy()
-    noise = g == -1
-    keys = np.where(noise, np.array([f"noise-{i}" for i in range(len(g))], dtype=object), g.astype(str).astype(object))
-    uniq, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    if not 2 <= n_folds <= len(uniq): raise ValueError(f"n_folds must be between 2 and the number of groups ({len(uniq)}), got {n_folds}")
-    order = np.random.default_rng(seed).permutation(len(uniq))
-    order = order[np.argsort(-counts[order], kind='stable')]          # largest first, ties in random order
-    fold_of, sizes = np.empty(len(uniq), int), np.zeros(n_folds, int)
-    for k in order:
-        f = int(np.argmin(sizes)); fold_of[k] = f; sizes[f] += counts[k]
-    return fold_of[inv.ravel()]

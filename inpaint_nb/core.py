@@ -6,7 +6,8 @@
 from __future__ import annotations
 import contextlib, os
 from pathlib import Path
-import numpy as np, cv2, torch
+import importlib.util
+import numpy as np, cv2, torch, matplotlib, skimage.data
 
 # %% auto #0
 __all__ = ['IMG_SIZE', 'DataError', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS', 'InpaintError', 'read_gray', 'read_bgr',
@@ -171,7 +172,6 @@ def _read_jpg(path) -> np.ndarray:
 def bundled_photos(names=BUNDLED_PHOTOS) -> dict:
     """Real colour photos shipped inside scikit-image, matplotlib and (if installed) scikit-learn, no download:
     name -> RGB `uint8` array. Names whose package is not installed are skipped."""
-    import importlib.util, skimage.data, matplotlib
     sk = importlib.util.find_spec('sklearn')
     out = {}
     for n in names:

@@ -4,17 +4,19 @@
 
 # %% ../nbs/02_data.ipynb #d003
 from __future__ import annotations
+import struct
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, DataError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor, resize,
-                             bundled_photos)
+from .core import (IMG_SIZE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,
+                             resize, bundled_photos, atomic_write_text)
 from .damage import random_damage, organiser_damage, detect_mask, get_prefill
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'read_split', 'Augment', 'PairDataset', 'RedamageDataset', 'TestDataset', 'random_crop',
-           'split_photos', 'make_demo_data']
+__all__ = ['SPLIT_COLUMNS', 'PNG_SIGNATURE', 'read_split', 'png_problem', 'preflight', 'checked_split', 'Augment', 'PairDataset',
+           'RedamageDataset', 'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
 
 # %% ../nbs/02_data.ipynb #c012
 SPLIT_COLUMNS = {'train': ['ID', 'input_image_path', 'gt_image_path'], 'test': ['ID', 'input_image_path']}
@@ -44,6 +46,55 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
             gone = [p for p in df[col] if not p.is_file()]
             if gone: raise DataError(f"{csv}: {len(gone)} file(s) listed but not found, e.g. {gone[0]}")
     return df
+
+# %% ../nbs/02_data.ipynb #pf02
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+_PNG_MODES = {0: 'L', 2: 'RGB', 3: 'P (palette)', 4: 'LA (gray + alpha)', 6: 'RGBA'}
+
+def png_problem(path, mode: str, size: int | None = IMG_SIZE) -> str | None:
+    "What is wrong with a PNG judged by its header and its end only (fast); None when it is an 8-bit `mode` image of `size`."
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(33); f.seek(0, 2); n = f.tell(); f.seek(max(n - 12, 0)); tail = f.read(12)
+    except FileNotFoundError: return f"{path}: file not found"
+    except IsADirectoryError: return f"{path}: a folder, not a file"
+    except OSError as e: return f"{path}: cannot read the file ({e.strerror})"
+    if n == 0: return f"{path}: file is empty"
+    if head[:8] != PNG_SIGNATURE: return f"{path}: not a PNG file (no PNG signature)"
+    if len(head) < 33 or head[12:16] != b'IHDR': return f"{path}: corrupt PNG (no image header)"
+    if not tail.endswith(b'IEND\xaeB`\x82'): return f"{path}: truncated PNG (the file ends before its IEND chunk)"
+    w, h = struct.unpack('>II', head[16:24]); depth, found = head[24], _PNG_MODES.get(head[25], f'colour type {head[25]}')
+    if depth != 8: return f"{path}: expected 8-bit pixels, found {depth}-bit"
+    if found != mode: return f"{path}: expected a {mode} ({'gray' if mode == 'L' else 'colour'}) image, found {found}"
+    if size and (w, h) != (size, size): return f"{path}: expected {size}x{size} pixels, found {w}x{h} (width x height)"
+    return None
+
+def preflight(data_dir, split: str = 'train', workers: int = 8, progress: bool | None = None) -> tuple:
+    """Check every file `split.csv` lists (inputs gray L, targets RGB, 8-bit, 512x512, whole): `(df, problems)`, with
+    `df['bad']` True for rows with a bad file and `problems` one line per bad file."""
+    df = read_split(data_dir, split, check_files=False)
+    cols = [('input_path', 'L')] + ([('gt_path', 'RGB')] if split == 'train' else [])
+    jobs = [(p, mode) for col, mode in cols for p in df[col]]
+    progress = len(jobs) > 2000 if progress is None else progress
+    with ThreadPoolExecutor(workers) as ex:
+        found = list(tqdm(ex.map(lambda j: png_problem(*j), jobs), total=len(jobs), disable=not progress,
+                          desc=f'checking the {split} files', leave=False))
+    per_col = np.array([f is not None for f in found]).reshape(len(cols), len(df))
+    df['bad'] = per_col.any(0)
+    return df, [f for f in found if f is not None]
+
+def checked_split(data_dir, split: str = 'train', skip_bad: bool = False, report=None) -> pd.DataFrame:
+    """`read_split` after a `preflight` of every file: raises `InpaintError` listing every bad file, or, with
+    `skip_bad`, writes them to `report` (if given) and returns only the good rows."""
+    df, problems = preflight(data_dir, split)
+    if problems and not skip_bad:
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ''
+        raise InpaintError(f"{Path(data_dir)/f'{split}.csv'}: {len(problems)} bad file(s) of {len(df)} row(s); fix or "
+                           f"remove them (or train with --skip-bad):\n  " + "\n  ".join(problems[:20]) + more)
+    if problems:
+        if report is not None: atomic_write_text(report, '\n'.join(problems) + '\n')
+        print(f"{split}: skipping {int(df.bad.sum())} row(s) with a bad file" + (f"; list in {report}" if report else ''), flush=True)
+    return df[~df.bad].drop(columns='bad').reset_index(drop=True)
 
 # %% ../nbs/02_data.ipynb #c014
 class Augment:

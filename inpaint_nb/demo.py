@@ -13,7 +13,7 @@ from .damage import detect_mask, telea_fill
 from .data import make_demo_data
 from .metrics import score_folder
 from .inference import predict_checkpoint, write_submission, check_submission
-from .train import TrainConfig, train, UNTIL_BUDGET
+from .run import TrainConfig, train, UNTIL_BUDGET
 
 # %% auto #0
 __all__ = ['gray_copy', 'telea', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']

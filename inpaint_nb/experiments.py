@@ -4,20 +4,21 @@
 
 # %% ../nbs/12_experiments.ipynb #c003
 from __future__ import annotations
-import os, re, io, math, time, json, shutil, argparse, tempfile, contextlib, warnings
+import copy, re, io, math, time, shutil, tempfile, contextlib, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
-from .train import (TrainConfig, PRESETS, Trainer, Callback, CancelFitException, CancelEpochException,
-                              NonFiniteLossError, train, make_split, make_datasets, make_loaders, make_model, make_loss,
-                              make_optimizer, stage_modules, FreezeStageCallback, seed_everything, get_rng_state,
-                              set_rng_state, resolve_precision, config_from_args, atomic_write_text)
-from .core import default_device
+from .core import default_device, atomic_write_text, in_notebook
+from .learner import (Trainer, Callback, CancelFitException, CancelEpochException, NonFiniteLossError,
+                                get_rng_state, set_rng_state)
+from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback,
+                                  DDPCallback, CompileCallback)
+from .run import TrainConfig, train, build_trainer
 
 # %% auto #0
-__all__ = ['LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep', 'lr_find',
-           'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'compare', 'final_scores', 'summarize', 'describe',
-           'plot_compare', 'add_lr_find_args', 'lr_find_main']
+__all__ = ['STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep',
+           'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'compare', 'final_scores', 'summarize',
+           'describe', 'plot_compare']
 
 # %% ../nbs/12_experiments.ipynb #c006
 class LRFinderCallback(Callback):
@@ -119,36 +120,30 @@ def _finish_sweep(cb: LRFinderCallback, show: bool, beta: float) -> LRFindResult
     if show:
         import matplotlib.pyplot as plt
         res.fig = res.plot(); plt.close(res.fig)
-        if _in_notebook():
+        if in_notebook():
             from IPython.display import display
             display(res.fig)
     return res
 
-def _in_notebook() -> bool:
-    "Running under IPython (a notebook, nbdev_test, execnb): show figures and tables with `display`."
-    try:
-        from IPython import get_ipython
-        return get_ipython() is not None
-    except Exception: return False
-
 # %% ../nbs/12_experiments.ipynb #c010
+STEP_CALLBACKS = (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback, DDPCallback, CompileCallback)
+
 def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100, stop_div: bool = True,
-             div_factor: float = 4., beta: float = 0.9, show: bool = True, keep=(FreezeStageCallback,)) -> LRFindResult:
+             div_factor: float = 4., beta: float = 0.9, show: bool = True, keep=STEP_CALLBACKS) -> LRFindResult:
     """Run the exponential sweep on `learn` (any `Trainer`) and put it back as it was: weights, optimiser state, RNGs,
     counters and history. During the sweep only callbacks of the types in `keep` stay on (those that shape a training
     step, like a frozen stage); history, checkpoints, schedules, EMA, early stopping and validation are off."""
-    import copy
     saved = copy.deepcopy(learn.model.state_dict()), copy.deepcopy(learn.opt.state_dict()), get_rng_state()
     attrs = ('cbs', 'valid_dl', 'epoch', 'step', 'batch_idx', 'history', 'best_score', 'should_stop', 'stop_reason',
              'failed', 'epoch_done', 'train_acc')
     state = {k: copy.copy(getattr(learn, k)) for k in attrs if hasattr(learn, k)}
     cb = LRFinderCallback(start_lr, end_lr, num_it, stop_div, div_factor, beta)
-    learn.cbs = sorted([cb, *(c for c in learn.cbs if isinstance(c, tuple(keep)))], key=lambda c: c.order)
+    learn.cbs = [c for c in learn.cbs if isinstance(c, tuple(keep))]
     learn.valid_dl, learn.epoch, learn.step, learn.batch_idx, learn.should_stop = None, 0, 0, 0, False
     learn.reset_train_acc()
     n_epochs = math.ceil(num_it / max(len(learn.train_dl), 1)) + 1
     try:
-        try: learn.fit(n_epochs)
+        try: learn.fit(n_epochs, cbs=[cb])          # the sweep joins this fit only
         except NonFiniteLossError: cb.stop_reason = 'diverged'
     finally:
         learn.model.load_state_dict(saved[0]); learn.opt.load_state_dict(saved[1]); set_rng_state(saved[2])
@@ -157,23 +152,14 @@ def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it:
 
 def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100,
             stop_div: bool = True, div_factor: float = 4., beta: float = 0.9, device=None, show: bool = True) -> LRFindResult:
-    """The learning-rate range test for `config` on the competition-layout folder `data`, on a fresh model.
-    Returns `LRFindResult` (unpacks as `curve, suggestion`); plots loss vs learning rate (log axis) when `show`."""
+    """The learning-rate range test for `config` on the competition-layout folder `data`, on a fresh model built by
+    `run.build_trainer` (as `train` builds it). Returns `LRFindResult` (unpacks as `curve, suggestion`); plots loss vs
+    learning rate (log axis) when `show`."""
     cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
     cfg.check()
-    device = torch.device(device) if device is not None else default_device()
     rng = get_rng_state()
     try:
-        seed_everything(cfg.seed)
-        train_df, val_df = make_split(cfg, data)
-        train_ds, valid_ds = make_datasets(cfg, train_df, val_df)
-        train_dl, _ = make_loaders(cfg, train_ds, valid_ds, pin=device.type == 'cuda')
-        model = make_model(cfg)
-        trained, _ = stage_modules(model, cfg.stage)
-        opt = make_optimizer(cfg, trained.parameters())
-        learn = Trainer(model, train_dl, None, make_loss(cfg), opt, cbs=[FreezeStageCallback(cfg.stage)], device=device,
-                        precision=resolve_precision(cfg.precision, device), grad_clip=cfg.grad_clip,
-                        channels_last=cfg.channels_last, config=cfg.to_dict())
+        learn = build_trainer(cfg.replace(progress=False), data, run_dir=None, device=device)
         return lr_sweep(learn, start_lr, end_lr, num_it, stop_div, div_factor, beta, show)
     finally: set_rng_state(rng)
 
@@ -231,6 +217,7 @@ def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool 
         except NonFiniteLossError as e: res = dict(history=[], stop_reason=f'non-finite loss: {e}'.split(';')[0], best_score=math.nan)
     return res['history'], res
 
+# %% ../nbs/12_experiments.ipynb #c019b
 def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50), seeds=(0,), out_dir=None,
             show: bool = True, spread: str = 'std', quiet: bool = True) -> pd.DataFrame:
     """Train every variant (name -> dict of `TrainConfig` overrides, optionally with `cbs`: a list of callbacks or a
@@ -276,7 +263,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
         fig = plot_compare(df, spread=spread)
         if out_dir is not None: fig.savefig(root/'compare.png', dpi=80)
         import matplotlib.pyplot as plt; plt.close(fig)
-        if _in_notebook():
+        if in_notebook():
             from IPython.display import display
             display(summarize(df, spread)); display(fig)
         else: print(summarize(df, spread).to_string())
@@ -336,6 +323,7 @@ def describe(summary: pd.DataFrame) -> str:
     if nan: out.append("Validation images with a constant fill (NaN in the official score, counted 0): " + ', '.join(nan) + '.')
     return '\n'.join(out)
 
+# %% ../nbs/12_experiments.ipynb #c021b
 def plot_compare(results: pd.DataFrame, spread: str = 'std', title: str | None = None):
     """Side by side: training loss and validation score against steps (mean over seeds, band = min..max),
     and each variant's final score (dots = seeds, bar = mean ± std or min-max)."""
@@ -364,35 +352,3 @@ def plot_compare(results: pd.DataFrame, spread: str = 'std', title: str | None =
     if title or b: fig.suptitle(' '.join(x for x in (title, f'budget {b}' if b else None) if x), fontsize=10)
     fig.tight_layout()
     return fig
-
-# %% ../nbs/12_experiments.ipynb #c041
-def add_lr_find_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    "The `inpaint_nb lr-find` options."
-    p.add_argument('--data', type=Path, required=True, help='competition-layout folder (train.csv, train_gt/, ...)')
-    p.add_argument('--config', default=None, help=f"a config JSON file or a preset name {list(PRESETS)} "
-                                                  "(default: gpu with a GPU, else cpu-demo)")
-    p.add_argument('--model', help="restorer name (inpaint_nb.models.MODELS), e.g. two-stage, two-stage-unet, unet")
-    p.add_argument('--size', type=int); p.add_argument('--batch-size', type=int)
-    p.add_argument('--num-it', type=int, default=100, help='steps of the sweep (default 100)')
-    p.add_argument('--start-lr', type=float, default=1e-7); p.add_argument('--end-lr', type=float, default=10.)
-    p.add_argument('--no-stop-div', action='store_true', help='sweep to --end-lr even when the loss blows up')
-    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='any config field, value as JSON (repeatable)')
-    p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
-    p.add_argument('--out', type=Path, default=Path('.'), help='folder for lr_find.png and lr_find.csv (default: .)')
-    p.set_defaults(epochs=None, lr=None, fold=None, resume=False)
-    return p
-
-def lr_find_main(a: argparse.Namespace) -> LRFindResult:
-    "Run `inpaint_nb lr-find` with parsed arguments: prints the suggestion, writes lr_find.png / lr_find.csv in --out."
-    if not Path(a.data).is_dir(): raise FileNotFoundError(f"--data {a.data}: not a folder")
-    cfg = config_from_args(a)
-    res = lr_find(cfg, a.data, start_lr=a.start_lr, end_lr=a.end_lr, num_it=a.num_it, stop_div=not a.no_stop_div,
-                  device=a.device, show=False)
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out/'lr_find.csv', res.curve.to_csv(index=False))
-    import matplotlib.pyplot as plt
-    fig = res.plot(title=f'lr_find: {cfg.model}, {cfg.optimizer}, {cfg.size} px, batch {cfg.batch_size}')
-    tmp = out/f'lr_find.tmp{os.getpid()}.png'; fig.savefig(tmp, dpi=80); os.replace(tmp, out/'lr_find.png'); plt.close(fig)
-    print(f"suggested lr {res.suggestion:.3g} (steepest descent of the smoothed loss; min/10 = {res.lr_min:.3g}; "
-          f"{len(res.curve)} steps, stopped: {res.stop_reason}); wrote {out/'lr_find.png'} and {out/'lr_find.csv'}", flush=True)
-    return res

@@ -18,15 +18,25 @@ from .learner import Callback
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['PNG_SIGNATURE', 'restore_batch', 'restore', 'predict_folder', 'write_submission', 'SubmissionError',
-           'submission_problems', 'check_submission', 'predict_as_trained', 'predict_checkpoint', 'predict_cli',
-           'PredictCallback']
+__all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'dihedral', 'restore_batch', 'restore', 'predict_folder', 'write_submission',
+           'SubmissionError', 'submission_problems', 'check_submission', 'predict_as_trained', 'predict_checkpoint',
+           'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
+TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
+
+def dihedral(x: torch.Tensor, k: int, inverse: bool = False) -> torch.Tensor:
+    "The `k`-th of the 8 flips/transposes of the square (bit 0: left-right flip, 1: up-down flip, 2: transpose), or its inverse."
+    ops = [(4, lambda t: t.transpose(-1, -2)), (1, lambda t: t.flip(-1)), (2, lambda t: t.flip(-2))]
+    for bit, op in (ops[::-1] if inverse else ops):
+        if k & bit: x = op(x)
+    return x
+
 def _run(model, damaged, mask, tta):
-    rgb = model(damaged, mask)['rgb'].float()
-    if tta: rgb = (rgb + model(damaged.flip(-1), mask.flip(-1))['rgb'].float().flip(-1)) / 2
-    return rgb
+    "The model's RGB averaged over the test-time views `tta` (False/'none', True/'flip': 2 views, 'd4': all 8)."
+    if tta not in TTA_VIEWS: raise ValueError(f"tta must be one of {list(TTA_VIEWS)}, got {tta!r}")
+    views = TTA_VIEWS[tta]
+    return sum(dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views) / len(views)
 
 @torch.no_grad()
 def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta: bool = False, work_size: int | None = None) -> torch.Tensor:
