@@ -19,55 +19,23 @@ A smoke test: `python benchmarks/heldout.py ../shared/photos/urban100 --minutes 
 Only public functions of the package and its CLI are used; imports are defensive, with plain OpenCV fallbacks.
 """
 from __future__ import annotations
-import argparse, json, os, resource, shutil, subprocess, sys, time
+import argparse, json, resource, shutil, subprocess, sys, time
 from pathlib import Path
-import numpy as np, pandas as pd, cv2
-
-# ---- the package's public helpers, imported defensively (modules may be renamed) ----------------------------------
-def _try(module: str, name: str):
-    try: return getattr(__import__(module, fromlist=[name]), name)
-    except Exception: return None
-
-random_damage = _try('inpaint_nb.damage', 'random_damage')
-organiser_damage = _try('inpaint_nb.damage', 'organiser_damage')
-detect_mask = _try('inpaint_nb.damage', 'detect_mask')
-score_folder = _try('inpaint_nb.metrics', 'score_folder')
-write_png_pkg = _try('inpaint_nb.data', 'write_png')
-if random_damage is None:
-    sys.exit("heldout.py: cannot import inpaint_nb.damage.random_damage (the competition's test damage); "
-             "is the package installed in this environment?")
+import numpy as np, pandas as pd, cv2, torch
+from inpaint_nb.core import read_rgb, write_png, to_tensor, to_image
+from inpaint_nb.damage import random_damage, organiser_damage, detect_mask, telea_fill
+from inpaint_nb.data import split_photos
+from inpaint_nb.colour import rgb_to_chroma, chroma_to_rgb
+from inpaint_nb.metrics import score_folder
 
 IMG = 512
-LUMA = (0.299, 0.587, 0.114)
-
-
-def write_png(path, img):
-    "Write uint8 gray HxW or RGB HxWx3 (the package's writer when it imports, else cv2 with RGB->BGR)."
-    if write_png_pkg is not None: return write_png_pkg(path, img)
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR) if img.ndim == 3 else img)
-    return path
-
-
-def read_rgb(path) -> np.ndarray:
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if img is None: raise ValueError(f"{path}: cannot decode the image")
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
 def load_photos(folder) -> dict:
     exts = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
     files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in exts)
     if len(files) < 5: raise SystemExit(f"heldout.py: {folder}: need at least 5 photos, found {len(files)}")
-    return {p.stem: read_rgb(p) for p in files}
-
-
-def split_photos(names, seed: int, test_frac: float):
-    "Seeded split BY PHOTO: (train names, test names)."
-    names = sorted(names); order = np.random.default_rng(seed).permutation(len(names))
-    n_test = max(1, int(round(len(names) * test_frac)))
-    test = sorted(names[i] for i in order[:n_test]); train = sorted(names[i] for i in order[n_test:])
-    return train, test
+    return {p.stem: read_rgb(p, size=None) for p in files}
 
 
 def crop512(photo: np.ndarray, rng: np.random.Generator, size: int = IMG, flip: bool = True) -> np.ndarray:
@@ -83,7 +51,6 @@ def crop512(photo: np.ndarray, rng: np.random.Generator, size: int = IMG, flip: 
     return np.ascontiguousarray(crop)
 
 
-def gray_of(rgb): return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
 def build_layout(photos: dict, train_names, test_names, out: Path, crops_per_photo: int, seed: int) -> Path:
@@ -96,8 +63,7 @@ def build_layout(photos: dict, train_names, test_names, out: Path, crops_per_pho
         for _ in range(crops_per_photo):
             gt = crop512(photos[name], rng)
             id = f'TRAIN_{i:05d}'; i += 1
-            if organiser_damage is not None: damaged, _ = organiser_damage(gt, rng)
-            else: damaged, _ = random_damage(gt, rng)
+            damaged, _ = organiser_damage(gt, rng)
             write_png(out/'train_gt'/f'{id}.png', gt); write_png(out/'train_input'/f'{id}.png', damaged)
             train_rows.append((id, f'./train_input/{id}.png', f'./train_gt/{id}.png', name))
     rng = np.random.default_rng([seed, 2])
@@ -114,58 +80,28 @@ def build_layout(photos: dict, train_names, test_names, out: Path, crops_per_pho
 
 
 # ---- baselines ---------------------------------------------------------------------------------------------------
-def find_mask(damaged, data: Path, id: str):
-    "The destroyed region as a submission would find it (`detect_mask`), else the answer mask."
-    if detect_mask is not None:
-        m = detect_mask(damaged)
-        if m.sum() >= 7: return m
-    return cv2.imread(str(data/'test_mask'/f'{id}.png'), cv2.IMREAD_GRAYSCALE) > 0
-
-
-def cbcr_to_rgb_np(y: np.ndarray, cb: float, cr: float) -> np.ndarray:
-    "uint8 RGB whose 601 luma is `y` (uint8 HxW) with the chroma (cb, cr) in [-0.5, 0.5], desaturated per pixel to fit."
-    yf = y.astype(np.float64)[..., None] / 255
-    dr, db = 2 * (1 - LUMA[0]) * cr, 2 * (1 - LUMA[2]) * cb
-    dg = -(LUMA[0] * dr + LUMA[2] * db) / LUMA[1]
-    d = np.array([dr, dg, db])[None, None]
-    room = np.where(d > 0, 1 - yf, yf)
-    s = np.minimum(1.0, (room / np.maximum(np.abs(d), 1e-9)).min(-1, keepdims=True))
-    return np.clip(np.round((yf + s * d) * 255), 0, 255).astype(np.uint8)
-
-
-def mean_chroma(photos: dict, names) -> tuple:
-    "Mean (Cb, Cr) in [-0.5, 0.5] over all pixels of the training photos."
-    s, n = np.zeros(2), 0
-    for name in names:
-        rgb = photos[name].astype(np.float64) / 255
-        y = rgb @ np.array(LUMA)
-        cb, cr = 0.5 * (rgb[..., 2] - y) / (1 - LUMA[2]), 0.5 * (rgb[..., 0] - y) / (1 - LUMA[0])
-        s += [cb.sum(), cr.sum()]; n += y.size
-    return tuple(s / n)
+def mean_chroma(photos: dict, names) -> torch.Tensor:
+    "Mean (Cb, Cr) over all pixels of the training photos, as a 1x2x1x1 tensor."
+    return torch.stack([rgb_to_chroma(to_tensor(photos[n])[None]).mean((2, 3)) for n in names]).mean(0)[..., None, None]
 
 
 def write_baselines(data: Path, out: Path, chroma) -> dict:
-    "PNG folders of the three baselines: gray copy, Telea, Telea + mean colour."
+    "PNG folders of the three baselines: gray copy, Telea, Telea + mean colour (luma kept), on the detected mask."
     dirs = {k: out/k for k in ('gray', 'telea', 'telea_mean_colour')}
-    for d in dirs.values(): d.mkdir(parents=True, exist_ok=True)
     for id in pd.read_csv(data/'test.csv').ID:
         damaged = cv2.imread(str(data/'test_input'/f'{id}.png'), cv2.IMREAD_GRAYSCALE)
-        mask = find_mask(damaged, data, id)
-        telea = cv2.inpaint(damaged, mask.astype(np.uint8), 3, cv2.INPAINT_TELEA)
+        telea = telea_fill(damaged, detect_mask(damaged))
         write_png(dirs['gray']/f'{id}.png', np.repeat(damaged[..., None], 3, 2))
         write_png(dirs['telea']/f'{id}.png', np.repeat(telea[..., None], 3, 2))
-        write_png(dirs['telea_mean_colour']/f'{id}.png', cbcr_to_rgb_np(telea, *chroma))
+        y = to_tensor(telea)[None]
+        write_png(dirs['telea_mean_colour']/f'{id}.png', to_image(chroma_to_rgb(y, chroma.expand(1, 2, *y.shape[-2:]))[0]))
     return dirs
 
 
 # ---- scoring -----------------------------------------------------------------------------------------------------
 def score(data: Path, pred) -> dict:
-    "Official means over the test images (the package's `score_folder`, else the `inpaint_nb score` CLI)."
-    if score_folder is not None:
-        return score_folder(data/'test_gt', pred, data/'test_mask')[1]
-    r = subprocess.run([*_cli(), 'score', '--gt', str(data/'test_gt'), '--pred', str(pred), '--mask', str(data/'test_mask')],
-                       capture_output=True, text=True, check=True)
-    return json.loads(r.stdout[r.stdout.index('{'):])
+    "Official means over the test images (`score_folder`: both SSIMs with the data range of the whole prediction)."
+    return score_folder(data/'test_gt', pred, data/'test_mask')[1]
 
 
 def _cli():
@@ -199,6 +135,8 @@ def main(argv=None):
     p.add_argument('--test-frac', type=float, default=0.2)
     p.add_argument('--crops-per-photo', type=int, default=8, help='random 512 px training crops per training photo')
     p.add_argument('--skip-train', action='store_true', help='baselines only (no training)')
+    p.add_argument('--reuse-run', action='store_true', help="keep WORK/run's checkpoint if there is one (score other --tta)")
+    p.add_argument('--tta', nargs='*', default=['none'], help='test-time views to score the model with: none flip d4')
     p.add_argument('--json', type=Path, default=None, help='also write the table as JSON here')
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[],
                    help='everything after this goes to `inpaint_nb train` (e.g. --train-args --set ema=0.99)')
@@ -209,7 +147,7 @@ def main(argv=None):
     data, run, preds = work/'data', work/'run', work/'preds'
 
     photos = load_photos(a.photos)
-    train_names, test_names = split_photos(photos, a.seed, a.test_frac)
+    train_names, test_names = split_photos(photos, a.test_frac, a.seed)
     print(f"{len(photos)} photos: {len(train_names)} train, {len(test_names)} held out (seed {a.seed})", flush=True)
     build_layout(photos, train_names, test_names, data, a.crops_per_photo, a.seed)
     (work/'split.json').write_text(json.dumps(dict(train=train_names, test=test_names), indent=1))
@@ -220,23 +158,23 @@ def main(argv=None):
             'Telea + mean colour': score(data, dirs['telea_mean_colour'])}
     times = {}
     if not a.skip_train:
-        if run.exists(): shutil.rmtree(run)
-        wall, cpu = run_cli(['train', '--data', str(data), '--out', str(run), '--minutes', str(a.minutes), *a.train_args],
-                            work/'train.log')
-        times = dict(train_wall_s=wall, train_cpu_s=cpu)
+        if not (a.reuse_run and (run/'best.pt').is_file()):
+            if run.exists(): shutil.rmtree(run)
+            wall, cpu = run_cli(['train', '--data', str(data), '--out', str(run), '--minutes', str(a.minutes), *a.train_args],
+                                work/'train.log')
+            times = dict(train_wall_s=wall, train_cpu_s=cpu)
         ckpt = next((run/n for n in ('best.pt', 'last.pt') if (run/n).is_file()), None)
         if ckpt is None: raise SystemExit(f"heldout.py: no best.pt or last.pt in {run}; see {work/'train.log'}")
-        zp = preds/'model.zip'
-        pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(ckpt), '--out', str(zp)], work/'predict.log')
-        times['predict_wall_s'] = pw
-        rows[f'model ({ckpt.name})'] = score(data, zp)
+        for tta in a.tta:
+            zp = preds/f'model_{tta}.zip'
+            pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(ckpt), '--out', str(zp), '--tta', tta], work/'predict.log')
+            times[f'predict_{tta}_wall_s'] = pw
+            rows[f'model ({ckpt.name}, tta {tta})'] = score(data, zp)
 
     table = pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
     print(f"\nheld-out official score, {len(test_names)} photos never trained on ({data}):")
     print(table.to_string(float_format=lambda v: f'{v:.4f}'))
-    if times:
-        print(f"train: {times['train_wall_s']:.0f} s wall, {times['train_cpu_s']:.0f} CPU-s (budget --minutes {a.minutes}); "
-              f"predict {times['predict_wall_s']:.0f} s wall")
+    if times: print('; '.join(f"{k} {v:.0f}" for k, v in times.items()) + f" (budget --minutes {a.minutes})")
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(dict(seed=a.seed, minutes=a.minutes, n_test=len(test_names), **times,

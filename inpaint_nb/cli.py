@@ -141,7 +141,8 @@ def _predict(p):
     p.add_argument('--data', type=Path, required=True, help='competition-layout folder (test.csv, test_input/)')
     p.add_argument('--ckpt', type=Path, required=True, help='a best.pt or last.pt written by `inpaint_nb train`')
     p.add_argument('--out', type=Path, default=Path('submission.zip'))
-    p.add_argument('--tta', action='store_true', help='average with the horizontally flipped prediction')
+    p.add_argument('--tta', nargs='?', const='flip', default='none', choices=['none', 'flip', 'd4'],
+                   help="test-time augmentation: 'flip' (the default of a bare --tta) or 'd4' (all 8 flips/transposes)")
     p.add_argument('--device', default=None)
     def run(a):
         predict_cli(a.data, a.ckpt, a.out, tta=a.tta, device=a.device)

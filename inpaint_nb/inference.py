@@ -39,7 +39,7 @@ def _run(model, damaged, mask, tta):
     return sum(dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views) / len(views)
 
 @torch.no_grad()
-def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta: bool = False, work_size: int | None = None) -> torch.Tensor:
+def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', work_size: int | None = None) -> torch.Tensor:
     """Restore a batch of N1HW tensors (on the model's device): model, optional flip TTA, composition.
     `work_size`: run the model at the resolution it was trained at (e.g. 128 px), then compose at full resolution:
     the luma outside the damage stays exact, the colour (and the inside) are upsampled."""
@@ -51,7 +51,7 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta: bool = 
     else: rgb = _run(model, damaged, mask, tta)
     return compose(damaged, mask, rgb)
 
-def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batch_size: int = 8, work_size: int | None = None,
+def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size: int = 8, work_size: int | None = None,
             prefill: str | None = None):
     """Restore one damaged gray image (`uint8 HxW`) or a batch (`NxHxW` array or list): RGB `uint8` image(s).
     The mask is found by `detect_mask` unless given; `prefill` ('telea') as the model was trained (its config's)."""
@@ -76,7 +76,7 @@ def restore(model, damaged_gray, mask=None, tta: bool = False, device=None, batc
     return out[0] if single else out
 
 # %% ../nbs/10_inference.ipynb #c009
-def predict_folder(model, data_dir, out_dir=None, tta: bool = False, device=None, batch_size: int = 8,
+def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch_size: int = 8,
                    num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None) -> dict:
     "Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`)."
     df = read_split(data_dir, 'test')
@@ -159,17 +159,17 @@ def predict_as_trained(model, config, data_dir, **kw) -> dict:
     cfg = config if isinstance(config, dict) else config.to_dict()
     return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=cfg.get('prefill'), **kw)
 
-def predict_checkpoint(ckpt, data_dir, tta: bool = False, device=None, batch_size: int = 8, progress: bool = True):
+def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True):
     "Restore the test inputs with a training checkpoint, as its run was trained (size, prefill): (preds, config)."
     device = torch.device(device) if device else default_device()
     model, cfg = load_model(ckpt, device)
     return predict_as_trained(model, cfg, data_dir, tta=tta, device=device, batch_size=batch_size, progress=progress), cfg
 
-def predict_cli(data_dir, ckpt, out='submission.zip', tta: bool = False, device=None, batch_size: int = 8) -> Path:
+def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, batch_size: int = 8) -> Path:
     "`inpaint_nb predict`: restore the test inputs with a checkpoint, write and check the submission zip."
     preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
-    print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{', flip TTA' if tta else ''})")
+    print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{'' if tta in (False, 'none') else f', TTA {tta}'})")
     return zp
 
 # %% ../nbs/10_inference.ipynb #c014c
