@@ -5,7 +5,7 @@
 Cells flagged `#| slow` or `#| gpu` are skipped, as `nbdev_test` skips them, and their old outputs are dropped; add
 `--flags slow gpu` to run them too. Each notebook runs in its own folder, like `nbdev_test`. Stops at the first
 failing cell of a notebook (that notebook is not written)."""
-import argparse, os, re, sys, time
+import argparse, os, re, subprocess, sys, time
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
@@ -33,5 +33,8 @@ if __name__ == '__main__':
     p.add_argument('notebooks', nargs='+', type=Path); p.add_argument('--flags', nargs='*', default=[])
     a = p.parse_args()
     os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
-    for nb in a.notebooks:
-        print(f"{nb}: {execute(nb.resolve(), set(a.flags)):.0f} s", flush=True)
+    if len(a.notebooks) > 1:   # one process per notebook: IPython's inline-figure settings are per process
+        for nb in a.notebooks:
+            r = subprocess.run([sys.executable, __file__, str(nb), '--flags', *a.flags])
+            if r.returncode: sys.exit(f"{nb}: failed")
+    else: print(f"{a.notebooks[0]}: {execute(a.notebooks[0].resolve(), set(a.flags)):.0f} s", flush=True)

@@ -2,7 +2,7 @@
 and its speed on one core at 512x512. Prints a table.   usage: python benchmarks/mask_detect.py [--n 500] [--seed 0]"""
 import argparse, time
 import numpy as np, cv2
-from inpaint_nb.data import bundled_photos
+from inpaint_nb.core import bundled_photos
 from inpaint_nb.damage import detection_trials, detect_mask, organiser_damage
 
 def main():

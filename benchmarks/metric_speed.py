@@ -11,23 +11,9 @@ reference / fast / torch_cpu / auto_cpu / torch_cuda) with each path's speed-up 
 import argparse, json, time, warnings
 import numpy as np, cv2, torch
 
-def _pkg(*names):
-    """Public names of inpaint_nb from whichever module exports them now (its `__all__`, read without importing): the
-    benchmark survives the package's modules being renamed or re-laid out."""
-    import ast, importlib, importlib.util, pathlib
-    where = {}
-    for p in sorted(pathlib.Path(importlib.util.find_spec('inpaint_nb').origin).parent.glob('*.py')):
-        for node in ast.parse(p.read_text(encoding='utf-8')).body:
-            if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == '__all__' for t in node.targets):
-                try: exported = ast.literal_eval(node.value)
-                except ValueError: continue               # computed (e.g. a re-exporting __init__): not a home
-                for n in exported: where.setdefault(n, p.stem)
-    missing = [n for n in names if n not in where]
-    if missing: raise ImportError(f"no inpaint_nb module exports {missing}")
-    return [getattr(importlib.import_module(f'inpaint_nb.{where[n]}'), n) for n in names]
-
-(bundled_photos, resize, rgb_to_gray, to_tensor, random_damage, score, score_reference, score_batch, TERMS) = _pkg(
-    'bundled_photos', 'resize', 'rgb_to_gray', 'to_tensor', 'random_damage', 'score', 'score_reference', 'score_batch', 'TERMS')
+from inpaint_nb.core import bundled_photos, resize, rgb_to_gray, to_tensor
+from inpaint_nb.damage import random_damage
+from inpaint_nb.metrics import score, score_reference, score_batch, TERMS
 
 def photos_512(size):
     "Bundled colour photos, centre-cropped square and resized; skimage.data photos if the bundle is unavailable."

@@ -14,25 +14,10 @@ import argparse, json, time, sys
 import torch
 from torch.utils.data import Dataset, DataLoader
 
-def _pkg(*names):
-    """Public names of inpaint_nb from whichever module exports them now (its `__all__`, read without importing): the
-    benchmark survives the package's modules being renamed or re-laid out."""
-    import ast, importlib, importlib.util, pathlib
-    where = {}
-    for p in sorted(pathlib.Path(importlib.util.find_spec('inpaint_nb').origin).parent.glob('*.py')):
-        for node in ast.parse(p.read_text(encoding='utf-8')).body:
-            if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == '__all__' for t in node.targets):
-                try: exported = ast.literal_eval(node.value)
-                except ValueError: continue               # computed (e.g. a re-exporting __init__): not a home
-                for n in exported: where.setdefault(n, p.stem)
-    missing = [n for n in names if n not in where]
-    if missing: raise ImportError(f"no inpaint_nb module exports {missing}")
-    return [getattr(importlib.import_module(f'inpaint_nb.{where[n]}'), n) for n in names]
-
-(TrainConfig, Trainer, Callback, EpochSampler, EpochKeyed, make_loss, make_optimizer, build_model, CancelFitException,
- MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback, CompileCallback) = _pkg(
-    'TrainConfig', 'Trainer', 'Callback', 'EpochSampler', 'EpochKeyed', 'make_loss', 'make_optimizer', 'build_model',
-    'CancelFitException', 'MixedPrecisionCallback', 'GradClipCallback', 'ChannelsLastCallback', 'CompileCallback')
+from inpaint_nb.learner import Trainer, Callback, CancelFitException
+from inpaint_nb.models import build_model
+from inpaint_nb.run import TrainConfig, EpochSampler, EpochKeyed, make_loss, make_optimizer
+from inpaint_nb.callbacks import MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback, CompileCallback
 
 
 class RandomBatches(Dataset):
@@ -132,8 +117,10 @@ def main(argv=None):
     size = a.size or (512 if gpu else 256); bs = a.batch_size or (16 if gpu else 4)
     steps = a.steps or (30 if gpu else 4); warmup = a.warmup or (5 if gpu else 2)
     cfg = TrainConfig()
-    kw = dict(cfg.model_kwargs, encoder_weights=None)          # random init: no download
-    cfg = cfg.replace(batch_size=bs, size=size, model_kwargs=kw, **({'model': a.model, 'model_kwargs': {}} if a.model else {}))
+    # random init (encoder_weights=None): nothing is downloaded; --model X keeps X's own defaults (ResNet-34 for smp encoders)
+    model = dict(model=a.model, model_kwargs=dict(encoder_weights=None)) if a.model else \
+        dict(model_kwargs=dict(cfg.model_kwargs, encoder_weights=None))
+    cfg = cfg.replace(batch_size=bs, size=size, **model)
     data = RandomBatches(max(bs * 4, 16), size)
     settings = [('trainer fp32 (same settings as the plain loop)', 'fp32', False, False),
                 ('trainer fp32 + channels_last', 'fp32', True, False),

@@ -4,10 +4,10 @@
 
 # %% ../nbs/15_cli.ipynb #c003
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, json, os, sys, traceback
 from pathlib import Path
 import torch
-from .core import atomic_write, atomic_write_text
+from .core import InpaintError, atomic_write, atomic_write_text
 from .data import make_demo_data
 from .metrics import score_cli
 from .models import MODELS
@@ -38,13 +38,16 @@ def add_train_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='any config field, value as JSON (repeatable)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
     p.add_argument('--resume', action='store_true', help='continue from RUN_DIR/last.pt')
+    p.add_argument('--skip-bad', action='store_true', help='train on the rows whose files pass the pre-flight check; '
+                   'the bad ones are listed in RUN_DIR/bad_files.txt')
     return p
 
 def config_from_args(a: argparse.Namespace) -> TrainConfig:
     """TrainConfig from CLI options: preset / file / the run's config.json, then the overrides. `--minutes` without
     `--epochs` (nor `--set epochs=`) sets `epochs=UNTIL_BUDGET`: the budget alone decides."""
     run_cfg = Path(a.out)/'config.json'
-    if a.config is None and getattr(a, 'resume', False) and run_cfg.is_file(): cfg = TrainConfig.from_json(run_cfg)
+    from_run = a.config is None and getattr(a, 'resume', False) and run_cfg.is_file()
+    if from_run: cfg = TrainConfig.from_json(run_cfg)
     elif a.config is None or a.config in PRESETS:
         name = a.config or ('gpu' if torch.cuda.is_available() and a.device != 'cpu' else 'cpu-demo')
         cfg = TrainConfig.preset(name)
@@ -53,15 +56,16 @@ def config_from_args(a: argparse.Namespace) -> TrainConfig:
     kw = {k: v for k, v in dict(epochs=a.epochs, size=a.size, batch_size=a.batch_size, lr=a.lr, fold=a.fold).items() if v is not None}
     if a.model and a.model != cfg.model: kw.update(model=a.model, model_kwargs=_carry_model_kwargs(cfg.model, a.model, cfg.model_kwargs))
     for item in a.set:
-        if '=' not in item: raise ValueError(f"--set {item!r}: expected KEY=VALUE")
+        if '=' not in item: raise InpaintError(f"--set {item!r}: expected KEY=VALUE")
         k, v = item.split('=', 1)
         try: kw[k.strip()] = json.loads(v)
         except json.JSONDecodeError: kw[k.strip()] = v
     minutes = getattr(a, 'minutes', None)
     if minutes is not None:
-        if not minutes > 0: raise ValueError(f"--minutes must be a positive number of minutes, got {minutes}")
-        if 'epochs' not in kw: kw['epochs'] = UNTIL_BUDGET
-    return cfg.replace(**kw)
+        if not minutes > 0: raise InpaintError(f"--minutes must be a positive number of minutes, got {minutes}")
+        if 'epochs' not in kw and not from_run: kw['epochs'] = UNTIL_BUDGET   # a resumed run keeps its config
+    if getattr(a, 'skip_bad', False): kw['skip_bad'] = True
+    return TrainConfig.from_dict({**cfg.to_dict(), **kw}, 'command line')
 
 def _carry_model_kwargs(old: str, new: str, kwargs: dict) -> dict:
     "Keep the model options when the generator family (own U-Net / smp) stays the same, else start from the defaults."
@@ -97,7 +101,7 @@ def add_lr_find_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def lr_find_main(a: argparse.Namespace) -> LRFindResult:
     "Run `inpaint_nb lr-find` with parsed arguments: prints the suggestion, writes lr_find.png / lr_find.csv in --out."
-    if not Path(a.data).is_dir(): raise FileNotFoundError(f"--data {a.data}: not a folder")
+    if not Path(a.data).is_dir(): raise InpaintError(f"--data {a.data}: not a folder")
     cfg = config_from_args(a)
     res = lr_find(cfg, a.data, start_lr=a.start_lr, end_lr=a.end_lr, num_it=a.num_it, stop_div=not a.no_stop_div,
                   device=a.device, show=False)
@@ -199,8 +203,12 @@ def main(argv=None):
     a = parser.parse_args(argv)
     if a.command is None: parser.print_help(); return 1
     try: runners[a.command](a)
-    except (ValueError, FileNotFoundError) as e:       # DataError and friends: a clear message, no traceback
-        print(f'inpaint_nb {a.command}: error: {e}', file=sys.stderr); return 2
+    except (InpaintError, FileNotFoundError) as e:     # the user's input: the message names the file or option
+        print(f'inpaint_nb {a.command}: {e}', file=sys.stderr); return 2
+    except Exception as e:                            # anything else is a bug: keep the traceback
+        traceback.print_exc()
+        print(f'inpaint_nb {a.command}: internal error {type(e).__name__} (a bug, not your input; traceback above)', file=sys.stderr)
+        return 1
     return 0
 
 # `python -m inpaint_nb.cli ...` (what torchrun launches); `__file__` keeps a notebook kernel from running it

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from tqdm.auto import tqdm
-from .core import read_rgb, resize, to_tensor, DataError, default_device
+from .core import read_rgb, resize, to_tensor, DataError, InpaintError, default_device
 from .data import read_split
 
 # %% auto #0
@@ -46,7 +46,7 @@ class OfflineEmbedder:
         "The feature vector of one RGB `uint8` image (any size)."
         img = np.asarray(img)
         if img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3:
-            raise ValueError(f"OfflineEmbedder: expected an RGB uint8 HxWx3 image, got {img.dtype} {img.shape}")
+            raise InpaintError(f"OfflineEmbedder: expected an RGB uint8 HxWx3 image, got {img.dtype} {img.shape}")
         img = cv2.GaussianBlur(resize(img, self.size), (3, 3), 0)
         hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.float32)
         lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -94,7 +94,7 @@ class CLIPEmbedder:
             folder = Path(model).expanduser()
             if folder.is_dir():
                 try: self.model = transformers.CLIPModel.from_pretrained(str(folder), local_files_only=True)
-                except Exception as e: raise ValueError(f"{folder}: cannot load a CLIPModel from this folder ({e})") from None
+                except Exception as e: raise InpaintError(f"{folder}: cannot load a CLIPModel from this folder ({e})") from None
                 pp = folder/'preprocessor_config.json'
                 if pp.is_file():
                     cfg = json.loads(pp.read_text())
@@ -102,13 +102,13 @@ class CLIPEmbedder:
             else:
                 try: self.model = transformers.CLIPModel.from_pretrained(str(model))
                 except Exception as e:
-                    raise ValueError(f"model={str(model)!r}: not a local folder, and loading it from the Hugging Face hub failed "
+                    raise InpaintError(f"model={str(model)!r}: not a local folder, and loading it from the Hugging Face hub failed "
                                      f"({type(e).__name__}: {e}). Pass a folder saved with CLIPModel.save_pretrained, "
                                      f"or model='offline'.") from None
             self.name = f"clip-{model}" if not folder.is_dir() else f"clip-{folder.name}-{_folder_stamp(folder)}"
         elif isinstance(model, transformers.CLIPModel):
             self.model, self.name = model, f"clip-{model.name_or_path or 'model'}"
-        else: raise ValueError(f"model must be a folder, a hub name or a CLIPModel, got {type(model).__name__}")
+        else: raise InpaintError(f"model must be a folder, a hub name or a CLIPModel, got {type(model).__name__}")
         self.device = device or default_device()
         self.model = self.model.eval().to(self.device)
         self.size = self.model.config.vision_config.image_size
@@ -146,7 +146,7 @@ def get_embedder(model="offline", device: str | None = None):
     if isinstance(model, str) and model.lower() in ('offline', OfflineEmbedder.name): return OfflineEmbedder()
     if isinstance(model, (str, Path)) or type(model).__name__ == 'CLIPModel': return CLIPEmbedder(model, device=device)
     if callable(model) and hasattr(model, 'name'): return model
-    raise ValueError(f"model must be 'offline', a CLIP folder or hub name, a CLIPModel or an embedder, got {model!r}")
+    raise InpaintError(f"model must be 'offline', a CLIP folder or hub name, a CLIPModel or an embedder, got {model!r}")
 
 def cache_path(cache_dir, name: str, paths) -> Path:
     "Where `embed_images` caches the embeddings of `paths` by embedder `name`: keyed on the name and the file list."
@@ -160,10 +160,10 @@ def cache_path(cache_dir, name: str, paths) -> Path:
 def embed_images(paths, model="offline", batch_size: int = 64, cache=None, workers: int = 4, device: str | None = None) -> np.ndarray:
     "Embed image files -> `(N, D)` float32 L2-normalised rows; cached as `.npy` in the folder `cache` when given."
     paths = [Path(p) for p in paths]
-    if not paths: raise ValueError("embed_images: the list of paths is empty")
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if not paths: raise InpaintError("embed_images: the list of paths is empty")
+    if batch_size < 1: raise InpaintError(f"batch_size must be >= 1, got {batch_size}")
     missing = [p for p in paths if not p.is_file()]
-    if missing: raise FileNotFoundError(f"embed_images: {len(missing)} file(s) not found, e.g. {missing[0]}")
+    if missing: raise InpaintError(f"embed_images: {len(missing)} file(s) not found, e.g. {missing[0]}")
     embedder = get_embedder(model, device=device)
     if cache is not None:
         cp = cache_path(cache, embedder.name, paths)
@@ -215,11 +215,11 @@ def cluster(embeddings, n_neighbors: int = 15, min_cluster_size: int | None = No
             seed: int = 0, n_epochs: int | None = None, min_dist: float = 0.0):
     "UMAP to 2-D, then HDBSCAN -> (labels: int array, -1 = noise; coords: `(N, 2)` float32)."
     X = np.asarray(embeddings, dtype=np.float32)
-    if X.ndim != 2: raise ValueError(f"embeddings must be a 2-D array (N, D), got shape {X.shape}")
-    if len(X) < 4: raise ValueError(f"need at least 4 embeddings to cluster, got {len(X)}")
-    if not np.isfinite(X).all(): raise ValueError("embeddings contain NaN or infinite values")
+    if X.ndim != 2: raise InpaintError(f"embeddings must be a 2-D array (N, D), got shape {X.shape}")
+    if len(X) < 4: raise InpaintError(f"need at least 4 embeddings to cluster, got {len(X)}")
+    if not np.isfinite(X).all(): raise InpaintError("embeddings contain NaN or infinite values")
     if min_cluster_size is None: min_cluster_size = auto_min_cluster_size(len(X))
-    if min_cluster_size < 2: raise ValueError(f"min_cluster_size must be >= 2, got {min_cluster_size}")
+    if min_cluster_size < 2: raise InpaintError(f"min_cluster_size must be >= 2, got {min_cluster_size}")
     umap = _need('umap', 'cluster()'); hdbscan = _need('sklearn.cluster', 'cluster()')
     _cache_umap_kernels()
     with warnings.catch_warnings():
@@ -238,9 +238,9 @@ def plot_clusters(coords, labels, images=None, n_thumbs: int = 4, max_clusters: 
     "Scatter of the 2-D coords coloured by cluster (noise grey); with `images` (arrays or paths), a row of members per cluster."
     import matplotlib.pyplot as plt
     coords, labels = np.asarray(coords), np.asarray(labels)
-    if coords.ndim != 2 or coords.shape[1] != 2: raise ValueError(f"coords must be (N, 2), got {coords.shape}")
-    if len(labels) != len(coords): raise ValueError(f"{len(labels)} labels for {len(coords)} points")
-    if images is not None and len(images) != len(coords): raise ValueError(f"{len(images)} images for {len(coords)} points")
+    if coords.ndim != 2 or coords.shape[1] != 2: raise InpaintError(f"coords must be (N, 2), got {coords.shape}")
+    if len(labels) != len(coords): raise InpaintError(f"{len(labels)} labels for {len(coords)} points")
+    if images is not None and len(images) != len(coords): raise InpaintError(f"{len(images)} images for {len(coords)} points")
     ks, counts = np.unique(labels[labels != -1], return_counts=True)
     ks = ks[np.argsort(-counts, kind='stable')]                     # biggest clusters first
     colour = {k: plt.get_cmap('tab10' if len(ks) <= 10 else 'tab20')(i % 20) for i, k in enumerate(ks)}

@@ -79,6 +79,10 @@ def write_png(path, img: np.ndarray) -> Path:
 # %% ../nbs/00_core.ipynb #c007
 def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:
     "ITU-R 601 luma of an RGB `uint8` image: the competition's gray (same as PIL `convert('L')` up to rounding, cv2 exactly)."
+    rgb = np.asarray(rgb)
+    if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise InpaintError(f"expected an RGB uint8 HxWx3 image, got a {rgb.dtype} array of shape {rgb.shape}"
+                           + (" (already gray?)" if rgb.ndim == 2 else ""))
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R 601

@@ -15,8 +15,8 @@ from .core import (IMG_SIZE, DataError, InpaintError, read_gray, read_rgb, write
 from .damage import random_damage, organiser_damage, detect_mask, get_prefill
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'PNG_SIGNATURE', 'read_split', 'png_problem', 'preflight', 'checked_split', 'Augment', 'PairDataset',
-           'RedamageDataset', 'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
+__all__ = ['SPLIT_COLUMNS', 'PNG_SIGNATURE', 'read_split', 'png_problem', 'png_width', 'preflight', 'checked_split', 'Augment',
+           'PairDataset', 'RedamageDataset', 'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
 
 # %% ../nbs/02_data.ipynb #c012
 SPLIT_COLUMNS = {'train': ['ID', 'input_image_path', 'gt_image_path'], 'test': ['ID', 'input_image_path']}
@@ -69,12 +69,20 @@ def png_problem(path, mode: str, size: int | None = IMG_SIZE) -> str | None:
     if size and (w, h) != (size, size): return f"{path}: expected {size}x{size} pixels, found {w}x{h} (width x height)"
     return None
 
-def preflight(data_dir, split: str = 'train', workers: int = 8, progress: bool | None = None) -> tuple:
-    """Check every file `split.csv` lists (inputs gray L, targets RGB, 8-bit, 512x512, whole): `(df, problems)`, with
-    `df['bad']` True for rows with a bad file and `problems` one line per bad file."""
+def png_width(path) -> int | None:
+    "The width a PNG's header states (None when it is not a readable PNG)."
+    try: head = Path(path).open('rb').read(24)
+    except OSError: return None
+    return struct.unpack('>I', head[16:20])[0] if len(head) == 24 and head[:8] == PNG_SIGNATURE else None
+
+def preflight(data_dir, split: str = 'train', workers: int = 8, progress: bool | None = None, size=IMG_SIZE) -> tuple:
+    """Check every file `split.csv` lists (inputs gray L, targets RGB, 8-bit, `size` x `size`, whole): `(df, problems)`,
+    with `df['bad']` True for rows with a bad file and `problems` one line per bad file. `size='auto'`: the first
+    input's size (smaller demo or test folders), every file must then share it."""
     df = read_split(data_dir, split, check_files=False)
+    if size == 'auto': size = png_width(df.input_path.iloc[0]) or IMG_SIZE
     cols = [('input_path', 'L')] + ([('gt_path', 'RGB')] if split == 'train' else [])
-    jobs = [(p, mode) for col, mode in cols for p in df[col]]
+    jobs = [(p, mode, size) for col, mode in cols for p in df[col]]
     progress = len(jobs) > 2000 if progress is None else progress
     with ThreadPoolExecutor(workers) as ex:
         found = list(tqdm(ex.map(lambda j: png_problem(*j), jobs), total=len(jobs), disable=not progress,
@@ -83,10 +91,10 @@ def preflight(data_dir, split: str = 'train', workers: int = 8, progress: bool |
     df['bad'] = per_col.any(0)
     return df, [f for f in found if f is not None]
 
-def checked_split(data_dir, split: str = 'train', skip_bad: bool = False, report=None) -> pd.DataFrame:
-    """`read_split` after a `preflight` of every file: raises `InpaintError` listing every bad file, or, with
-    `skip_bad`, writes them to `report` (if given) and returns only the good rows."""
-    df, problems = preflight(data_dir, split)
+def checked_split(data_dir, split: str = 'train', skip_bad: bool = False, report=None, size=IMG_SIZE) -> pd.DataFrame:
+    """`read_split` after a `preflight` of every file (at `size`, or 'auto'): raises `InpaintError` listing every bad
+    file, or, with `skip_bad`, writes them to `report` (if given) and returns only the good rows."""
+    df, problems = preflight(data_dir, split, size=size)
     if problems and not skip_bad:
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ''
         raise InpaintError(f"{Path(data_dir)/f'{split}.csv'}: {len(problems)} bad file(s) of {len(df)} row(s); fix or "

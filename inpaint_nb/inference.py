@@ -4,23 +4,23 @@
 
 # %% ../nbs/10_inference.ipynb #c003
 from __future__ import annotations
-import zipfile
+import os, zipfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import IMG_SIZE, DataError, read_gray, to_tensor, to_image, write_png, default_device, atomic_write
-from .data import read_split, TestDataset
+from .core import IMG_SIZE, TMP_TAG, DataError, read_gray, to_tensor, to_image, write_png, default_device, atomic_write
+from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_prefill
 from .colour import compose
 from .metrics import zip_problems
-from .learner import Callback
+from .learner import Callback, writable_dir, writable_file
 from .run import load_model, work_size
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'dihedral', 'restore_batch', 'restore', 'predict_folder', 'write_submission',
            'SubmissionError', 'submission_problems', 'check_submission', 'predict_as_trained', 'predict_checkpoint',
-           'predict_cli', 'PredictCallback']
+           'clean_leftovers', 'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
@@ -79,7 +79,8 @@ def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size:
 def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch_size: int = 8,
                    num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None) -> dict:
     "Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`)."
-    df = read_split(data_dir, 'test')
+    df = checked_split(data_dir, 'test', size='auto')
+    if out_dir is not None: writable_dir(out_dir, 'prediction folder')
     dl = torch.utils.data.DataLoader(TestDataset(df, size=None, prefill=prefill), batch_size=batch_size, num_workers=num_workers)
     device = torch.device(device) if device else default_device()
     was_training = model.training; model.eval().to(device)
@@ -165,8 +166,18 @@ def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int 
     model, cfg = load_model(ckpt, device)
     return predict_as_trained(model, cfg, data_dir, tta=tta, device=device, batch_size=batch_size, progress=progress), cfg
 
+def clean_leftovers(out) -> list:
+    "Remove the temporary files of `out` that a killed process left (`NAME.inpaint-tmpPID.EXT`, not this process's)."
+    out, mine = Path(out), f'{TMP_TAG}{os.getpid()}'
+    gone = [p for p in out.parent.glob(f'{out.stem}{TMP_TAG}*{out.suffix}') if p.is_file() and mine not in p.name]
+    for p in gone: p.unlink(missing_ok=True)
+    return [p.name for p in gone]
+
 def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, batch_size: int = 8) -> Path:
-    "`inpaint_nb predict`: restore the test inputs with a checkpoint, write and check the submission zip."
+    "`inpaint_nb predict`: check --out, the test files and the checkpoint, then restore, write and check the submission zip."
+    out = writable_file(out, 'submission file (--out)')
+    if gone := clean_leftovers(out): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
+    checked_split(data_dir, 'test', size='auto')
     preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
     print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{'' if tta in (False, 'none') else f', TTA {tta}'})")

@@ -4,20 +4,21 @@
 
 # %% ../nbs/07_learner.ipynb #c002
 from __future__ import annotations
-import contextlib, math, random, warnings
+import contextlib, json, math, os, pickle, random, socket, time, warnings, zipfile
 from operator import attrgetter
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 import torch.distributed as dist
 from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader
-from .core import atomic_write
+from .core import InpaintError, TMP_TAG, atomic_write
 from .metrics import score_batch, score_means
 
 # %% auto #0
-__all__ = ['HOOKS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError',
-           'Callback', 'dist_info', 'mix_seed', 'seed_everything', 'get_rng_state', 'set_rng_state', 'atomic_save',
-           'Trainer', 'TinyRestorer', 'ToyData', 'toy_score', 'toy_loss', 'toy_trainer']
+__all__ = ['HOOKS', 'CKPT_FORMAT', 'RESUME_KEYS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException',
+           'NonFiniteLossError', 'Callback', 'dist_info', 'mix_seed', 'seed_everything', 'get_rng_state',
+           'set_rng_state', 'atomic_save', 'Trainer', 'read_checkpoint', 'check_state_dict', 'RunLock', 'writable_dir',
+           'writable_file', 'TinyRestorer', 'ToyData', 'toy_score', 'toy_loss', 'toy_trainer']
 
 # %% ../nbs/07_learner.ipynb #c005
 class CancelFitException(Exception):   "Stop the run now; `after_fit` still runs."
@@ -269,6 +270,47 @@ def validate(self: Trainer):
     self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
     self.callback('after_validate')
 
+# %% ../nbs/07_learner.ipynb #c015b
+def _first_line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+
+def read_checkpoint(path, keys=('model', 'config')) -> dict:
+    """`torch.load(path, weights_only=True)` of a checkpoint written by inpaint_nb, or an `InpaintError` that names the
+    file and says in one line what is wrong with it; `keys` are the entries the caller needs."""
+    path = Path(path)
+    if not path.is_file(): raise InpaintError(f"{path}: " + ('is a folder, not a checkpoint file' if path.is_dir() else 'checkpoint not found'))
+    if (size := path.stat().st_size) == 0: raise InpaintError(f"{path}: checkpoint file is empty (0 bytes)")
+    with open(path, 'rb') as f: head = f.read(4)
+    if head == b'PK\x03\x04':                      # torch.save writes a zip archive
+        if not zipfile.is_zipfile(path):
+            raise InpaintError(f"{path}: truncated checkpoint ({size} bytes, the zip archive has no end record; was the copy or save interrupted?)")
+        with zipfile.ZipFile(path) as z: names = z.namelist()
+        if not any(n.endswith('data.pkl') for n in names):
+            raise InpaintError(f"{path}: a zip archive but not a torch checkpoint (no data.pkl inside; it holds {names[:3]})")
+    elif head[:1] != b'\x80': raise InpaintError(f"{path}: not a checkpoint (neither a torch zip archive nor a pickle; it starts with {head!r})")
+    try:
+        with warnings.catch_warnings(action='ignore'): sd = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        if 'Weights only load failed' not in str(e): raise InpaintError(f"{path}: damaged checkpoint ({_first_line(e)})") from None
+        raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (a pickle of Python objects, which safe "
+                           "weights_only loading refuses to run)") from None
+    except Exception as e: raise InpaintError(f"{path}: damaged checkpoint, torch cannot read it ({_first_line(e)})") from None
+    if not isinstance(sd, dict): raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (it holds a {type(sd).__name__}, not a dict)")
+    if not str(sd.get('format', '')).startswith('inpaint_nb.'):
+        raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (no 'format' entry; its keys: {list(sd)[:6]})")
+    if missing := [k for k in keys if k not in sd]: raise InpaintError(f"{path}: incomplete checkpoint, it lacks {missing} (has {list(sd)[:12]})")
+    return sd
+
+def check_state_dict(model: nn.Module, weights, path, what: str = 'the model its config builds'):
+    "Raise `InpaintError` naming the missing, unexpected and differently shaped keys when `weights` do not fit `model`."
+    if not isinstance(weights, dict): raise InpaintError(f"{path}: the weights are a {type(weights).__name__}, not a state dict")
+    own = model.state_dict()
+    missing, extra = [k for k in own if k not in weights], [k for k in weights if k not in own]
+    shapes = [f"{k} {tuple(weights[k].shape)} vs {tuple(v.shape)}" for k, v in own.items()
+              if k in weights and getattr(weights[k], 'shape', v.shape) != v.shape]
+    parts = [f"{n} {len(ks)} ({', '.join(ks[:3])}{', ...' if len(ks) > 3 else ''})" for n, ks in
+             (('missing keys', missing), ('unexpected keys', extra), ('shape mismatches (checkpoint vs model)', shapes)) if ks]
+    if parts: raise InpaintError(f"{path}: the weights do not fit {what}: " + '; '.join(parts))
+
 # %% ../nbs/07_learner.ipynb #c015
 @patch
 def state_dict(self: Trainer) -> dict:
@@ -288,17 +330,27 @@ def save_checkpoint(self: Trainer, path):
     sd = self.state_dict()
     if self.is_main: atomic_save(sd, path)
 
+RESUME_KEYS = ('model', 'opt', 'cbs', 'epoch', 'batch_idx', 'step', 'epoch_done', 'best_score', 'history', 'train_acc', 'rng')
+
+@patch
+def check_resume(self: Trainer, path) -> dict:
+    "Read `path` and check that this trainer can continue from it (same model, stage, weights' shapes): the checkpoint."
+    path = Path(path)
+    sd = read_checkpoint(path, RESUME_KEYS)
+    if sd['format'] != CKPT_FORMAT: raise InpaintError(f"{path}: checkpoint format {sd['format']!r}, this version resumes {CKPT_FORMAT!r}")
+    old = sd.get('config') or {}
+    clash = {k: (old.get(k), v) for k, v in self.config.items() if k in ('model', 'model_kwargs', 'stage', 'adv_weight') and old.get(k) != v}
+    if clash: raise InpaintError(f"{path}: cannot resume, the checkpoint's config differs in {clash} (checkpoint, now)")
+    check_state_dict(self.model, sd['model'], path, 'the model being trained')
+    return sd
+
 @patch
 def load_checkpoint(self: Trainer, path):
     "Continue from a `last.pt`: same weights, optimiser, callbacks' states, RNG, data position."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: checkpoint not found")
-    sd = torch.load(path, map_location='cpu', weights_only=True)
-    if sd.get('format') != CKPT_FORMAT: raise ValueError(f"{path}: not a training checkpoint of this library (format {sd.get('format')!r})")
-    old = sd.get('config') or {}
-    clash = {k: (old.get(k), v) for k, v in self.config.items() if k in ('model', 'model_kwargs', 'stage', 'adv_weight') and old.get(k) != v}
-    if clash: raise ValueError(f"{path}: cannot resume, the checkpoint's config differs in {clash} (checkpoint, now)")
-    self.model.load_state_dict(sd['model']); self.opt.load_state_dict(sd['opt'])
+    sd = self.check_resume(path)
+    self.model.load_state_dict(sd['model'])
+    try: self.opt.load_state_dict(sd['opt'])
+    except (ValueError, KeyError) as e: raise InpaintError(f"{path}: the optimiser state does not fit ({_first_line(e)})") from None
     for cb in self.cbs:
         if cb.name in sd['cbs']: cb.load_state_dict(sd['cbs'][cb.name])
     self.epoch, self.batch_idx, self.step, self.epoch_done = sd['epoch'], sd['batch_idx'], sd['step'], sd['epoch_done']
@@ -307,6 +359,62 @@ def load_checkpoint(self: Trainer, path):
     set_rng_state(rngs[self.rank] if len(rngs) == self.world else rngs[0])
     if self.epoch_done: self.epoch += 1; self.batch_idx = 0; self.reset_train_acc()
     self.resumed_from = str(path)
+
+# %% ../nbs/07_learner.ipynb #c016b
+class RunLock:
+    "`run_dir/.lock` (pid, host, start time), created exclusively; a stale lock (its pid gone, on this host) is taken over."
+    def __init__(self, run_dir, name: str = '.lock'): self.path, self.held = Path(run_dir)/name, False
+    def owner(self) -> dict:
+        try: return json.loads(self.path.read_text())
+        except (OSError, ValueError): return {}
+    def stale(self, o: dict) -> bool:
+        if not o: return time.time() - self.path.stat().st_mtime > 60   # unreadable: its writer died between open and write
+        if o.get('host') != socket.gethostname(): return False
+        try: os.kill(int(o['pid']), 0); return False                        # alive (signal 0 only checks)
+        except ProcessLookupError: return True
+        except (PermissionError, ValueError, KeyError, TypeError): return False
+    def acquire(self) -> RunLock:
+        for _ in range(3):
+            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                o = self.owner()
+                try: is_stale = self.stale(o)
+                except FileNotFoundError: continue                           # released meanwhile: try again
+                if not is_stale:
+                    raise InpaintError(f"{self.path}: another training uses this run folder (pid {o.get('pid', '?')} on "
+                                       f"{o.get('host', '?')}, started {o.get('started', '?')}); wait for it or choose another "
+                                       "--out (delete the lock file only if that process is gone)")
+                print(f"{self.path}: taking over a stale lock (pid {o.get('pid', '?')} on this host is gone)", flush=True)
+                self.path.unlink(missing_ok=True); continue
+            with os.fdopen(fd, 'w') as f: json.dump(dict(pid=os.getpid(), host=socket.gethostname(), started=time.strftime('%Y-%m-%d %H:%M:%S')), f)
+            self.held = True; return self
+        raise InpaintError(f"{self.path}: could not take the lock (it keeps coming back)")
+    def release(self):   # only a lock this process holds
+        if self.held and self.owner().get('pid') == os.getpid(): self.path.unlink(missing_ok=True)
+        self.held = False
+    def __enter__(self): return self.acquire()
+    def __exit__(self, *exc): self.release()
+
+def writable_dir(folder, what: str = 'output folder') -> Path:
+    "Create `folder` if needed and prove it writable (`os.access`, then a temporary file created and removed)."
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir(): raise InpaintError(f"{folder}: the {what} is an existing file, not a folder")
+    if (above := next((p for p in folder.parents if p.exists()), None)) is not None and not above.is_dir(): raise InpaintError(f"{folder}: cannot create the {what}: {above} is a file")
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InpaintError(f"{folder}: cannot create the {what} ({e.strerror})") from None
+    probe = folder/f'probe{TMP_TAG}{os.getpid()}.tmp'
+    try:
+        if not os.access(folder, os.W_OK | os.X_OK): raise PermissionError(13, 'Permission denied')
+        probe.write_bytes(b''); probe.unlink()
+    except OSError as e: raise InpaintError(f"{folder}: the {what} is not writable ({e.strerror})") from None
+    return folder
+
+def writable_file(path, what: str = 'output file') -> Path:
+    "Check that `path` can be written: not an existing folder, and its folder writable (created if needed)."
+    path = Path(path)
+    if path.is_dir(): raise InpaintError(f"{path}: the {what} is an existing folder; give a file name, e.g. {path/'submission.zip'}")
+    writable_dir(path.parent, f'folder of the {what}')
+    return path
 
 # %% ../nbs/07_learner.ipynb #c017
 class TinyRestorer(nn.Module):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
-from .core import read_bgr, read_gray
+from .core import InpaintError, read_bgr, read_gray
 
 # %% auto #0
 __all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs', 'hue_hist',
@@ -325,9 +325,9 @@ def zip_problems(path) -> list:
     return problems
 
 def check_submission_zip(path) -> list:
-    "The PNG names in a submission zip; raises a clear `ValueError` listing `zip_problems` if there are any."
+    "The PNG names in a submission zip; raises a clear `InpaintError` listing `zip_problems` if there are any."
     problems = zip_problems(path)
-    if problems: raise ValueError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
+    if problems: raise InpaintError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
     with zipfile.ZipFile(path) as z: return z.namelist()
 
 NAN_POLICIES = ('keep', 'zero')
@@ -357,10 +357,10 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
     if missing not in ('error', 'zero'): raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}")
     if nan not in NAN_POLICIES: raise ValueError(f"nan must be one of {NAN_POLICIES}, got {nan!r}")
     for arg, d in (('gt_dir', gt_dir), ('mask_dir', mask_dir)):
-        if not d.is_dir(): raise FileNotFoundError(f"{arg}: folder {d} not found")
-    if not pred.exists(): raise FileNotFoundError(f"pred: {pred} not found (a folder of PNGs or a submission zip)")
+        if not d.is_dir(): raise InpaintError(f"{arg}: folder {d} not found")
+    if not pred.exists(): raise InpaintError(f"pred: {pred} not found (a folder of PNGs or a submission zip)")
     names = sorted(p.name for p in gt_dir.glob('*.png'))
-    if not names: raise ValueError(f"gt_dir: no PNG files in {gt_dir}")
+    if not names: raise InpaintError(f"gt_dir: no PNG files in {gt_dir}")
     with tempfile.TemporaryDirectory() as tmp:
         if pred.is_dir(): pred_dir, have = pred, {p.name for p in pred.glob('*.png')}
         else:
@@ -369,7 +369,7 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
             pred_dir = Path(tmp)
         gone = [n for n in names if n not in have]
         if gone and missing == 'error':
-            raise FileNotFoundError(f"pred: {len(gone)} of {len(names)} predictions missing in {pred}, e.g. {gone[:3]} "
+            raise InpaintError(f"pred: {len(gone)} of {len(names)} predictions missing in {pred}, e.g. {gone[:3]} "
                                     "(missing='zero' scores them 0, as a leaderboard would)")
         if gone: warnings.warn(f"{len(gone)} of {len(names)} predictions missing in {pred}: scored 0")
         extra = sorted(have - set(names))
@@ -380,7 +380,7 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
             gt, pr = read_bgr(gt_dir/n, size=None), read_bgr(pred_dir/n, size=None)
             mk = read_gray(mask_dir/n, size=None)
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
-            except ValueError as e: raise ValueError(f"{n}: {e}") from None
+            except ValueError as e: raise InpaintError(f"{n}: {e}") from None
     df = pd.DataFrame(rows, columns=['name', *TERMS])
     return df, score_means(df, nan)
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
-from .core import InpaintError, atomic_write_text, default_device
-from .data import read_split, PairDataset, RedamageDataset
-from .models import build_model, PatchDiscriminator
+from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device
+from .data import checked_split, PairDataset, RedamageDataset
+from .models import build_model, build_discriminator
 from .losses import RestorationLoss, GRAY_LOSSES
-from .learner import Trainer, CKPT_FORMAT, dist_info, mix_seed, seed_everything
+from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock,
+                                writable_dir, _first_line)
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback, CompileCallback,
                                   EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback, CheckpointCallback,
                                   TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback, FreezeStageCallback,
@@ -40,6 +41,7 @@ class TrainConfig:
     group_col: str | None = None     # keep groups (e.g. a scene 'cluster' label) on one side of the split
     cluster_csv: str | None = None   # optional CSV (ID + group column, e.g. train_preproc.csv) merged into train.csv
     drop_noise: bool = False         # drop rows whose group is -1 (HDBSCAN noise)
+    skip_bad: bool = False           # train on the rows whose files pass the pre-flight check (list: RUN/bad_files.txt)
     max_train: int | None = None     # use at most this many training images (quick experiments)
     max_val: int | None = None       # validate on at most this many images
     val_seed: int = 1234             # seed of the fixed validation damage
@@ -101,7 +103,7 @@ class TrainConfig:
     @classmethod
     def preset(cls, name: str, **overrides) -> TrainConfig:
         "A named preset (see `PRESETS`: 'gpu', 'cpu-demo', 'tiny'), with optional overrides."
-        if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; choose one of {list(PRESETS)}")
+        if name not in PRESETS: raise InpaintError(f"unknown preset {name!r}; choose one of {list(PRESETS)}")
         return cls().replace(**{**PRESETS[name], **overrides})
     @classmethod
     def tiny(cls, **overrides) -> TrainConfig: return cls.preset('tiny', **overrides)   # seconds on a CPU, for tests
@@ -115,13 +117,13 @@ _ALIASES = dict(learning_rate='lr', bs='batch_size', n_epochs='epochs', num_epoc
 
 def config_from_dict(cls, d: dict, source: str = 'config') -> TrainConfig:
     "Build from a dict; unknown keys are an error that names them (and the closest valid key)."
-    if not isinstance(d, dict): raise ValueError(f"{source}: expected a JSON object of config keys, got {type(d).__name__}")
+    if not isinstance(d, dict): raise InpaintError(f"{source}: expected a JSON object of config keys, got {type(d).__name__}")
     known = [f.name for f in fields(cls)]
     bad = [k for k in d if k not in known]
     if bad:
         hint = lambda k: _ALIASES.get(k) or next(iter(difflib.get_close_matches(k, known, 1)), None)
         hints = [f"{k!r} (did you mean {hint(k)!r}?)" if hint(k) else repr(k) for k in bad]
-        raise ValueError(f"{source}: unknown config key(s) {', '.join(hints)}; valid keys: {', '.join(known)}")
+        raise InpaintError(f"{source}: unknown config key(s) {', '.join(hints)}; valid keys: {', '.join(known)}")
     return cls(**d).check(source)
 
 def config_from_json(cls, text_or_path) -> TrainConfig:
@@ -129,28 +131,34 @@ def config_from_json(cls, text_or_path) -> TrainConfig:
     src, text = 'config', text_or_path
     if isinstance(text_or_path, Path) or (isinstance(text_or_path, str) and not text_or_path.lstrip().startswith('{')):
         src = str(text_or_path)
-        if not Path(text_or_path).is_file(): raise FileNotFoundError(f"{src}: config file not found")
+        if not Path(text_or_path).is_file(): raise InpaintError(f"{src}: config file not found")
         text = Path(text_or_path).read_text()
     try: d = json.loads(text)
-    except json.JSONDecodeError as e: raise ValueError(f"{src}: not valid JSON ({e})") from None
+    except json.JSONDecodeError as e: raise InpaintError(f"{src}: not valid JSON ({e})") from None
     return config_from_dict(cls, d, src)
 
 def check_config(c: TrainConfig, source: str = 'config') -> TrainConfig:
-    "Validate the values; a bad one raises ValueError naming the field."
+    "Validate the values; a bad one raises `InpaintError` naming the field (one line)."
     for k, ok in _CHOICES.items():
-        if getattr(c, k) not in ok: raise ValueError(f"{source}: {k}={getattr(c, k)!r} is not one of {ok}")
+        if getattr(c, k) not in ok: raise InpaintError(f"{source}: {k}={getattr(c, k)!r} is not one of {ok}")
     for k in ('size', 'epochs', 'batch_size', 'n_folds'):
         v = getattr(c, k)
-        if not isinstance(v, int) or v < 1: raise ValueError(f"{source}: {k} must be a positive integer, got {v!r}")
-    if c.crop is not None and c.crop < 8: raise ValueError(f"{source}: crop must be None or >= 8 px, got {c.crop}")
-    if c.n_folds > 1 and not 0 <= c.fold < c.n_folds: raise ValueError(f"{source}: fold must be in 0..{c.n_folds - 1}, got {c.fold}")
-    if c.n_folds == 1: raise ValueError(f"{source}: n_folds must be >= 2 (validation needs a held-out fold)")
-    if not c.lr > 0: raise ValueError(f"{source}: lr must be > 0, got {c.lr}")
-    if not 0 <= c.ema < 1: raise ValueError(f"{source}: ema is a decay in [0, 1) (0 = off), got {c.ema}")
-    if c.adv_weight < 0: raise ValueError(f"{source}: adv_weight must be >= 0, got {c.adv_weight}")
-    if len(c.betas) != 2: raise ValueError(f"{source}: betas must be two numbers, got {c.betas}")
+        if not isinstance(v, int) or v < 1: raise InpaintError(f"{source}: {k} must be a positive integer, got {v!r}")
+    if c.crop is not None and not 8 <= c.crop <= IMG_SIZE:
+        raise InpaintError(f"{source}: crop must be None or 8..{IMG_SIZE} px (the images are {IMG_SIZE}x{IMG_SIZE}), got {c.crop}")
+    for k, lo in (('max_train', 1), ('max_val', 1), ('steps_per_epoch', 1), ('threads', 1), ('num_workers', 0), ('ckpt_every', 0),
+                  ('early_stop', 0), ('predict_every', 0)):
+        if (v := getattr(c, k)) is not None and (not isinstance(v, int) or v < lo): raise InpaintError(f"{source}: {k} must be an integer >= {lo}, got {v!r}")
+    for k in ('adv_weight', 'weight_decay', 'warmup_epochs'):
+        if not getattr(c, k) >= 0: raise InpaintError(f"{source}: {k} must be >= 0, got {getattr(c, k)!r}")
+    if c.grad_clip is not None and not c.grad_clip > 0: raise InpaintError(f"{source}: grad_clip must be None (off) or > 0, got {c.grad_clip!r}")
+    if c.n_folds > 1 and not 0 <= c.fold < c.n_folds: raise InpaintError(f"{source}: fold must be in 0..{c.n_folds - 1}, got {c.fold}")
+    if c.n_folds == 1: raise InpaintError(f"{source}: n_folds must be >= 2 (validation needs a held-out fold)")
+    if not c.lr > 0: raise InpaintError(f"{source}: lr must be > 0, got {c.lr}")
+    if not 0 <= c.ema < 1: raise InpaintError(f"{source}: ema is a decay in [0, 1) (0 = off), got {c.ema}")
+    if len(c.betas) != 2: raise InpaintError(f"{source}: betas must be two numbers, got {c.betas}")
     if not isinstance(c.loss_weights, dict) or not c.loss_weights:
-        raise ValueError(f"{source}: loss_weights must be a non-empty dict name -> weight, got {c.loss_weights!r}")
+        raise InpaintError(f"{source}: loss_weights must be a non-empty dict name -> weight, got {c.loss_weights!r}")
     return c
 
 # %% ../nbs/09_run.ipynb #c008
@@ -169,14 +177,14 @@ UNTIL_BUDGET = 1_000_000  # `epochs` when a time budget alone decides how long t
 # %% ../nbs/09_run.ipynb #c011
 def kfold_folds(df: pd.DataFrame, n_folds: int = 5, group_col: str | None = None, seed: int = 0) -> np.ndarray:
     "A fold number (0..n_folds-1) per row, seeded; with `group_col` no group spans two folds (-1 = noise: each row alone)."
-    if n_folds < 2: raise ValueError(f"n_folds must be >= 2, got {n_folds}")
+    if n_folds < 2: raise InpaintError(f"n_folds must be >= 2, got {n_folds}")
     if group_col is None: groups = np.arange(len(df)).astype(str)
     else:
-        if group_col not in df.columns: raise ValueError(f"group_col {group_col!r} is not a column; columns: {list(df.columns)}")
+        if group_col not in df.columns: raise InpaintError(f"group_col {group_col!r} is not a column; columns: {list(df.columns)}")
         g = df[group_col].astype(str).str.strip().str.replace(r'\.0$', '', regex=True).values
         groups = np.where(g == '-1', [f'__noise{i}' for i in range(len(df))], g)
     uniq, inv, counts = np.unique(groups, return_inverse=True, return_counts=True)
-    if len(uniq) < n_folds: raise ValueError(f"cannot split {len(uniq)} rows/groups into {n_folds} folds")
+    if len(uniq) < n_folds: raise InpaintError(f"cannot split {len(uniq)} rows/groups into {n_folds} folds")
     order = np.random.default_rng(seed).permutation(len(uniq))
     order = order[np.argsort(-counts[order], kind='stable')]  # largest groups first, ties in random order
     sizes, assign = np.zeros(n_folds), np.empty(len(uniq), int)
@@ -186,7 +194,7 @@ def kfold_folds(df: pd.DataFrame, n_folds: int = 5, group_col: str | None = None
 def kfold_split(df: pd.DataFrame, n_folds: int = 5, fold: int = 0, group_col: str | None = None, seed: int = 0,
                 drop_noise: bool = False):
     "Split `df` into (train_df, val_df): fold `fold` of `kfold_folds`; `drop_noise` first drops rows whose group is -1."
-    if not 0 <= fold < n_folds: raise ValueError(f"fold must be in 0..{n_folds - 1}, got {fold}")
+    if not 0 <= fold < n_folds: raise InpaintError(f"fold must be in 0..{n_folds - 1}, got {fold}")
     df = df.reset_index(drop=True)
     if drop_noise and group_col is not None and group_col in df.columns:
         df = df[df[group_col].astype(str).str.strip().str.replace(r'\.0$', '', regex=True) != '-1'].reset_index(drop=True)
@@ -197,7 +205,7 @@ def kfold_split(df: pd.DataFrame, n_folds: int = 5, fold: int = 0, group_col: st
 class EpochSampler(Sampler):
     "Seeded per-epoch shuffle, sharded over `world` ranks, optionally capped and skipping the first `skip` items."
     def __init__(self, n: int, seed: int = 0, shuffle: bool = True, rank: int = 0, world: int = 1, max_items: int | None = None):
-        if n < 1: raise ValueError("EpochSampler: the dataset is empty")
+        if n < 1: raise InpaintError("EpochSampler: the training set is empty")
         self.n, self.seed, self.shuffle, self.rank, self.world, self.max_items = n, seed, shuffle, rank, world, max_items
         self.epoch, self.skip = 0, 0
     def set_epoch(self, epoch: int, skip: int = 0): self.epoch, self.skip = epoch, skip
@@ -262,24 +270,24 @@ def work_size(cfg) -> int | None:
 def load_model(ckpt, device='cpu'):
     "A trained restorer from a `best.pt` or `last.pt` (EMA weights when the run had them): returns (model in eval mode, TrainConfig)."
     path = Path(ckpt)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: checkpoint not found")
-    sd = torch.load(path, map_location='cpu', weights_only=True)
-    if not str(sd.get('format', '')).startswith(CKPT_FORMAT): raise ValueError(f"{path}: not a checkpoint written by inpaint_nb's trainer")
-    cfg = TrainConfig.from_dict(sd['config'], str(path))
-    model = make_model(cfg.replace(init_from=None))
-    model.load_state_dict(EMACallback.eval_weights(sd))
+    sd = read_checkpoint(path)
+    cfg = TrainConfig.from_dict(sd['config'], f"{path} (its config)")
+    model, weights = make_model(cfg.replace(init_from=None)), EMACallback.eval_weights(sd)
+    check_state_dict(model, weights, path, f"model {cfg.model!r} {cfg.model_kwargs} of its config")
+    model.load_state_dict(weights)
     return model.to(device).eval(), cfg
 
 # %% ../nbs/09_run.ipynb #c019
-def make_split(cfg: TrainConfig, data_dir) -> tuple:
-    "train.csv (+ the optional cluster CSV) -> (train_df, val_df) by `kfold_split`, capped by max_train / max_val."
-    df = read_split(data_dir, 'train')
+def make_split(cfg: TrainConfig, data_dir, report=None) -> tuple:
+    """train.csv (+ the optional cluster CSV), every file checked (`data.checked_split` at the data's own size; with `skip_bad` the bad rows are
+    dropped and listed in `report`) -> (train_df, val_df) by `kfold_split`, capped by max_train / max_val."""
+    df = checked_split(data_dir, 'train', cfg.skip_bad, report, size='auto')
     if cfg.cluster_csv:
         path = Path(cfg.cluster_csv)
         if not path.is_absolute(): path = Path(data_dir)/path
-        if not path.is_file(): raise FileNotFoundError(f"{path}: cluster CSV (config cluster_csv) not found")
+        if not path.is_file(): raise InpaintError(f"{path}: cluster CSV (config cluster_csv) not found")
         extra = pd.read_csv(path)
-        if 'ID' not in extra.columns: raise ValueError(f"{path}: needs an ID column to merge on, has {list(extra.columns)}")
+        if 'ID' not in extra.columns: raise InpaintError(f"{path}: needs an ID column to merge on, has {list(extra.columns)}")
         df = df.merge(extra[[c for c in extra.columns if c == 'ID' or c not in df.columns]], on='ID', how='left')
     tr, va = kfold_split(df, cfg.n_folds, cfg.fold, cfg.group_col, seed=cfg.seed, drop_noise=cfg.drop_noise)
     if cfg.max_train: tr = tr.iloc[:cfg.max_train]
@@ -310,11 +318,14 @@ def make_loaders(cfg: TrainConfig, train_ds, valid_ds, rank=0, world=1, pin=Fals
 # %% ../nbs/09_run.ipynb #c020
 def make_model(cfg: TrainConfig) -> nn.Module:
     "The restorer named in the config (`inpaint_nb.models.build_model`), optionally initialised from a checkpoint."
-    model = build_model(cfg.model, **cfg.model_kwargs)
+    try: model = build_model(cfg.model, **cfg.model_kwargs)
+    except (ValueError, TypeError) as e: raise InpaintError(f"config: model={cfg.model!r}, model_kwargs={cfg.model_kwargs}: {_first_line(e)}") from None
+    if min(cfg.size, cfg.crop or cfg.size) < (m := getattr(model, 'multiple', 1)):
+        raise InpaintError(f"config: size={cfg.size}{f', crop={cfg.crop}' if cfg.crop else ''} is below what model {cfg.model!r} takes: at least {m} px")
     if cfg.init_from:
-        sd = torch.load(cfg.init_from, map_location='cpu', weights_only=True)
-        try: model.load_state_dict(sd['model'])
-        except (RuntimeError, KeyError) as e: raise ValueError(f"{cfg.init_from}: weights do not fit model {cfg.model!r} {cfg.model_kwargs} ({str(e)[:300]})") from None
+        sd = read_checkpoint(cfg.init_from)
+        check_state_dict(model, sd['model'], cfg.init_from, f"model {cfg.model!r} {cfg.model_kwargs} (config init_from)")
+        model.load_state_dict(sd['model'])
     return model
 
 def make_loss(cfg: TrainConfig):
@@ -322,7 +333,7 @@ def make_loss(cfg: TrainConfig):
     w = dict(cfg.loss_weights)
     if cfg.stage == 'restore':
         w = {(k if k.startswith('gray_') else f'gray_{k}'): v for k, v in w.items() if k.startswith('gray_') or k in GRAY_LOSSES}
-        if not w: raise ValueError(f"stage='restore' trains the gray output: loss_weights {cfg.loss_weights} has no gray-able loss {GRAY_LOSSES}")
+        if not w: raise InpaintError(f"stage='restore' trains the gray output: loss_weights {cfg.loss_weights} has no gray-able loss {GRAY_LOSSES}")
     return RestorationLoss(w, **cfg.loss_options)
 
 def make_optimizer(cfg: TrainConfig, params, lr=None):
@@ -348,7 +359,7 @@ def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', worl
     if cfg.early_stop: cbs.append(EarlyStopCallback(cfg.early_stop))
     if cfg.plots and run_dir is not None: cbs.append(PlotCallback(run_dir))
     if cfg.adv_weight:
-        disc = PatchDiscriminator(in_channels=4)
+        disc = build_discriminator(in_channels=4)
         cbs.append(GANCallback(disc, make_optimizer(cfg, disc.parameters(), cfg.d_lr), cfg.adv_weight))
     if minutes: cbs.append(TimeBudgetCallback(minutes))
     return cbs
@@ -360,7 +371,7 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
     device = torch.device(device) if device is not None else default_device()
     precision = resolve_precision(cfg.precision, device)
     seed_everything(cfg.seed)
-    train_df, val_df = make_split(cfg, data_dir)
+    train_df, val_df = make_split(cfg, data_dir, Path(run_dir)/'bad_files.txt' if run_dir is not None and rank == 0 else None)
     train_ds, valid_ds = make_datasets(cfg, train_df, val_df)
     train_dl, valid_dl = make_loaders(cfg, train_ds, valid_ds, rank, world, pin=device.type == 'cuda')
     model = make_model(cfg)
@@ -378,15 +389,20 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
                    config=cfg.to_dict())
 
 # %% ../nbs/09_run.ipynb #c024
+def _check_same_config(cfg: TrainConfig, path: Path):
+    "`resume` keeps the run's config.json: a different config is an error naming the keys that differ."
+    if not path.is_file(): return
+    old, new = TrainConfig.from_json(path).to_dict(), cfg.to_dict()
+    if diff := [f"{k} ({old[k]!r} -> {new[k]!r})" for k in new if old[k] != new[k]]:
+        raise InpaintError(f"{path}: resuming with a config that differs from the run's in {', '.join(diff[:6])}; resume with "
+                           "the run's config (the CLI reads it when --config is left out) or train into a new folder")
+
 def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes: float | None = None,
           device=None, cbs=()) -> dict:
-    """Train as `config` says on the competition-layout folder `data_dir`, writing the run to `out_dir`
-    (config.json, best.pt, last.pt, history.csv, val_scores.csv, curves.png, samples.png).
-    `resume`: continue from out_dir/last.pt (exactly, when the config is unchanged). `minutes`: time budget.
-    Returns dict(best_score=, run_dir=, epochs=, stop_reason=, history=, rank=)."""
-    cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
-    cfg.check()
-    if minutes is not None and not minutes > 0: raise ValueError(f"minutes: the time budget must be positive, got {minutes}")
+    """Train as `config` says on the competition-layout folder `data_dir`, writing the run to `out_dir` (config.json, best.pt,
+    last.pt, history.csv, val_scores.csv, curves.png, samples.png). `resume`: continue exactly from out_dir/last.pt. Returns dict(best_score=, run_dir=, epochs=, stop_reason=, history=, rank=)."""
+    cfg = (config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))).check()
+    if minutes is not None and not minutes > 0: raise InpaintError(f"minutes: the time budget must be a positive number of minutes, got {minutes}")
     if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs):
         raise InpaintError(f"predict_every={cfg.predict_every}: train() writes no predictions itself; pass "
                            "cbs=[inpaint_nb.inference.PredictCallback(data_dir, out_dir, every)] (the CLI does this)")
@@ -394,22 +410,24 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
     rank, world, device, owned = init_distributed(device)
     threads = torch.get_num_threads()
     if cfg.threads and device.type == 'cpu': torch.set_num_threads(cfg.threads)
+    lock, last, cfg_file = RunLock(run_dir), run_dir/'last.pt', run_dir/'config.json'
     try:
-        last = run_dir/'last.pt'
+        if rank == 0:
+            writable_dir(run_dir, 'run folder'); lock.acquire()
+            if gone := clean_temp_files(run_dir): print(f"{run_dir}: removed what a killed run left: {gone}", flush=True)
         if resume and not last.is_file():
             if rank == 0: print(f"{last}: no checkpoint to resume from; starting a new run", flush=True)
             resume = False
-        if rank == 0:
-            run_dir.mkdir(parents=True, exist_ok=True)
-            cfg.to_json(run_dir/'config.json')
+        if resume: _check_same_config(cfg, cfg_file)
         if device.type == 'cuda':
             torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
         learn = build_trainer(cfg, data_dir, run_dir, device, minutes, cbs, rank, world, verbose=rank == 0)
+        if resume: learn.check_resume(last)
+        if rank == 0 and not (resume and cfg_file.is_file()): cfg.to_json(cfg_file)    # the run has started
         learn.fit(cfg.epochs, resume_from=last if resume else None)
-        if rank == 0 and learn.val_rows:
-            atomic_write_text(run_dir/'val_scores.csv', pd.DataFrame(learn.val_rows).to_csv(index=False))
+        if rank == 0 and learn.val_rows: atomic_write_text(run_dir/'val_scores.csv', pd.DataFrame(learn.val_rows).to_csv(index=False))
         return dict(best_score=learn.best_score, run_dir=str(run_dir), epochs=len(learn.history),
                     stop_reason=learn.stop_reason, history=learn.history, rank=rank)
     finally:
-        torch.set_num_threads(threads)
+        lock.release(); torch.set_num_threads(threads)
         if owned and dist.is_initialized(): dist.destroy_process_group()
