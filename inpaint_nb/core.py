@@ -134,19 +134,22 @@ def atomic_write_text(path, text: str) -> Path:
     with atomic_write(path) as tmp: tmp.write_text(text)
     return Path(path)
 
-def clean_temp_files(folder) -> list:
-    "Remove the temporary files that killed processes left in `folder` (not those of this process); returns their names."
+def clean_temp_files(folder, stem: str = '') -> list:
+    """Remove the temporary files that killed processes left in `folder` (not those of this process), only those of
+    files named `stem*` when given (e.g. one output's, in a folder others write to); returns their names."""
     folder, mine = Path(folder), f'{TMP_TAG}{os.getpid()}'
     if not folder.is_dir(): return []
-    gone = [p for p in folder.glob(f'*{TMP_TAG}*') if p.is_file() and mine not in p.name]
+    gone = [p for p in folder.glob(f'{stem}*{TMP_TAG}*') if p.is_file() and mine not in p.name]
     for p in gone: p.unlink(missing_ok=True)
     return [p.name for p in gone]
 
 def in_notebook() -> bool:
-    "True inside a Jupyter kernel (progress bars and figures are shown there rather than printed or only saved)."
+    """True inside a Jupyter kernel, or when a notebook is run by nbdev/execnb (figures are shown there, and saved
+    with the notebook's outputs, rather than only written to files)."""
     try:
         from IPython import get_ipython
-        return get_ipython() is not None and 'IPKernelApp' in get_ipython().config
+        ip = get_ipython()
+        return ip is not None and ('IPKernelApp' in ip.config or type(ip).__name__ == 'CaptureShell')
     except Exception: return False
 
 # %% ../nbs/00_core.ipynb #c017

@@ -6,11 +6,11 @@
 from __future__ import annotations
 import random, contextlib
 import numpy as np, cv2, polygenerator
-from .core import IMG_SIZE, rgb_to_gray
+from .core import IMG_SIZE, InpaintError, rgb_to_gray
 
 # %% auto #0
 __all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage', 'detect_mask', 'mask_iou',
-           'telea_fill', 'get_prefill', 'detection_trials']
+           'telea_fill', 'fsr_fill', 'get_prefill', 'detection_trials']
 
 # %% ../nbs/01_damage.ipynb #c004
 POLYGON_FAMILIES = {'random': polygenerator.random_polygon,
@@ -121,12 +121,22 @@ def telea_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> n
     "The damaged gray with its destroyed region filled by OpenCV's Telea inpainting; pixels outside `mask` unchanged."
     return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_TELEA)
 
-PREFILLS = {None: None, 'telea': telea_fill}   # name -> fn(damaged, mask) (None: the flat fill stays)
+def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    "The destroyed region filled by Frequency Selective Reconstruction (OpenCV contrib `xphoto`, FSR_FAST); outside unchanged."
+    if not hasattr(cv2, 'xphoto'):
+        raise InpaintError("prefill 'fsr' needs OpenCV's contrib modules: pip install opencv-contrib-python-headless "
+                           "(in place of opencv-python-headless)")
+    known = (~np.asarray(mask, bool)).astype(np.uint8)      # FSR takes the mask of the KNOWN pixels
+    out = np.zeros_like(damaged_gray)
+    cv2.xphoto.inpaint(np.ascontiguousarray(damaged_gray), known, out, cv2.xphoto.INPAINT_FSR_FAST)
+    return np.where(known.astype(bool), damaged_gray, out)
+
+PREFILLS = {None: None, 'telea': telea_fill, 'fsr': fsr_fill}   # name -> fn(damaged, mask) (None: the flat fill stays)
 
 def get_prefill(prefill):
     "The prefill function for a name of `PREFILLS` (None: no prefill); a function `fn(damaged, mask)` passes through."
     if prefill is None or callable(prefill): return prefill
-    if prefill not in PREFILLS: raise ValueError(f"unknown prefill {prefill!r}; choose one of {list(PREFILLS)}")
+    if prefill not in PREFILLS: raise InpaintError(f"unknown prefill {prefill!r}; choose one of {list(PREFILLS)}")
     return PREFILLS[prefill]
 
 # %% ../nbs/01_damage.ipynb #c016

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import IMG_SIZE, TMP_TAG, DataError, read_gray, to_tensor, to_image, write_png, default_device, atomic_write
+from .core import (IMG_SIZE, TMP_TAG, DataError, read_gray, to_tensor, to_image, write_png, default_device,
+                             atomic_write, clean_temp_files)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_prefill
 from .colour import compose
@@ -18,9 +19,9 @@ from .learner import Callback, writable_dir, writable_file
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'dihedral', 'restore_batch', 'restore', 'predict_folder', 'write_submission',
-           'SubmissionError', 'submission_problems', 'check_submission', 'predict_as_trained', 'predict_checkpoint',
-           'clean_leftovers', 'predict_cli', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'AS_TRAINED', 'dihedral', 'restore_batch', 'restore', 'predict_folder',
+           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'predict_as_trained',
+           'predict_checkpoint', 'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
@@ -154,33 +155,35 @@ def check_submission(zip_path, data_dir) -> Path:
     return Path(zip_path)
 
 # %% ../nbs/10_inference.ipynb #c014
-def predict_as_trained(model, config, data_dir, **kw) -> dict:
-    """Restore the test inputs of `data_dir` with `model` as its run was trained: at `work_size(config)` px, with the
-    config's prefill (other `predict_folder` options in `kw`). The one place that says how a trained model predicts."""
-    cfg = config if isinstance(config, dict) else config.to_dict()
-    return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=cfg.get('prefill'), **kw)
+AS_TRAINED = 'as-trained'
 
-def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True):
+def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dict:
+    """Restore the test inputs of `data_dir` with `model` as its run was trained: at `work_size(config)` px, with the
+    config's prefill unless `prefill` names another (e.g. 'fsr', slower and better in the hole); other `predict_folder`
+    options in `kw`. The one place that says how a trained model predicts."""
+    cfg = config if isinstance(config, dict) else config.to_dict()
+    prefill = cfg.get('prefill') if prefill == AS_TRAINED else prefill
+    return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=prefill, **kw)
+
+def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True,
+                       prefill=AS_TRAINED, num_workers: int = 0):
     "Restore the test inputs with a training checkpoint, as its run was trained (size, prefill): (preds, config)."
     device = torch.device(device) if device else default_device()
     model, cfg = load_model(ckpt, device)
-    return predict_as_trained(model, cfg, data_dir, tta=tta, device=device, batch_size=batch_size, progress=progress), cfg
+    return predict_as_trained(model, cfg, data_dir, prefill, tta=tta, device=device, batch_size=batch_size,
+                              progress=progress, num_workers=num_workers), cfg
 
-def clean_leftovers(out) -> list:
-    "Remove the temporary files of `out` that a killed process left (`NAME.inpaint-tmpPID.EXT`, not this process's)."
-    out, mine = Path(out), f'{TMP_TAG}{os.getpid()}'
-    gone = [p for p in out.parent.glob(f'{out.stem}{TMP_TAG}*{out.suffix}') if p.is_file() and mine not in p.name]
-    for p in gone: p.unlink(missing_ok=True)
-    return [p.name for p in gone]
-
-def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, batch_size: int = 8) -> Path:
+def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, batch_size: int = 8,
+                prefill=AS_TRAINED, workers: int = 0) -> Path:
     "`inpaint_nb predict`: check --out, the test files and the checkpoint, then restore, write and check the submission zip."
     out = writable_file(out, 'submission file (--out)')
-    if gone := clean_leftovers(out): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
+    if gone := clean_temp_files(out.parent, out.stem): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
     checked_split(data_dir, 'test', size='auto')
-    preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size)
+    preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size, prefill=prefill,
+                                    num_workers=workers)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
-    print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{'' if tta in (False, 'none') else f', TTA {tta}'})")
+    print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{'' if tta in (False, 'none') else f', TTA {tta}'}"
+          f"{'' if prefill == AS_TRAINED else f', prefill {prefill}'})")
     return zp
 
 # %% ../nbs/10_inference.ipynb #c014c
