@@ -137,6 +137,8 @@ def main(argv=None):
     p.add_argument('--skip-train', action='store_true', help='baselines only (no training)')
     p.add_argument('--reuse-run', action='store_true', help="keep WORK/run's checkpoint if there is one (score other --tta)")
     p.add_argument('--tta', nargs='*', default=['none'], help='test-time views to score the model with: none flip d4')
+    p.add_argument('--prefill', nargs='*', default=['as-trained'],
+                   help="hole fills to score the model with: as-trained telea fsr (see `inpaint_nb predict --prefill`)")
     p.add_argument('--json', type=Path, default=None, help='also write the table as JSON here')
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[],
                    help='everything after this goes to `inpaint_nb train` (e.g. --train-args --set ema=0.99)')
@@ -166,10 +168,12 @@ def main(argv=None):
         ckpt = next((run/n for n in ('best.pt', 'last.pt') if (run/n).is_file()), None)
         if ckpt is None: raise SystemExit(f"heldout.py: no best.pt or last.pt in {run}; see {work/'train.log'}")
         for tta in a.tta:
-            zp = preds/f'model_{tta}.zip'
-            pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(ckpt), '--out', str(zp), '--tta', tta], work/'predict.log')
-            times[f'predict_{tta}_wall_s'] = pw
-            rows[f'model ({ckpt.name}, tta {tta})'] = score(data, zp)
+            for fill in a.prefill:
+                zp = preds/f'model_{tta}_{fill}.zip'
+                pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(ckpt), '--out', str(zp), '--tta', tta,
+                                 '--prefill', fill], work/'predict.log')
+                times[f'predict_{tta}_{fill}_wall_s'] = pw
+                rows[f'model ({ckpt.name}, tta {tta}, prefill {fill})'] = score(data, zp)
 
     table = pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
     print(f"\nheld-out official score, {len(test_names)} photos never trained on ({data}):")

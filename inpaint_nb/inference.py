@@ -131,7 +131,7 @@ def submission_problems(zip_path, data_dir) -> list:
     """Every problem of a submission zip against `test.csv`, checking what the leaderboard reads: a flat zip of PNGs
     (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable."""
     zip_path = Path(zip_path)
-    problems = zip_problems(zip_path)            # the zip in itself (chapter 02): a zip? flat? only PNGs?
+    problems = zip_problems(zip_path)            # the zip in itself (chapter 03): a zip? flat? only PNGs?
     if not zip_path.is_file() or not zipfile.is_zipfile(zip_path): return problems
     expected = {Path(p).name for p in read_split(data_dir, 'test', check_files=False).input_image_path}
     with zipfile.ZipFile(zip_path) as z:
