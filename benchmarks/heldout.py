@@ -104,6 +104,21 @@ def score(data: Path, pred) -> dict:
     return score_folder(data/'test_gt', pred, data/'test_mask')[1]
 
 
+def write_picture(data: Path, telea_dir: Path, model_zip: Path, path: Path, n: int = 4):
+    "damaged | Telea | model | truth for the first `n` test images, as a JPEG (a picture of held-out restorations)."
+    import zipfile, matplotlib; matplotlib.use('Agg')
+    from inpaint_nb.core import show_images
+    ids = list(pd.read_csv(data/'test.csv').ID[:n]); imgs, titles = [], []
+    with zipfile.ZipFile(model_zip) as z:
+        for id in ids:
+            model = cv2.cvtColor(cv2.imdecode(np.frombuffer(z.read(f'{id}.png'), np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+            imgs += [cv2.imread(str(data/'test_input'/f'{id}.png'), cv2.IMREAD_GRAYSCALE),
+                     read_rgb(telea_dir/f'{id}.png', None), model, read_rgb(data/'test_gt'/f'{id}.png', None)]
+            titles += [f'{id} damaged', 'Telea', 'model', 'truth']
+    fig = show_images(imgs, titles, ncols=4, size=2.2)
+    fig.savefig(path, dpi=70, pil_kwargs=dict(quality=85)); return path
+
+
 def _cli():
     exe = shutil.which('inpaint_nb')
     return [exe] if exe else [sys.executable, '-m', 'inpaint_nb.cli']
@@ -176,6 +191,9 @@ def main(argv=None):
                 rows[f'model ({ckpt.name}, tta {tta}, prefill {fill})'] = score(data, zp)
 
     table = pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
+    if not a.skip_train:
+        pic = write_picture(data, dirs['telea'], preds/f'model_{a.tta[0]}_{a.prefill[0]}.zip', work/'heldout.jpg')
+        print(f"picture: {pic}")
     print(f"\nheld-out official score, {len(test_names)} photos never trained on ({data}):")
     print(table.to_string(float_format=lambda v: f'{v:.4f}'))
     if times: print('; '.join(f"{k} {v:.0f}" for k, v in times.items()) + f" (budget --minutes {a.minutes})")
