@@ -165,7 +165,7 @@ def check_config(c: TrainConfig, source: str = 'config') -> TrainConfig:
 PRESETS = {
     'gpu': {},
     'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=96, crop=None, batch_size=8, epochs=40,
-                     lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.0,
+                     lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.99,
                      precision='fp32', channels_last=False, num_workers=1, threads=1, early_stop=0, max_val=16,
                      loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
