@@ -10,7 +10,7 @@ and the speed-up of the best one over the plain loop, and writes the numbers as 
 Options: --size PX --batch-size B --steps N --warmup N --model NAME --threads T --compile --clock wall|cpu --json PATH
 """
 from __future__ import annotations
-import argparse, json, time, sys
+import argparse, json, time
 import torch
 from torch.utils.data import Dataset, DataLoader
 
