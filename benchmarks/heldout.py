@@ -1,7 +1,7 @@
 """Held-out benchmark on a folder of real photos (e.g. Urban100): split BY PHOTO, train with the CLI, score officially.
 
     python benchmarks/heldout.py PHOTOS_DIR --minutes M [--seed S] [--work DIR] [--crops-per-photo K]
-                                 [--test-frac 0.2] [--train-args ARG ...]
+                                 [--test-frac 0.2] [--hues model prior] [--train-args ARG ...]
 
 1. The photos are split by photo (seeded, 80/20 by default): no crop of a test photo is ever trained on.
 2. The competition layout is written at 512 px into WORK/data: `train.csv`, `train_input/`, `train_gt/` from K random
@@ -14,6 +14,8 @@
 4. Everything is scored with the official scorer (`inpaint_nb.metrics.score_folder`, both SSIMs with the data range
    of the whole prediction) and one table is printed: gray copy, Telea, Telea + mean colour (the training photos'
    mean CbCr added to the Telea-filled luma, luma kept), and the model, with the training wall and CPU time.
+   `--hues model prior` also scores `predict --hues prior` (the run's hue prior, chapter 04) and Telea + that prior;
+   a checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
 
 A smoke test: `python benchmarks/heldout.py ../shared/photos/urban100 --minutes 0.5 --crops-per-photo 2`.
 Only public functions of the package and its CLI are used; imports are defensive, with plain OpenCV fallbacks.
@@ -25,7 +27,7 @@ import numpy as np, pandas as pd, cv2, torch
 from inpaint_nb.core import read_rgb, write_png, to_tensor, to_image
 from inpaint_nb.damage import random_damage, organiser_damage, detect_mask, telea_fill
 from inpaint_nb.data import split_photos
-from inpaint_nb.colour import rgb_to_chroma, chroma_to_rgb
+from inpaint_nb.colour import rgb_to_chroma, chroma_to_rgb, fit_hue_prior, apply_hue_prior
 from inpaint_nb.metrics import score_folder
 
 IMG = 512
@@ -98,6 +100,25 @@ def write_baselines(data: Path, out: Path, chroma) -> dict:
     return dirs
 
 
+def ensure_hue_prior(ckpt: Path, data: Path) -> Path:
+    """`ckpt` if it carries a hue prior (runs trained since priors exist); else a copy `ckpt_prior.pt` with one fitted
+    here as `HuePriorCallback` fits it (a seeded sample of up to 200 training targets), so `--hues prior` can score it."""
+    sd = torch.load(ckpt, map_location='cpu', weights_only=True)
+    if (sd.get('cbs') or {}).get('hueprior'): return ckpt
+    gts = sorted((data/'train_gt').glob('*.png'))
+    pick = np.random.default_rng(0).choice(len(gts), min(200, len(gts)), replace=False)
+    sd.setdefault('cbs', {})['hueprior'] = dict(prior=torch.from_numpy(fit_hue_prior(read_rgb(gts[i], None) for i in sorted(pick))))
+    out = ckpt.with_name(ckpt.stem + '_prior.pt'); torch.save(sd, out)
+    return out
+
+
+def write_telea_prior(data: Path, telea_dir: Path, ckpt: Path, out: Path) -> Path:
+    "Telea + the run's hue prior, no network: what the prior alone earns."
+    prior = torch.load(ckpt, map_location='cpu', weights_only=True)['cbs']['hueprior']['prior'].numpy()
+    for f in sorted(telea_dir.glob('*.png')): write_png(out/f.name, apply_hue_prior(read_rgb(f, None), prior))
+    return out
+
+
 # ---- scoring -----------------------------------------------------------------------------------------------------
 def score(data: Path, pred) -> dict:
     "Official means over the test images (`score_folder`: both SSIMs with the data range of the whole prediction)."
@@ -154,6 +175,8 @@ def main(argv=None):
     p.add_argument('--tta', nargs='*', default=['none'], help='test-time views to score the model with: none flip d4')
     p.add_argument('--prefill', nargs='*', default=['as-trained'],
                    help="hole fills to score the model with: as-trained telea fsr (see `inpaint_nb predict --prefill`)")
+    p.add_argument('--hues', nargs='*', default=['model'], choices=['model', 'prior'],
+                   help="colours to score the model with: model, prior (see `inpaint_nb predict --hues`)")
     p.add_argument('--json', type=Path, default=None, help='also write the table as JSON here')
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[],
                    help='everything after this goes to `inpaint_nb train` (e.g. --train-args --set ema=0.99)')
@@ -182,17 +205,21 @@ def main(argv=None):
             times = dict(train_wall_s=wall, train_cpu_s=cpu)
         ckpt = next((run/n for n in ('best.pt', 'last.pt') if (run/n).is_file()), None)
         if ckpt is None: raise SystemExit(f"heldout.py: no best.pt or last.pt in {run}; see {work/'train.log'}")
+        if 'prior' in a.hues:
+            prior_ckpt = ensure_hue_prior(ckpt, data)
+            rows['Telea + hue prior'] = score(data, write_telea_prior(data, dirs['telea'], prior_ckpt, preds/'telea_prior'))
         for tta in a.tta:
             for fill in a.prefill:
-                zp = preds/f'model_{tta}_{fill}.zip'
-                pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(ckpt), '--out', str(zp), '--tta', tta,
-                                 '--prefill', fill], work/'predict.log')
-                times[f'predict_{tta}_{fill}_wall_s'] = pw
-                rows[f'model ({ckpt.name}, tta {tta}, prefill {fill})'] = score(data, zp)
+                for hues in a.hues:
+                    zp = preds/f'model_{tta}_{fill}_{hues}.zip'
+                    pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(prior_ckpt if hues == 'prior' else ckpt),
+                                     '--out', str(zp), '--tta', tta, '--prefill', fill, '--hues', hues], work/'predict.log')
+                    times[f'predict_{tta}_{fill}_{hues}_wall_s'] = pw
+                    rows[f'model ({ckpt.name}, tta {tta}, prefill {fill}, hues {hues})'] = score(data, zp)
 
     table = pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
     if not a.skip_train:
-        pic = write_picture(data, dirs['telea'], preds/f'model_{a.tta[0]}_{a.prefill[0]}.zip', work/'heldout.jpg')
+        pic = write_picture(data, dirs['telea'], preds/f'model_{a.tta[0]}_{a.prefill[0]}_{a.hues[0]}.zip', work/'heldout.jpg')
         print(f"picture: {pic}")
     print(f"\nheld-out official score, {len(test_names)} photos never trained on ({data}):")
     print(table.to_string(float_format=lambda v: f'{v:.4f}'))

@@ -6,10 +6,11 @@
 from __future__ import annotations
 import copy, math, sys, time
 from pathlib import Path
-import pandas as pd, torch, torch.nn as nn
+import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from tqdm.auto import tqdm
-from .core import atomic_write, atomic_write_text, in_notebook, show_images
+from .core import atomic_write, atomic_write_text, in_notebook, read_rgb, show_images
+from .colour import fit_hue_prior
 from .losses import GANLoss
 from .learner import Callback, CancelEpochException, CKPT_FORMAT, atomic_save
 
@@ -17,7 +18,8 @@ from .learner import Callback, CancelEpochException, CKPT_FORMAT, atomic_save
 __all__ = ['PRECISIONS', 'STAGE_NETS', 'MixedPrecisionCallback', 'GradClipCallback', 'ddp_wrap', 'DDPCallback',
            'ChannelsLastCallback', 'CompileCallback', 'EMACallback', 'LRScheduleCallback', 'EarlyStopCallback',
            'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'ProgressCallback', 'plot_history',
-           'plot_samples', 'save_fig', 'PlotCallback', 'GANCallback', 'stage_modules', 'FreezeStageCallback']
+           'plot_samples', 'save_fig', 'PlotCallback', 'HuePriorCallback', 'GANCallback', 'stage_modules',
+           'FreezeStageCallback']
 
 # %% ../nbs/08_callbacks.ipynb #c005
 PRECISIONS = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)
@@ -165,7 +167,8 @@ class HistoryCallback(Callback):
             atomic_write_text(self.run_dir/'history.csv', pd.DataFrame(learn.history).to_csv(index=False))
 
 class CheckpointCallback(Callback):
-    "`best.pt` (the weights to use, when the monitored value improves) and `last.pt` (everything) each epoch / N steps."
+    """`best.pt` (the weights to use, when the monitored value improves, and the state of callbacks that set `keep_in_best`)
+    and `last.pt` (everything) each epoch / N steps."""
     order = 20
     def __init__(self, run_dir, every_steps: int = 0): self.run_dir, self.every_steps = Path(run_dir), every_steps
     def after_step(self, learn):
@@ -176,7 +179,8 @@ class CheckpointCallback(Callback):
             learn.best_score = learn.monitor_value
             if learn.is_main:
                 atomic_save(dict(format=CKPT_FORMAT + '/best', model=EMACallback.eval_model_of(learn).state_dict(), config=learn.config,
-                                 epoch=learn.epoch, step=learn.step, score=learn.best_score, metrics=learn.metrics),
+                                 epoch=learn.epoch, step=learn.step, score=learn.best_score, metrics=learn.metrics,
+                                 cbs={cb.name: cb.state_dict() for cb in learn.cbs if getattr(cb, 'keep_in_best', False)}),
                             self.run_dir/'best.pt')
         learn.save_checkpoint(self.run_dir/'last.pt')
 
@@ -276,6 +280,20 @@ class PlotCallback(Callback):
                 if k in self.handles: self.handles[k].update(f)
                 else: self.handles[k] = display(f, display_id=True)
         for f in figs.values(): plt.close(f)
+
+# %% ../nbs/08_callbacks.ipynb #c019q
+class HuePriorCallback(Callback):
+    "Fit the hue prior (chapter 04) on a seeded sample of the training targets when training starts; keep it in every checkpoint."
+    keep_in_best = True
+    def __init__(self, gt_paths, max_images: int = 200, seed: int = 0):
+        self.gt_paths, self.max_images, self.seed, self.prior = list(gt_paths), max_images, seed, None
+    def before_fit(self, learn):
+        if self.prior is not None or not self.gt_paths: return
+        pick = np.random.default_rng(self.seed).choice(len(self.gt_paths), min(self.max_images, len(self.gt_paths)), replace=False)
+        self.prior = torch.from_numpy(fit_hue_prior(read_rgb(self.gt_paths[i], None) for i in sorted(pick)))
+    def state_dict(self): return {} if self.prior is None else dict(prior=self.prior)
+    def load_state_dict(self, sd):
+        if sd: self.prior = sd['prior']
 
 # %% ../nbs/08_callbacks.ipynb #c021
 class GANCallback(Callback):

@@ -150,13 +150,16 @@ def _predict(p):
     p.add_argument('--prefill', default='as-trained', choices=['as-trained', 'telea', 'fsr', 'none'],
                    help="how the hole is filled before the model runs: as the run was trained (default), or 'fsr' "
                         "(OpenCV's Frequency Selective Reconstruction: better texture in the hole, ~1 s per image)")
+    p.add_argument('--hues', default='model', choices=['model', 'prior'],
+                   help="'prior': near-neutral pixels take hues from the hue prior the run fitted on its training photos "
+                        "(raises the score's colour term; the picture looks the same)")
     p.add_argument('--workers', type=int, default=min(4, os.cpu_count() or 1),
                    help='processes that read and prefill the test images (default: up to 4)')
     p.add_argument('--device', default=None)
     def run(a):
         if a.workers < 0: raise InpaintError(f"--workers must be >= 0, got {a.workers}")
         predict_cli(a.data, a.ckpt, a.out, tta=a.tta, device=a.device, prefill=None if a.prefill == 'none' else a.prefill,
-                    workers=a.workers)
+                    workers=a.workers, hues=a.hues)
     return run
 
 def _check_submission(p):

@@ -9,19 +9,19 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, TMP_TAG, DataError, read_gray, to_tensor, to_image, write_png, default_device,
+from .core import (IMG_SIZE, TMP_TAG, DataError, InpaintError, read_gray, to_tensor, to_image, write_png, default_device,
                              atomic_write, clean_temp_files)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_prefill
-from .colour import compose
+from .colour import compose, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
-from .learner import Callback, writable_dir, writable_file
+from .learner import Callback, read_checkpoint, writable_dir, writable_file
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'AS_TRAINED', 'dihedral', 'restore_batch', 'restore', 'predict_folder',
-           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'predict_as_trained',
-           'predict_checkpoint', 'predict_cli', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'AS_TRAINED', 'HUES', 'dihedral', 'restore_batch', 'restore', 'predict_folder',
+           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior',
+           'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
@@ -78,9 +78,12 @@ def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size:
 
 # %% ../nbs/10_inference.ipynb #c009
 def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch_size: int = 8,
-                   num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None) -> dict:
-    "Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`)."
+                   num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None,
+                   hue_prior=None) -> dict:
+    """Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`);
+    with a `hue_prior` (chapter 04) its near-neutral pixels take their hues from it (`colour.apply_hue_prior`)."""
     df = checked_split(data_dir, 'test', size='auto')
+    if hue_prior is not None: hue_prior = check_hue_prior(hue_prior)
     if out_dir is not None: writable_dir(out_dir, 'prediction folder')
     dl = torch.utils.data.DataLoader(TestDataset(df, size=None, prefill=prefill), batch_size=batch_size, num_workers=num_workers)
     device = torch.device(device) if device else default_device()
@@ -89,7 +92,7 @@ def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch
     for b in tqdm(dl, desc='predict', disable=not progress):
         rgb = restore_batch(model, b['damaged'].to(device), b['mask'].to(device), tta, work_size)
         for id, t in zip(b['id'], rgb):
-            preds[id] = to_image(t)
+            preds[id] = to_image(t) if hue_prior is None else apply_hue_prior(to_image(t), hue_prior)
             if out_dir is not None: write_png(Path(out_dir)/f'{id}.png', preds[id])
     model.train(was_training)
     return preds
@@ -155,7 +158,15 @@ def check_submission(zip_path, data_dir) -> Path:
     return Path(zip_path)
 
 # %% ../nbs/10_inference.ipynb #c014
-AS_TRAINED = 'as-trained'
+AS_TRAINED, HUES = 'as-trained', ('model', 'prior')
+
+def load_hue_prior(ckpt) -> np.ndarray:
+    "The hue prior a run fitted on its training targets (`callbacks.HuePriorCallback`), from its best.pt or last.pt."
+    path = Path(ckpt)
+    prior = ((read_checkpoint(path, keys=()).get('cbs') or {}).get('hueprior') or {}).get('prior')
+    if prior is None: raise InpaintError(f"{path}: this checkpoint has no hue prior (its run predates them); "
+                                         "train again, or predict with --hues model")
+    return check_hue_prior(prior.numpy())
 
 def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dict:
     """Restore the test inputs of `data_dir` with `model` as its run was trained: at `work_size(config)` px, with the
@@ -166,24 +177,27 @@ def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dic
     return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=prefill, **kw)
 
 def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True,
-                       prefill=AS_TRAINED, num_workers: int = 0):
-    "Restore the test inputs with a training checkpoint, as its run was trained (size, prefill): (preds, config)."
+                       prefill=AS_TRAINED, num_workers: int = 0, hues: str = 'model'):
+    """Restore the test inputs with a training checkpoint, as its run was trained (size, prefill): (preds, config).
+    `hues='prior'` gives the near-neutral pixels hues from the run's hue prior (chapter 04: a better score, the same look)."""
+    if hues not in HUES: raise InpaintError(f"hues must be one of {HUES}, got {hues!r}")
     device = torch.device(device) if device else default_device()
     model, cfg = load_model(ckpt, device)
+    prior = load_hue_prior(ckpt) if hues == 'prior' else None
     return predict_as_trained(model, cfg, data_dir, prefill, tta=tta, device=device, batch_size=batch_size,
-                              progress=progress, num_workers=num_workers), cfg
+                              progress=progress, num_workers=num_workers, hue_prior=prior), cfg
 
 def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, batch_size: int = 8,
-                prefill=AS_TRAINED, workers: int = 0) -> Path:
+                prefill=AS_TRAINED, workers: int = 0, hues: str = 'model') -> Path:
     "`inpaint_nb predict`: check --out, the test files and the checkpoint, then restore, write and check the submission zip."
     out = writable_file(out, 'submission file (--out)')
     if gone := clean_temp_files(out.parent, out.stem): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
     checked_split(data_dir, 'test', size='auto')
     preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size, prefill=prefill,
-                                    num_workers=workers)
+                                    num_workers=workers, hues=hues)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
     print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{'' if tta in (False, 'none') else f', TTA {tta}'}"
-          f"{'' if prefill == AS_TRAINED else f', prefill {prefill}'})")
+          f"{'' if prefill == AS_TRAINED else f', prefill {prefill}'}{'' if hues == 'model' else f', hues {hues}'})")
     return zp
 
 # %% ../nbs/10_inference.ipynb #c014c

@@ -19,7 +19,7 @@ from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkp
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback, CompileCallback,
                                   EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback, CheckpointCallback,
                                   TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback, FreezeStageCallback,
-                                  stage_modules)
+                                  HuePriorCallback, stage_modules)
 
 # %% auto #0
 __all__ = ['PRESETS', 'UNTIL_BUDGET', 'TrainConfig', 'config_from_dict', 'config_from_json', 'check_config', 'kfold_folds',
@@ -379,7 +379,7 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
     opt = make_optimizer(cfg, trained.parameters())
     seed_everything(mix_seed(cfg.seed, rank, 1))   # ranks draw different random numbers from here on
     monitor = cfg.monitor if cfg.monitor != 'auto' else ('val_loss' if cfg.stage == 'restore' else 'score')
-    callbacks = make_callbacks(cfg, run_dir, precision, world, minutes) + list(cbs)
+    callbacks = make_callbacks(cfg, run_dir, precision, world, minutes) + [HuePriorCallback(train_df.gt_path, seed=cfg.seed)] + list(cbs)
     if verbose:
         n_par = sum(p.numel() for p in trained.parameters())
         print(f"train: {len(train_ds)} images ({cfg.source}), validate: {len(valid_ds)} (fold {cfg.fold}/{cfg.n_folds}); "
