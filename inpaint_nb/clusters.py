@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from tqdm.auto import tqdm
-from .core import read_rgb, resize, to_tensor, DataError, InpaintError, default_device
+from .core import read_rgb, resize, to_tensor, InpaintError, default_device
 from .data import read_split
 
 # %% auto #0

@@ -7,7 +7,7 @@ from __future__ import annotations
 import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-import numpy as np, pandas as pd, cv2, torch
+import numpy as np, pandas as pd, torch
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,

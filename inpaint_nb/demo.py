@@ -6,7 +6,7 @@
 from __future__ import annotations
 import time, warnings
 from pathlib import Path
-import numpy as np, pandas as pd, cv2, torch
+import numpy as np, pandas as pd, torch
 from .data import read_split
 from .core import read_gray, read_rgb, show_images, default_device
 from .damage import detect_mask, telea_fill

@@ -7,8 +7,8 @@ from __future__ import annotations
 import copy, re, io, math, time, shutil, tempfile, contextlib, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-import numpy as np, pandas as pd, torch, torch.nn as nn
-from .core import default_device, atomic_write_text, in_notebook
+import numpy as np, pandas as pd
+from .core import atomic_write_text, in_notebook
 from .learner import (Trainer, Callback, CancelFitException, CancelEpochException, NonFiniteLossError,
                                 get_rng_state, set_rng_state)
 from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback,
@@ -318,7 +318,7 @@ def describe(summary: pd.DataFrame) -> str:
         yes = [v for v in others if s.loc[v, 'distinguishable from best'] is True]
         no = [v for v in others if v not in yes]
         if yes: out.append(f"Distinguishable from it ({rule}): " + '; '.join(map(fmt, yes)) + '.')
-        if no: out.append(f"Within the noise: " + '; '.join(map(fmt, no)) + '.')
+        if no: out.append("Within the noise: " + '; '.join(map(fmt, no)) + '.')
     nan = [f"{v}: {int(k)}" for v, k in s.nan_images.items() if k] if 'nan_images' in s else []
     if nan: out.append("Validation images with a constant fill (NaN in the official score, counted 0): " + ', '.join(nan) + '.')
     return '\n'.join(out)

@@ -4,12 +4,12 @@
 
 # %% ../nbs/10_inference.ipynb #c003
 from __future__ import annotations
-import os, zipfile
+import zipfile
 from pathlib import Path
-import numpy as np, pandas as pd, torch, cv2
+import numpy as np, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, TMP_TAG, DataError, InpaintError, read_gray, to_tensor, to_image, write_png, default_device,
+from .core import (IMG_SIZE, DataError, InpaintError, to_tensor, to_image, write_png, default_device,
                              atomic_write, clean_temp_files)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_prefill

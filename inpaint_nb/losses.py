@@ -4,12 +4,11 @@
 
 # %% ../nbs/06_losses.ipynb #c002
 from __future__ import annotations
-import math
 from functools import partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import LUMA_WEIGHTS, rgb_to_luma   # ITU-R 601, defined once in chapter 00
+from .core import rgb_to_luma   # ITU-R 601, defined once in chapter 00
 
 # %% auto #0
 __all__ = ['l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'pixel_loss', 'gaussian_window', 'ssim', 'ssim_loss', 'masked_ssim',

@@ -129,7 +129,7 @@ def _products(V):
 
 def _stripe_sum(gt, pred, y0: int, y1: int, R) -> float:
     "Sum of the SSIM map over the whole 7x7 windows centred on rows `y0..y1-1` of uint8 HxWxC images."
-    h, (H, W, C), r = y1 - y0 + WIN - 1, gt.shape, WIN // 2
+    h, (_, W, C), r = y1 - y0 + WIN - 1, gt.shape, WIN // 2
     V = _workspace('V', (4, h, W, C), np.int32)             # x, y, x^2+y^2, xy of rows y0-3 .. y1+2, stacked
     np.copyto(V[0], gt[y0 - r:y1 + r], casting='unsafe'); np.copyto(V[1], pred[y0 - r:y1 + r], casting='unsafe')
     _products(V)

@@ -8,8 +8,7 @@ import math, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import rgb_to_luma
-from .colour import CHROMAS, check_chroma, logits_to_chroma, rgb_to_chroma, chroma_to_rgb
+from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 
 # %% auto #0
 __all__ = ['NORMS', 'UPS', 'INITS', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs',
