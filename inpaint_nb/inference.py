@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, DataError, InpaintError, to_tensor, to_image, write_png, default_device,
+from .core import (IMG_SIZE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
                              atomic_write, clean_temp_files)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_prefill
-from .colour import compose, apply_hue_prior, check_hue_prior
+from .colour import compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
 from .learner import Callback, read_checkpoint, writable_dir, writable_file
 from .run import load_model, work_size
@@ -40,15 +40,20 @@ def _run(model, damaged, mask, tta):
     return sum(dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views) / len(views)
 
 @torch.no_grad()
-def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', work_size: int | None = None) -> torch.Tensor:
+def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', work_size: int | None = None,
+                  detail: bool = False) -> torch.Tensor:
     """Restore a batch of N1HW tensors (on the model's device): model, optional flip TTA, composition.
-    `work_size`: run the model at the resolution it was trained at (e.g. 128 px), then compose at full resolution:
-    the luma outside the damage stays exact, the colour (and the inside) are upsampled."""
+    `work_size`: run the model at the resolution it was trained at (e.g. 96 px), then compose at full resolution:
+    the luma outside the damage stays exact, the colour (and the inside) are upsampled. `detail` (for a prefilled
+    `damaged`): inside the damage, add back the full-resolution detail of the prefill that the small model never saw."""
     h, w = damaged.shape[-2:]
     if work_size and (h, w) != (work_size, work_size):
         small_d = F.interpolate(damaged, size=(work_size, work_size), mode='area')
         small_m = F.adaptive_max_pool2d(mask.float(), work_size)    # a pixel touched by the damage counts as damaged
         rgb = F.interpolate(_run(model, small_d, small_m, tta), size=(h, w), mode='bilinear', align_corners=False)
+        if detail:
+            fine = damaged - F.interpolate(small_d, size=(h, w), mode='bilinear', align_corners=False)
+            rgb = chroma_to_rgb((rgb_to_luma(rgb) + mask * fine).clamp(0, 1), rgb_to_chroma(rgb))
     else: rgb = _run(model, damaged, mask, tta)
     return compose(damaged, mask, rgb)
 
@@ -72,7 +77,7 @@ def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size:
     for i in range(0, len(grays), batch_size):
         d = torch.stack([to_tensor(g) for g in grays[i:i + batch_size]]).to(device)
         m = torch.stack([torch.from_numpy(np.asarray(x, bool))[None].float() for x in masks[i:i + batch_size]]).to(device)
-        out += [to_image(t) for t in restore_batch(model, d, m, tta, work_size)]
+        out += [to_image(t) for t in restore_batch(model, d, m, tta, work_size, detail=fill is not None)]
     model.train(was_training)
     return out[0] if single else out
 
@@ -90,7 +95,7 @@ def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch
     was_training = model.training; model.eval().to(device)
     preds = {}
     for b in tqdm(dl, desc='predict', disable=not progress):
-        rgb = restore_batch(model, b['damaged'].to(device), b['mask'].to(device), tta, work_size)
+        rgb = restore_batch(model, b['damaged'].to(device), b['mask'].to(device), tta, work_size, detail=prefill is not None)
         for id, t in zip(b['id'], rgb):
             preds[id] = to_image(t) if hue_prior is None else apply_hue_prior(to_image(t), hue_prior)
             if out_dir is not None: write_png(Path(out_dir)/f'{id}.png', preds[id])
