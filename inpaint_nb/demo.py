@@ -12,7 +12,8 @@ from .core import read_gray, read_rgb, show_images, default_device
 from .damage import detect_mask, telea_fill
 from .data import make_demo_data
 from .metrics import score_folder
-from .inference import predict_checkpoint, write_submission, check_submission
+from .inference import predict_checkpoint, write_submission, check_submission, load_hue_prior
+from .colour import apply_hue_prior
 from .run import TrainConfig, train, UNTIL_BUDGET
 
 # %% auto #0
@@ -59,7 +60,8 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
              config=None, seed: int = 0) -> pd.DataFrame:
     """The main job on demo data: data split by photo, training for `minutes` (default 5 on CPU, 10 on GPU; with no
     `config`, the whole budget is used), submission, scores on the test photos the model never trained on.
-    Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip`, `out/demo.png`; returns the score table."""
+    Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip` (and `submission_hues_prior.zip`), `out/demo.png`;
+    returns the score table."""
     out = Path(out); t0 = time.time()
     device = torch.device(device) if device else default_device()
     data = out/'data'
@@ -79,6 +81,9 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
     zips = {'gray copy': write_submission(baseline_predictions(data, gray_copy), data, out/'baselines'/'gray_copy.zip'),
             'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea), data, out/'baselines'/'telea.zip'),
             f'trained {cfg.model} ({res["epochs"]} epochs)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}
+    prior = load_hue_prior(out/'run'/'best.pt')        # what `predict --hues prior` adds: the same look, a better hue term
+    zips['the same + hue prior (--hues prior)'] = write_submission({k: apply_hue_prior(v, prior) for k, v in preds.items()},
+                                                                   data, out/'submission_hues_prior.zip')
     print('4/4 scoring against the demo answers', flush=True)
     table = score_table(data, zips)
     demo_picture(data, preds, out/'demo.png')
