@@ -19,12 +19,13 @@ from .learner import Callback, read_checkpoint, writable_dir, writable_file
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'PNG_SIGNATURE', 'AS_TRAINED', 'HUES', 'dihedral', 'restore_batch', 'restore', 'predict_folder',
-           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior',
-           'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'TEXTURED_PREFILLS', 'PNG_SIGNATURE', 'AS_TRAINED', 'HUES', 'dihedral', 'restore_batch', 'restore',
+           'predict_folder', 'write_submission', 'SubmissionError', 'submission_problems', 'check_submission',
+           'load_hue_prior', 'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
+TEXTURED_PREFILLS = ('fsr',)   # fills whose full-resolution texture is worth keeping in the hole (Telea's is smooth)
 
 def dihedral(x: torch.Tensor, k: int, inverse: bool = False) -> torch.Tensor:
     "The `k`-th of the 8 flips/transposes of the square (bit 0: left-right flip, 1: up-down flip, 2: transpose), or its inverse."
@@ -77,7 +78,7 @@ def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size:
     for i in range(0, len(grays), batch_size):
         d = torch.stack([to_tensor(g) for g in grays[i:i + batch_size]]).to(device)
         m = torch.stack([torch.from_numpy(np.asarray(x, bool))[None].float() for x in masks[i:i + batch_size]]).to(device)
-        out += [to_image(t) for t in restore_batch(model, d, m, tta, work_size, detail=fill is not None)]
+        out += [to_image(t) for t in restore_batch(model, d, m, tta, work_size, detail=prefill in TEXTURED_PREFILLS)]
     model.train(was_training)
     return out[0] if single else out
 
@@ -95,7 +96,7 @@ def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch
     was_training = model.training; model.eval().to(device)
     preds = {}
     for b in tqdm(dl, desc='predict', disable=not progress):
-        rgb = restore_batch(model, b['damaged'].to(device), b['mask'].to(device), tta, work_size, detail=prefill is not None)
+        rgb = restore_batch(model, b['damaged'].to(device), b['mask'].to(device), tta, work_size, detail=prefill in TEXTURED_PREFILLS)
         for id, t in zip(b['id'], rgb):
             preds[id] = to_image(t) if hue_prior is None else apply_hue_prior(to_image(t), hue_prior)
             if out_dir is not None: write_png(Path(out_dir)/f'{id}.png', preds[id])
