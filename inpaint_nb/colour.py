@@ -172,7 +172,9 @@ def apply_hue_prior(rgb: np.ndarray, prior, max_chroma: int = 20, power: float =
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     neutral = (rgb.max(2).astype(np.int16) - rgb.min(2)) <= max_chroma
     if not neutral.any(): return rgb.copy()
-    hues = assign_hues(expected_hue_hist(prior, gray, neutral, power), gray, neutral)
+    hist = expected_hue_hist(prior, gray, neutral, power)
+    if hist.sum() <= 0: return rgb.copy()            # the prior never saw pixels like these: nothing to say
+    hues = assign_hues(hist, gray, neutral)
     out = rgb.copy()
     out[neutral] = render_hues(gray[neutral], hues)
     return out
