@@ -27,7 +27,8 @@ import numpy as np, pandas as pd, cv2, torch
 from inpaint_nb.core import read_rgb, write_png, to_tensor, to_image
 from inpaint_nb.damage import random_damage, organiser_damage, detect_mask, telea_fill
 from inpaint_nb.data import split_photos
-from inpaint_nb.colour import rgb_to_chroma, chroma_to_rgb, fit_hue_prior, apply_hue_prior
+from inpaint_nb.colour import rgb_to_chroma, chroma_to_rgb, apply_hue_prior
+from inpaint_nb.callbacks import HuePriorCallback
 from inpaint_nb.metrics import score_folder
 
 IMG = 512
@@ -102,12 +103,12 @@ def write_baselines(data: Path, out: Path, chroma) -> dict:
 
 def ensure_hue_prior(ckpt: Path, data: Path) -> Path:
     """`ckpt` if it carries a hue prior (runs trained since priors exist); else a copy `ckpt_prior.pt` with one fitted
-    here as `HuePriorCallback` fits it (a seeded sample of up to 200 training targets), so `--hues prior` can score it."""
+    here by `HuePriorCallback`, as training fits it (on all of data/train_gt: training leaves its validation fold out)."""
     sd = torch.load(ckpt, map_location='cpu', weights_only=True)
     if (sd.get('cbs') or {}).get('hueprior'): return ckpt
-    gts = sorted((data/'train_gt').glob('*.png'))
-    pick = np.random.default_rng(0).choice(len(gts), min(200, len(gts)), replace=False)
-    sd.setdefault('cbs', {})['hueprior'] = dict(prior=torch.from_numpy(fit_hue_prior(read_rgb(gts[i], None) for i in sorted(pick))))
+    cb = HuePriorCallback(sorted((data/'train_gt').glob('*.png')), seed=(sd.get('config') or {}).get('seed', 0))
+    cb.before_fit(None)
+    sd.setdefault('cbs', {})[cb.name] = cb.state_dict()
     out = ckpt.with_name(ckpt.stem + '_prior.pt'); torch.save(sd, out)
     return out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from .core import InpaintError, atomic_write, atomic_write_text
 from .data import make_demo_data
-from .metrics import score_cli
+from .metrics import NAN_POLICIES, score_cli
 from .models import MODELS
 from .learner import NonFiniteLossError
 from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train
@@ -131,8 +131,8 @@ def _score(p):
     p.add_argument('--mask', type=Path, required=True, help='folder of damage masks (L, 0/255)')
     p.add_argument('--csv', type=Path, default=None, help='also write the per-image scores here')
     p.add_argument('--missing', choices=['error', 'zero'], default='error', help='a missing prediction is an error, or scores 0')
-    p.add_argument('--nan', choices=['keep', 'zero'], default='keep',
-                   help='an undefined term (a prediction constant inside the damage gives 0/0) stays NaN, as officially, or counts 0')
+    p.add_argument('--nan', choices=NAN_POLICIES, default='keep',
+                   help='an undefined term (a prediction constant over the whole image gives 0/0) stays NaN, as officially, or counts 0')
     def run(a):
         print(json.dumps(score_cli(a.gt, a.pred, a.mask, csv=a.csv, missing=a.missing, nan=a.nan), indent=2))
     return run

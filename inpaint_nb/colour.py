@@ -6,7 +6,7 @@
 from __future__ import annotations
 import functools
 import cv2, numpy as np, torch
-from .core import InpaintError, LUMA_WEIGHTS, rgb_to_luma   # ITU-R 601, defined once in chapter 00
+from .core import InpaintError, LUMA_WEIGHTS, rgb_to_gray, rgb_to_luma   # ITU-R 601, defined once in chapter 00
 
 # %% auto #0
 __all__ = ['CHROMAS', 'AB_RANGE', 'HUE_BINS', 'rgb_to_cbcr', 'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb', 'gray_to_lightness',
@@ -127,10 +127,7 @@ def fit_hue_prior(images_rgb, row_bands: int = 4, luma_levels: int = 16) -> np.n
     "Counts of OpenCV hue per (row band, luma level) over uint8 RGB photos (e.g. train_gt): a (row_bands, luma_levels, 180) array."
     counts = np.zeros(row_bands * luma_levels * HUE_BINS)
     for rgb in images_rgb:
-        rgb = np.asarray(rgb)
-        if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-            raise InpaintError(f"fit_hue_prior: needs uint8 HxWx3 RGB photos, got {rgb.dtype} {rgb.shape}")
-        cells = hue_cells(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), row_bands, luma_levels)
+        cells = hue_cells(rgb_to_gray(rgb), row_bands, luma_levels)      # (which refuses anything but uint8 RGB)
         hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]
         counts += np.bincount((cells * HUE_BINS + hue).ravel(), minlength=counts.size)
     return counts.reshape(row_bands, luma_levels, HUE_BINS)
@@ -166,10 +163,8 @@ def assign_hues(hist: np.ndarray, gray: np.ndarray, where: np.ndarray | None = N
 def apply_hue_prior(rgb: np.ndarray, prior, max_chroma: int = 20, power: float = 0.7) -> np.ndarray:
     """A restored uint8 RGB image with its near-neutral pixels (spread of R, G, B at most `max_chroma`) given hues
     from `prior` at the least spread; luma kept exactly, the visible colours kept as they are."""
+    gray = rgb_to_gray(rgb)                           # (which refuses anything but uint8 RGB)
     rgb = np.asarray(rgb)
-    if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-        raise InpaintError(f"apply_hue_prior: needs a uint8 HxWx3 RGB image, got {rgb.dtype} {rgb.shape}")
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     neutral = (rgb.max(2).astype(np.int16) - rgb.min(2)) <= max_chroma
     if not neutral.any(): return rgb.copy()
     hist = expected_hue_hist(prior, gray, neutral, power)

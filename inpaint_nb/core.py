@@ -10,9 +10,10 @@ import importlib.util
 import numpy as np, cv2, torch, matplotlib, skimage.data
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'DataError', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS', 'InpaintError', 'read_gray', 'read_bgr',
-           'read_rgb', 'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize',
-           'atomic_write', 'atomic_write_text', 'clean_temp_files', 'in_notebook', 'show_images', 'bundled_photos']
+__all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS', 'InpaintError', 'read_gray',
+           'read_bgr', 'read_rgb', 'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
+           'resize', 'atomic_write', 'atomic_write_text', 'clean_temp_files', 'in_notebook', 'show_images',
+           'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -25,13 +26,15 @@ class InpaintError(ValueError):
 DataError = InpaintError  # the name the earlier chapters used for bad input files
 
 # %% ../nbs/00_core.ipynb #c006
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'   # the first 8 bytes of every PNG file
+
 def _decode(path) -> np.ndarray:
     "Decode an image file exactly as stored (no channel conversion); clear errors for missing or corrupt files."
     path = Path(path)
     if not path.is_file(): raise DataError(f"{path}: file not found")
     buf = np.fromfile(str(path), dtype=np.uint8)
     if buf.size == 0: raise DataError(f"{path}: file is empty")
-    if buf[:8].tobytes() == b'\x89PNG\r\n\x1a\n' and not buf[-12:].tobytes().endswith(b'IEND\xaeB`\x82'):
+    if buf[:8].tobytes() == PNG_SIGNATURE and not buf[-12:].tobytes().endswith(b'IEND\xaeB`\x82'):
         raise DataError(f"{path}: truncated PNG (the file ends before its IEND chunk)")
     img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
     if img is None: raise DataError(f"{path}: cannot decode the image (corrupt file or not an image)")

@@ -9,8 +9,8 @@ import numpy as np, cv2, polygenerator
 from .core import IMG_SIZE, InpaintError, rgb_to_gray
 
 # %% auto #0
-__all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage', 'detect_mask', 'mask_iou',
-           'telea_fill', 'fsr_fill', 'get_prefill', 'detection_trials']
+__all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'TEXTURED_PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage',
+           'detect_mask', 'mask_iou', 'telea_fill', 'fsr_fill', 'get_prefill', 'detection_trials']
 
 # %% ../nbs/01_damage.ipynb #c004
 POLYGON_FAMILIES = {'random': polygenerator.random_polygon,
@@ -132,6 +132,7 @@ def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(known.astype(bool), damaged_gray, out)
 
 PREFILLS = {None: None, 'telea': telea_fill, 'fsr': fsr_fill}   # name -> fn(damaged, mask) (None: the flat fill stays)
+TEXTURED_PREFILLS = ('fsr',)   # fills with full-resolution texture worth keeping in the hole (Telea's is smooth)
 
 def get_prefill(prefill):
     "The prefill function for a name of `PREFILLS` (None: no prefill); a function `fn(damaged, mask)` passes through."

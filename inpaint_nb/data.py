@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,
+from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,
                              resize, bundled_photos, atomic_write_text)
 from .damage import random_damage, organiser_damage, detect_mask, get_prefill
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'PNG_SIGNATURE', 'read_split', 'png_problem', 'png_width', 'preflight', 'checked_split', 'Augment',
-           'PairDataset', 'RedamageDataset', 'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
+__all__ = ['SPLIT_COLUMNS', 'read_split', 'png_problem', 'png_width', 'preflight', 'checked_split', 'Augment', 'PairDataset',
+           'RedamageDataset', 'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
 
 # %% ../nbs/02_data.ipynb #c012
 SPLIT_COLUMNS = {'train': ['ID', 'input_image_path', 'gt_image_path'], 'test': ['ID', 'input_image_path']}
@@ -48,7 +48,6 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
     return df
 
 # %% ../nbs/02_data.ipynb #pf02
-PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
 _PNG_MODES = {0: 'L', 2: 'RGB', 3: 'P (palette)', 4: 'LA (gray + alpha)', 6: 'RGBA'}
 
 def png_problem(path, mode: str, size: int | None = IMG_SIZE) -> str | None:

@@ -5,27 +5,27 @@
 # %% ../nbs/10_inference.ipynb #c003
 from __future__ import annotations
 import zipfile
+from collections import Counter
 from pathlib import Path
 import numpy as np, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
+from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
                              atomic_write, clean_temp_files)
 from .data import read_split, checked_split, TestDataset
-from .damage import detect_mask, get_prefill
+from .damage import detect_mask, get_prefill, TEXTURED_PREFILLS
 from .colour import compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
 from .learner import Callback, read_checkpoint, writable_dir, writable_file
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'TEXTURED_PREFILLS', 'PNG_SIGNATURE', 'AS_TRAINED', 'HUES', 'dihedral', 'restore_batch', 'restore',
-           'predict_folder', 'write_submission', 'SubmissionError', 'submission_problems', 'check_submission',
-           'load_hue_prior', 'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'AS_TRAINED', 'HUES', 'dihedral', 'restore_batch', 'restore', 'predict_folder', 'write_submission',
+           'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior', 'predict_as_trained',
+           'predict_checkpoint', 'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
-TEXTURED_PREFILLS = ('fsr',)   # fills whose full-resolution texture is worth keeping in the hole (Telea's is smooth)
 
 def dihedral(x: torch.Tensor, k: int, inverse: bool = False) -> torch.Tensor:
     "The `k`-th of the 8 flips/transposes of the square (bit 0: left-right flip, 1: up-down flip, 2: transpose), or its inverse."
@@ -115,7 +115,7 @@ def write_submission(preds: dict, data_dir, zip_path='submission.zip') -> Path:
     missing = [i for i in df.ID if i not in preds]
     if missing: raise DataError(f"no prediction for {len(missing)} test ID(s), e.g. {missing[:3]}")
     names = [Path(rel).name for rel in df.input_image_path]
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = sorted(n for n, k in Counter(names).items() if k > 1)
     if dup: raise DataError(f"{Path(data_dir)/'test.csv'}: several rows point to the same file name {dup[:3]}; "
                             "a flat submission zip cannot hold them apart")
     zip_path = Path(zip_path)
@@ -133,8 +133,6 @@ class SubmissionError(DataError):
     def __init__(self, zip_path, problems):
         self.problems = problems
         super().__init__(f"{zip_path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-
-PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
 
 def submission_problems(zip_path, data_dir) -> list:
     """Every problem of a submission zip against `test.csv`, checking what the leaderboard reads: a flat zip of PNGs

@@ -60,7 +60,7 @@ def check_inputs(gt_bgr, pred_bgr, mask):
 
 def _warn_constant(where: str = 'the whole image'):
     warnings.warn(f"pred is constant over {where} (data_range = pred.max()-pred.min() = 0): the official SSIM divides "
-                  "0 by 0 in both SSIM terms and returns NaN (see `undefined_as`)", stacklevel=3)
+                  "0 by 0 in both SSIM terms and returns NaN (`score_means` says how to count it)", stacklevel=3)
 
 # %% ../nbs/03_metrics.ipynb #c007
 def hue_hist(bgr: np.ndarray) -> np.ndarray:
