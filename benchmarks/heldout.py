@@ -107,7 +107,7 @@ def ensure_hue_prior(ckpt: Path, data: Path) -> Path:
     sd = torch.load(ckpt, map_location='cpu', weights_only=True)
     if (sd.get('cbs') or {}).get('hueprior'): return ckpt
     cb = HuePriorCallback(sorted((data/'train_gt').glob('*.png')), seed=(sd.get('config') or {}).get('seed', 0))
-    cb.before_fit(None)
+    cb.fit()
     sd.setdefault('cbs', {})[cb.name] = cb.state_dict()
     out = ckpt.with_name(ckpt.stem + '_prior.pt'); torch.save(sd, out)
     return out

@@ -283,14 +283,17 @@ class PlotCallback(Callback):
 
 # %% ../nbs/08_callbacks.ipynb #c019q
 class HuePriorCallback(Callback):
-    "Fit the hue prior (chapter 04) on a seeded sample of the training targets when training starts; keep it in every checkpoint."
+    """Fit the hue prior (chapter 04) on a seeded sample of the training targets when training starts (rank 0, which
+    writes the checkpoints); keep it in every checkpoint."""
     keep_in_best = True
     def __init__(self, gt_paths, max_images: int = 200, seed: int = 0):
         self.gt_paths, self.max_images, self.seed, self.prior = list(gt_paths), max_images, seed, None
-    def before_fit(self, learn):
-        if self.prior is not None or not self.gt_paths: return
+    def fit(self):
+        "Count the prior on up to `max_images` of the targets (a seeded choice); a few seconds."
         pick = np.random.default_rng(self.seed).choice(len(self.gt_paths), min(self.max_images, len(self.gt_paths)), replace=False)
         self.prior = torch.from_numpy(fit_hue_prior(read_rgb(self.gt_paths[i], None) for i in sorted(pick)))
+    def before_fit(self, learn):
+        if learn.is_main and self.prior is None and self.gt_paths: self.fit()
     def state_dict(self): return {} if self.prior is None else dict(prior=self.prior)
     def load_state_dict(self, sd):
         if sd: self.prior = sd['prior']
