@@ -288,7 +288,8 @@ def read_checkpoint(path, keys=('model', 'config')) -> dict:
             raise InpaintError(f"{path}: a zip archive but not a torch checkpoint (no data.pkl inside; it holds {names[:3]})")
     elif head[:1] != b'\x80': raise InpaintError(f"{path}: not a checkpoint (neither a torch zip archive nor a pickle; it starts with {head!r})")
     try:
-        with warnings.catch_warnings(action='ignore'): sd = torch.load(path, map_location='cpu', weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore'); sd = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         if 'Weights only load failed' not in str(e): raise InpaintError(f"{path}: damaged checkpoint ({_first_line(e)})") from None
         raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (a pickle of Python objects, which safe "
