@@ -15,7 +15,7 @@ from .convnext import ConvNeXt, CONVNEXT_SIZES
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN',
-           'ColorDecoder', 'PixelDecoder', 'DDColor', 'build_ddcolor']
+           'ColorDecoder', 'PixelDecoder', 'DDColor', 'build_ddcolor', 'seeded_state_dict']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -155,3 +155,27 @@ def build_ddcolor(size: str = 'large', input_size: int = 512, device=None) -> DD
     if not isinstance(input_size, int) or input_size < 32 or input_size % 32:
         raise InpaintError(f"DDColor input_size={input_size!r}: needs a positive multiple of 32 (512 as released)")
     with torch.device(device or 'cpu'): return DDColor(size, input_size).eval()
+
+# %% ../nbs/05d_ddcolor.ipynb #dd133
+def _seeded(name: str, shape) -> torch.Tensor:
+    "One tensor of the seeded rule: standard normal from a generator seeded by crc32(name), scaled by its role."
+    r = torch.randn(tuple(shape), generator=torch.Generator().manual_seed(zlib.crc32(name.encode())))
+    leaf = name.rsplit('.', 1)[-1]
+    if leaf == 'running_var': return 1 + 0.2 * r.abs()
+    if len(shape) <= 1 and leaf in ('weight', 'gamma'): return 1 + 0.1 * r if leaf == 'weight' else 0.1 * r
+    if len(shape) <= 1: return 0.1 * r                                  # biases, running means
+    return r / math.sqrt(r[0].numel())                                   # unit gain: std 1/sqrt(fan-in)
+
+def seeded_state_dict(layout: dict) -> dict:
+    "Deterministic weights for a state-dict layout (name -> tensor or shape): `_seeded`, spectral-norm u/v converged."
+    sd = {}
+    for k, v in layout.items():
+        shape = tuple(v.shape if torch.is_tensor(v) else v)
+        if k.endswith('num_batches_tracked'): sd[k] = torch.tensor(0)
+        elif k in ('mean', 'std'): sd[k] = torch.tensor(IMAGENET_MEAN if k == 'mean' else IMAGENET_STD).view(shape)
+        elif not k.endswith(('weight_u', 'weight_v')): sd[k] = _seeded(k, shape)
+    for k in [k for k in sd if k.endswith('weight_orig')]:
+        u, s, vh = torch.linalg.svd(sd[k].flatten(1).double(), full_matrices=False)
+        sign = torch.sign(u[:, 0].sum()) or 1.0
+        sd[k[:-4] + 'u'], sd[k[:-4] + 'v'] = (sign * u[:, 0]).float(), (sign * vh[0]).float()
+    return sd
