@@ -6,15 +6,16 @@
 from __future__ import annotations
 import math, os, zipfile, shutil, zlib
 from pathlib import Path
-import torch
+import torch, huggingface_hub
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import InpaintError, rgb_to_luma, default_device, atomic_write
 from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 
 # %% auto #0
-__all__ = ['FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
-           'seeded_weights', 'seeded_input']
+__all__ = ['INERT_MODULES', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT',
+           'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'read_weights_file',
+           'generator_state', 'lama_from_state', 'fetch_big_lama', 'load_lama']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -144,3 +145,85 @@ def seeded_input(n: int = 1, h: int = 64, w: int = 64, seed: int = 0) -> torch.T
     rgb = torch.rand(n, 3, h, w, generator=torch.Generator().manual_seed(seed))
     mask = torch.zeros(n, 1, h, w); mask[..., h // 3: 2 * h // 3, w // 4: 3 * w // 4] = 1
     return torch.cat([rgb * (1 - mask), mask], 1)
+
+# %% ../nbs/05b_lama.ipynb #la31
+class _Inert:
+    "Stands in for a class a checkpoint names but LaMa never uses (Lightning callbacks, omegaconf configs): holds its state, runs nothing."
+    def __new__(cls, *args, **kw): return object.__new__(cls)
+    def __init__(self, *args, **kw): self.args = args
+    def __setstate__(self, state): self.state = state
+
+INERT_MODULES = ('pytorch_lightning.', 'omegaconf.', 'typing.')   # packages whose names become stand-ins
+INERT_BUILTINS = tuple(f'builtins.{t}' for t in ('dict', 'list', 'tuple', 'set', 'int', 'float', 'str', 'bool', 'object'))
+
+def _first_line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+
+def read_weights_file(path):
+    "`torch.load(path, weights_only=True)`, the Lightning/omegaconf classes it names read as inert stand-ins; anything else refused."
+    path = Path(path)
+    if not path.is_file(): raise InpaintError(f"{path}: LaMa weights file not found")
+    try:
+        names = torch.serialization.get_unsafe_globals_in_checkpoint(path) if zipfile.is_zipfile(path) else []
+        if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS)]:
+            raise InpaintError(f"{path}: refused: its pickle calls {bad[0]}, which a weights file never needs (it could run code)")
+        with torch.serialization.safe_globals([(_Inert, n) for n in names]):
+            return torch.load(path, map_location='cpu', weights_only=True)
+    except InpaintError: raise
+    except Exception as e: raise InpaintError(f"{path}: not a readable PyTorch checkpoint ({_first_line(e)})") from None
+
+# %% ../nbs/05b_lama.ipynb #la35
+FIRST_KEY = 'model.1.ffc.convl2l.weight'
+
+def generator_state(obj, path='weights') -> dict:
+    "The generator's tensors in a loaded checkpoint: Lightning's `state_dict` (`generator.*`, prefix removed) or a plain state dict."
+    sd = obj.get('state_dict', obj) if isinstance(obj, dict) else None
+    if not isinstance(sd, dict): raise InpaintError(f"{path}: not a LaMa checkpoint (expected a dict of tensors, got {type(obj).__name__})")
+    if any(isinstance(k, str) and k.startswith('generator.') for k in sd):
+        sd = {k[len('generator.'):]: v for k, v in sd.items() if k.startswith('generator.')}
+    if not torch.is_tensor(sd.get(FIRST_KEY)):
+        raise InpaintError(f"{path}: no LaMa generator weights in it (no 'generator.{FIRST_KEY}' or '{FIRST_KEY}')")
+    return sd
+
+def lama_from_state(sd: dict, path='weights') -> LaMa:
+    "A LaMa of the size the tensors say (ngf, number of blocks), with them loaded; keys and shapes checked first."
+    ngf, n_blocks = sd[FIRST_KEY].shape[0], sum(k.endswith('.conv1.ffc.convl2l.weight') for k in sd)
+    model = build_lama(n_blocks, ngf)
+    want = model.state_dict()
+    missing, extra = [k for k in want if k not in sd], [k for k in sd if k not in want]
+    if missing or extra:
+        raise InpaintError(f"{path}: not a LaMa generator: {len(missing)} missing keys {missing[:2]}, {len(extra)} unexpected {extra[:2]}")
+    if bad := [k for k in want if getattr(sd[k], 'shape', None) != want[k].shape]:
+        raise InpaintError(f"{path}: {bad[0]} has shape {tuple(getattr(sd[bad[0]], 'shape', ()))}, LaMa with "
+                           f"ngf={ngf}, n_blocks={n_blocks} needs {tuple(want[bad[0]].shape)}")
+    model.load_state_dict(sd)
+    return model
+
+# %% ../nbs/05b_lama.ipynb #la38
+LAMA_HUB = ('smartywu/big-lama', 'big-lama.zip')   # Hugging Face Hub repo and file of the official weights
+
+def fetch_big_lama(cache_dir=None) -> Path:
+    "The official best.ckpt: `big-lama.zip` downloaded once from the Hub (into its cache), the checkpoint unzipped beside it once."
+    repo, name = LAMA_HUB
+    offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
+    try: zpath = Path(huggingface_hub.hf_hub_download(repo, name, cache_dir=cache_dir, local_files_only=offline))
+    except Exception as e:
+        raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({'offline' if offline else _first_line(e)}); "
+                           f"fetch it, unzip it and pass big-lama/models/best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
+    ckpt = zpath.parent/'big-lama'/'models'/'best.ckpt'
+    if not ckpt.is_file():
+        try:
+            with zipfile.ZipFile(zpath) as z:
+                member = next((n for n in z.namelist() if n.endswith('models/best.ckpt')), None)
+                if member is None: raise InpaintError(f"{zpath}: no models/best.ckpt inside")
+                with z.open(member) as src, atomic_write(ckpt) as tmp, open(tmp, 'wb') as dst: shutil.copyfileobj(src, dst)
+        except (zipfile.BadZipFile, OSError) as e: raise InpaintError(f"{zpath}: cannot unzip ({_first_line(e)}); delete it to download again") from None
+    return ckpt
+
+def load_lama(source=None, device=None) -> LaMa:
+    """Big LaMa in eval mode on `device` (default: the GPU when there is one) from `source`: the official best.ckpt, the
+    unzipped big-lama/ folder, a plain generator state dict, or None (the official weights, downloaded once)."""
+    path = fetch_big_lama() if source is None else Path(source)
+    if path.is_dir():
+        path = next((p for p in (path/'models'/'best.ckpt', path/'big-lama'/'models'/'best.ckpt') if p.is_file()), path/'models'/'best.ckpt')
+    model = lama_from_state(generator_state(read_weights_file(path), path), path)
+    return model.to(device or default_device()).eval()
