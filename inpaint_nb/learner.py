@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_learner.ipynb #c002
 from __future__ import annotations
-import contextlib, json, math, os, pickle, random, socket, time, warnings, zipfile
+import contextlib, functools, json, math, os, pickle, random, socket, time, warnings, zipfile
 from operator import attrgetter
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
@@ -16,7 +16,7 @@ from .metrics import score_batch, score_means
 
 # %% auto #0
 __all__ = ['HOOKS', 'CKPT_FORMAT', 'RESUME_KEYS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException',
-           'NonFiniteLossError', 'Callback', 'dist_info', 'mix_seed', 'seed_everything', 'get_rng_state',
+           'NonFiniteLossError', 'Callback', 'dist_info', 'with_cbs', 'mix_seed', 'seed_everything', 'get_rng_state',
            'set_rng_state', 'atomic_save', 'Trainer', 'read_checkpoint', 'check_state_dict', 'RunLock', 'writable_dir',
            'writable_file', 'TinyRestorer', 'ToyData', 'toy_score', 'toy_loss', 'toy_trainer']
 
@@ -44,6 +44,32 @@ class Callback:
 def dist_info() -> tuple:
     "(rank, world size) of the running process group, (0, 1) without one."
     return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+
+# %% ../nbs/07_learner.ipynb #cs02
+class with_cbs:
+    """Decorate a `Trainer` method: fire `before_{name}`, run it, fire `after_{name}` (miniai's `with_cbs`). `cancel`
+    ends it early: `after_cancel_{name}` fires and the run goes on. `after` says when `after_{name}` fires: 'done' (the
+    method completed), 'cancel' (also after a cancel), 'always' (also after an error, first kept in `learn.failed`)."""
+    def __init__(self, name: str, cancel=(), after: str = 'done'):
+        if after not in ('done', 'cancel', 'always'): raise ValueError(f"after must be 'done', 'cancel' or 'always', got {after!r}")
+        self.name, self.cancel, self.after = name, cancel, after
+    def __call__(self, f):
+        name, after = self.name, self.after
+        @functools.wraps(f)
+        def _f(learn, *args, **kwargs):
+            try:
+                try:
+                    learn.callback(f'before_{name}')
+                    f(learn, *args, **kwargs)
+                    if after == 'done': learn.callback(f'after_{name}')
+                except self.cancel: learn.callback(f'after_cancel_{name}')
+                if after == 'cancel': learn.callback(f'after_{name}')
+            except BaseException as e:
+                if after == 'always': learn.failed = e
+                raise
+            finally:
+                if after == 'always': learn.callback(f'after_{name}')
+        return _f
 
 # %% ../nbs/07_learner.ipynb #c007
 def mix_seed(*ints) -> int:
@@ -157,31 +183,25 @@ def fit(self: Trainer, epochs: int, cbs=(), resume_from=None):
     "Train until epoch `epochs` (counting from 0, so a resumed run continues to the same end); `cbs` join this fit only."
     cbs = list(cbs); self.add_cbs(cbs)
     self.n_epochs, self.failed = epochs, None
-    try:
-        self.callback('before_fit')
-        if resume_from is not None: self.load_checkpoint(resume_from)
-        try:
-            while self.epoch < self.n_epochs and not self.should_stop:
-                self._one_epoch()
-                if self.epoch_done: self.epoch += 1; self.batch_idx = 0; self.epoch_done = False; self.reset_train_acc()
-        except CancelFitException: self.callback('after_cancel_fit')
-    except BaseException as e:
-        self.failed = e; raise
-    finally:
-        try: self.callback('after_fit')
-        finally: self.remove_cbs(cbs)
+    try: self._fit(resume_from)
+    finally: self.remove_cbs(cbs)
     return self
 
 @patch
+@with_cbs('fit', CancelFitException, after='always')
+def _fit(self: Trainer, resume_from=None):
+    if resume_from is not None: self.load_checkpoint(resume_from)
+    while self.epoch < self.n_epochs and not self.should_stop:
+        self.epoch_done = False
+        self._one_epoch()
+        if self.epoch_done: self.epoch += 1; self.batch_idx = 0; self.epoch_done = False; self.reset_train_acc()
+
+@patch
+@with_cbs('epoch', CancelEpochException)
 def _one_epoch(self: Trainer):
-    self.epoch_done = False
-    try:
-        self.callback('before_epoch')
-        self._train()
-        self.validate()
-        self.epoch_done = True
-        self.callback('after_epoch')
-    except CancelEpochException: self.callback('after_cancel_epoch')
+    self._train()
+    self.validate()
+    self.epoch_done = True
 
 @patch
 def _train(self: Trainer):
@@ -189,20 +209,18 @@ def _train(self: Trainer):
     self.net.train()
     sampler = getattr(self.train_dl, 'sampler', None)
     if hasattr(sampler, 'set_epoch'): sampler.set_epoch(self.epoch, skip=self.batch_idx * self.train_dl.batch_size)
-    self.callback('before_train')
-    try:
-        for batch in self.train_dl:
-            self.batch = self.to_device(batch)
-            try:
-                self.callback('before_batch')
-                self.train_step()
-                self.callback('after_batch')
-            except CancelBatchException: self.callback('after_cancel_batch')
-    except CancelEpochException: self.callback('after_cancel_train')
+    self._all_batches()
     self.training = False
-    self.callback('after_train')
 
 @patch
+@with_cbs('train', CancelEpochException, after='cancel')
+def _all_batches(self: Trainer):
+    for batch in self.train_dl:
+        self.batch = self.to_device(batch)
+        self.train_step()
+
+@patch
+@with_cbs('batch', CancelBatchException)
 def train_step(self: Trainer):
     "One optimisation step on `self.batch`: predict, loss, backward, step, each followed by its event."
     b = self.batch
@@ -238,8 +256,11 @@ def check_finite(self: Trainer, loss):
 @patch
 def validate(self: Trainer):
     "Score every validation image (sharded over ranks, gathered); fills `self.metrics` and `self.val_rows`."
-    if self.valid_dl is None: return
-    self.callback('before_validate')
+    if self.valid_dl is not None: self._validate()
+
+@patch
+@with_cbs('validate')
+def _validate(self: Trainer):
     model = self.eval_model if self.eval_model is not None else self.model
     was_training = model.training; model.eval()
     rows, loss_sum, self.samples = [], 0., []
@@ -268,7 +289,6 @@ def validate(self: Trainer):
     n = max(len(rows), 1)
     self.metrics = dict(val_loss=loss_sum / n, **score_means(rows, nan='zero')) if rows else {}
     self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
-    self.callback('after_validate')
 
 # %% ../nbs/07_learner.ipynb #c015b
 def _first_line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
