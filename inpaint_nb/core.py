@@ -4,16 +4,18 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, os
+import contextlib, errno, io, math, os, re, struct, warnings, zipfile
 from pathlib import Path
 import importlib.util
 import numpy as np, cv2, torch, matplotlib, skimage.data
+from PIL import Image
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS', 'InpaintError', 'read_gray',
-           'read_bgr', 'read_rgb', 'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
-           'resize', 'atomic_write', 'atomic_write_text', 'clean_temp_files', 'in_notebook', 'show_images',
-           'bundled_photos']
+__all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS',
+           'InpaintError', 'check_number', 'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb',
+           'read_bgr', 'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize',
+           'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'png_cap', 'read_member',
+           'in_notebook', 'show_images', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -21,53 +23,102 @@ IMG_SIZE = 512  # the competition's images are 512x512
 class InpaintError(ValueError):
     """A problem with what the user gave us (a file, a folder, a config, a checkpoint, an option): the message is one
     line that names the thing and the problem. The command line prints it and exits with status 2; any other exception
-    is a bug and keeps its traceback."""
+    is a bug and keeps its traceback. Raised in a DataLoader worker, it comes back with its own message only."""
+    def __init__(self, msg='', *args):
+        name = f'{type(self).__qualname__}: '
+        if isinstance(msg, str) and msg.startswith('Caught ') and name in msg: msg = msg[msg.rindex(name) + len(name):].strip()
+        super().__init__(msg, *args)
 
 DataError = InpaintError  # the name the earlier chapters used for bad input files
 
+# %% ../nbs/00_core.ipynb #rb02
+def check_number(what: str, v, kind=float, interval: str = '(-inf, inf)'):
+    """`v` if it is a finite `kind` (int or float) inside `interval` ('[1, inf)', '(0, 1)': brackets include the bound,
+    parentheses exclude it), else an `InpaintError` naming `what`. The one rule for every numeric option and config field."""
+    lo, hi = (float(x) for x in interval[1:-1].split(','))
+    ok_type = isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or isinstance(v, int))
+    noun = 'an integer' if kind is int else 'a finite number'
+    if not ok_type or not math.isfinite(v) or not (v >= lo if interval[0] == '[' else v > lo) \
+            or not (v <= hi if interval[-1] == ']' else v < hi):
+        raise InpaintError(f"{what} must be {noun} in {interval}, got {v!r}")
+    return v
+
 # %% ../nbs/00_core.ipynb #c006
-PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'   # the first 8 bytes of every PNG file
+PNG_SIGNATURE, PNG_END = b'\x89PNG\r\n\x1a\n', b'IEND\xaeB`\x82'   # the first 8 and the last 8 bytes of a whole PNG
+MAX_PIXELS = 4096 * 4096   # the pixel budget: no image with more pixels is ever decoded (~50 MB as RGB)
+_PNG_MODES = {0: 'L', 2: 'RGB', 3: 'P (palette)', 4: 'LA (gray + alpha)', 6: 'RGBA'}
 
-def _decode(path) -> np.ndarray:
-    "Decode an image file exactly as stored (no channel conversion); clear errors for missing or corrupt files."
-    path = Path(path)
-    if not path.is_file(): raise DataError(f"{path}: file not found")
-    buf = np.fromfile(str(path), dtype=np.uint8)
-    if buf.size == 0: raise DataError(f"{path}: file is empty")
-    if buf[:8].tobytes() == PNG_SIGNATURE and not buf[-12:].tobytes().endswith(b'IEND\xaeB`\x82'):
-        raise DataError(f"{path}: truncated PNG (the file ends before its IEND chunk)")
-    img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
-    if img is None: raise DataError(f"{path}: cannot decode the image (corrupt file or not an image)")
-    if img.dtype != np.uint8: raise DataError(f"{path}: expected 8-bit pixels, found {img.dtype}")
-    return img
+def _ends(src) -> tuple:
+    "(first 33 bytes, last 12 bytes, length) of a file or of bytes."
+    if isinstance(src, (bytes, bytearray)): return bytes(src[:33]), bytes(src[-12:]), len(src)
+    with open(src, 'rb') as f:
+        head = f.read(33); n = f.seek(0, 2); f.seek(max(n - 12, 0)); return head, f.read(12), n
 
-def _check_size(img, path, size):
-    if size is None: return
-    h, w = img.shape[:2]
-    if (h, w) != (size, size): raise DataError(f"{path}: expected {size}x{size} pixels, found {w}x{h} (width x height)")
+def png_problem(src, mode: str | None = None, size: int | None = IMG_SIZE, what=None) -> str | None:
+    """What is wrong with a PNG (a file, or bytes called `what`) judged by its header and its end, nothing decoded: not
+    a whole PNG, over the pixel budget, not 8-bit, not `mode` ('L' or 'RGB'; None: either), not `size` x `size`. None if fine."""
+    what = src if what is None else what
+    try: head, tail, n = _ends(src)
+    except FileNotFoundError: return f"{what}: file not found"
+    except IsADirectoryError: return f"{what}: a folder, not a file"
+    except OSError as e: return f"{what}: cannot read the file ({e.strerror})"
+    if n == 0: return f"{what}: file is empty"
+    if head[:8] != PNG_SIGNATURE: return f"{what}: not a PNG file (no PNG signature)"
+    if len(head) < 33 or head[12:16] != b'IHDR': return f"{what}: corrupt PNG (no image header)"
+    if not tail.endswith(PNG_END): return f"{what}: truncated PNG (the file ends before its IEND chunk)"
+    w, h = struct.unpack('>II', head[16:24]); depth, found = head[24], _PNG_MODES.get(head[25], f'colour type {head[25]}')
+    if not 0 < w * h <= MAX_PIXELS: return f"{what}: {w}x{h} pixels, outside 1..{MAX_PIXELS:,} (the pixel budget of an image)"
+    if depth != 8: return f"{what}: expected 8-bit pixels, found {depth}-bit"
+    if mode and found != mode: return f"{what}: expected a {mode} ({'gray' if mode == 'L' else 'colour'}) image, found {found}"
+    if size and (w, h) != (size, size): return f"{what}: expected {size}x{size} pixels, found {w}x{h} (width x height)"
+    return None
 
-def _mode(img) -> str:
-    "Name an image's mode the way PIL would."
-    if img.ndim == 2: return 'L (gray)'
-    return {3: 'RGB (colour)', 4: 'RGBA (colour + alpha)'}.get(img.shape[2], f'{img.shape[2]} channels')
+def png_size(src) -> tuple | None:
+    "(width, height) that a PNG's header states, None when it has no readable PNG header."
+    try: head = _ends(src)[0]
+    except OSError: return None
+    return struct.unpack('>II', head[16:24]) if len(head) >= 24 and head[:8] == PNG_SIGNATURE else None
 
+# %% ../nbs/00_core.ipynb #rb05
+def _open_image(src, what) -> Image.Image:
+    "PIL's lazy open (the header only); errors name `what`."
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
+    except Image.DecompressionBombError: raise InpaintError(f"{what}: over the pixel budget of {MAX_PIXELS:,} pixels an image may have") from None
+    except FileNotFoundError: raise InpaintError(f"{what}: file not found") from None
+    except IsADirectoryError: raise InpaintError(f"{what}: a folder, not a file") from None
+    except Exception: raise InpaintError(f"{what}: cannot decode the image (corrupt file or not an image)") from None
+
+def decode_image(src, mode: str, size: int | None = None, what=None) -> np.ndarray:
+    """A file or bytes (called `what`) as `uint8 HxW` (`mode` 'L') or `HxWx3` RGB ('RGB'), checked before decoding: a PNG
+    by `png_problem`, any other format by the size its header states; so nothing over the pixel budget (or not `size` x `size`)
+    is decoded. Any problem, a failed decode included, is one line naming the file."""
+    what = src if what is None else what
+    if png_size(src) is not None and (p := png_problem(src, mode, size, what)): raise InpaintError(p)
+    with _open_image(src, what) as im:
+        w, h = im.size; kind = {'L': 'gray (mode L)', 'RGB': 'colour (RGB)'}
+        if w * h > MAX_PIXELS: raise InpaintError(f"{what}: {w}x{h} pixels, over the pixel budget of {MAX_PIXELS:,}")
+        if im.mode not in ('L', 'RGB', 'P'): raise InpaintError(f"{what}: expected an 8-bit {kind[mode]} image, found mode {im.mode}")
+        if (im.mode == 'L') != (mode == 'L'): raise InpaintError(f"{what}: expected a {kind[mode]} image, found {kind.get(im.mode, im.mode)}")
+        if size and (w, h) != (size, size): raise InpaintError(f"{what}: expected {size}x{size} pixels, found {w}x{h} (width x height)")
+        try: im.load()
+        except Exception as e: raise InpaintError(f"{what}: cannot decode the image ({type(e).__name__}: {str(e)[:80]})") from None
+        return np.array(im.convert('RGB') if im.mode == 'P' else im)
+
+# %% ../nbs/00_core.ipynb #rb07
 def read_gray(path, size: int | None = IMG_SIZE) -> np.ndarray:
-    "Read a mode-L PNG as `uint8 HxW`; refuses colour files and wrong sizes (`size=None` skips the size check)."
-    img = _decode(path)
-    if img.ndim != 2: raise DataError(f"{path}: expected a gray (mode L) image, found {_mode(img)} with {img.shape[2]} channels")
-    _check_size(img, path, size)
-    return img
-
-def read_bgr(path, size: int | None = IMG_SIZE) -> np.ndarray:
-    "Read a colour image as `uint8 HxWx3` in **BGR** order, exactly as `cv2.imread` gives it to the official score."
-    img = _decode(path)
-    if img.ndim != 3 or img.shape[2] != 3: raise DataError(f"{path}: expected a colour (RGB) image, found {_mode(img)}")
-    _check_size(img, path, size)
-    return img
+    "Read a mode-L image (the competition's PNGs) as `uint8 HxW`; refuses colour files and wrong sizes (`size=None`: any size within the budget)."
+    return decode_image(path, 'L', size)
 
 def read_rgb(path, size: int | None = IMG_SIZE) -> np.ndarray:
     "Read a colour image as `uint8 HxWx3` **RGB** (our in-memory convention)."
-    return cv2.cvtColor(read_bgr(path, size), cv2.COLOR_BGR2RGB)
+    return decode_image(path, 'RGB', size)
+
+def read_bgr(path, size: int | None = IMG_SIZE) -> np.ndarray:
+    "Read a colour image as `uint8 HxWx3` in **BGR** order, exactly as `cv2.imread` gives it to the official score."
+    return np.ascontiguousarray(read_rgb(path, size)[..., ::-1])
 
 def write_png(path, img: np.ndarray) -> Path:
     "Write a `uint8` gray `HxW` or RGB `HxWx3` image as PNG (RGB turns BGR here, at the cv2 boundary)."
@@ -120,15 +171,28 @@ def resize(img: np.ndarray, size: int) -> np.ndarray:
 
 # %% ../nbs/00_core.ipynb #c010c
 TMP_TAG = '.inpaint-tmp'   # marks temporary files: NAME.inpaint-tmpPID.EXT
+_TMP_NAME = re.compile(rf'(?P<stem>.+){re.escape(TMP_TAG)}(?P<pid>[0-9]+)(?P<ext>\.[^.]*)?')
+
+def _disk_full(e) -> OSError | None:
+    "The 'disk full' / 'file too large' OSError behind `e` (torch wraps it in a RuntimeError), or None."
+    while e is not None:
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT): return e
+        e = e.__cause__ or e.__context__
+    return None
 
 @contextlib.contextmanager
 def atomic_write(path):
-    "Yield a temporary path beside `path`; when the block finishes it replaces `path` atomically, when it fails it is removed."
+    """Yield a temporary path beside `path`; when the block finishes it replaces `path` atomically, when it fails it is
+    removed. A full disk or a file-size limit is one line that names `path` and says that the old file is kept."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'{path.stem}{TMP_TAG}{os.getpid()}{path.suffix}')
     try:
         yield tmp
         os.replace(tmp, path)
+    except Exception as e:
+        if (full := _disk_full(e)) is None: raise
+        kept = f"the old {path.name} is kept" if path.exists() else "nothing was written"
+        raise InpaintError(f"{path}: cannot write it: {full.strerror} (disk full or file-size limit); {kept}") from None
     finally:
         if tmp.exists(): tmp.unlink()
 
@@ -137,15 +201,43 @@ def atomic_write_text(path, text: str) -> Path:
     with atomic_write(path) as tmp: tmp.write_text(text)
     return Path(path)
 
-def clean_temp_files(folder, stem: str = '') -> list:
-    """Remove the temporary files that killed processes left in `folder` (not those of this process), only those of
-    files named `stem*` when given (e.g. one output's, in a folder others write to); returns their names."""
-    folder, mine = Path(folder), f'{TMP_TAG}{os.getpid()}'
-    if not folder.is_dir(): return []
-    gone = [p for p in folder.glob(f'{stem}*{TMP_TAG}*') if p.is_file() and mine not in p.name]
-    for p in gone: p.unlink(missing_ok=True)
-    return [p.name for p in gone]
+# %% ../nbs/00_core.ipynb #rb09
+def pid_alive(pid: int) -> bool:
+    "Whether process `pid` exists on this machine (signal 0 only checks; a process of another user counts as alive)."
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return True
 
+def clean_temp_files(folder, name: str | None = None) -> list:
+    """Remove from `folder` the temporary files of processes that are gone (a kill -9 during a write leaves them): only
+    names exactly `STEM.inpaint-tmpPID.EXT` whose PID is dead, a live writer's are never touched; with `name` (e.g.
+    'submission.zip') only the temporary files of that one file. Returns the names removed."""
+    folder, gone = Path(folder), []
+    if not folder.is_dir(): return []
+    for p in folder.iterdir():
+        m = _TMP_NAME.fullmatch(p.name)
+        if not m or (name is not None and m['stem'] + (m['ext'] or '') != name) or p.is_symlink() or not p.is_file(): continue
+        if not pid_alive(int(m['pid'])): p.unlink(missing_ok=True); gone.append(p.name)
+    return sorted(gone)
+
+# %% ../nbs/00_core.ipynb #rb11
+def png_cap(width: int, height: int, channels: int = 3) -> int:
+    "The most bytes a `width` x `height` 8-bit PNG of `channels` needs (its pixels uncompressed, twice, plus 1 MB): a cap for readers."
+    return 2 * height * (width * channels + 1) + 2**20
+
+def read_member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    """The bytes of member `name` of an open zip, read as a stream of at most `cap` bytes (chosen by the caller): a member
+    whose stated size is larger is refused before a byte is read (zipfile stops at the stated size and checks the CRC)."""
+    what = f"{z.filename}: {name}"
+    info = z.getinfo(name)
+    if info.file_size > cap: raise InpaintError(f"{what}: states {info.file_size:,} bytes unpacked, over the {cap:,} such a file may have")
+    try:
+        with z.open(info) as f: data = f.read(cap + 1)
+    except Exception as e: raise InpaintError(f"{what}: cannot unpack it ({type(e).__name__}: {str(e)[:80]})") from None
+    if len(data) > cap: raise InpaintError(f"{what}: unpacks to over {cap:,} bytes")
+    return data
+
+# %% ../nbs/00_core.ipynb #rb13
 def in_notebook() -> bool:
     """True inside a Jupyter kernel, or when a notebook is run by nbdev/execnb (figures are shown there, and saved
     with the notebook's outputs, rather than only written to files)."""

@@ -4,19 +4,19 @@
 
 # %% ../nbs/02_data.ipynb #d003
 from __future__ import annotations
-import struct
+import os, struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,
-                             resize, bundled_photos, atomic_write_text)
+                             resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number)
 from .damage import random_damage, organiser_damage, detect_mask, get_prefill
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'read_split', 'png_problem', 'png_width', 'preflight', 'checked_split', 'Augment', 'PairDataset',
-           'RedamageDataset', 'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
+__all__ = ['SPLIT_COLUMNS', 'read_split', 'preflight', 'checked_split', 'Augment', 'PairDataset', 'RedamageDataset',
+           'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
 
 # %% ../nbs/02_data.ipynb #c012
 SPLIT_COLUMNS = {'train': ['ID', 'input_image_path', 'gt_image_path'], 'test': ['ID', 'input_image_path']}
@@ -38,9 +38,12 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
     bad = df[SPLIT_COLUMNS[split]].isna().any(axis=1)
     if bad.any(): raise DataError(f"{csv}: empty cell(s) in row(s) {list(np.flatnonzero(bad.values) + 2)[:5]} (line numbers)")
     if df.ID.duplicated().any(): raise DataError(f"{csv}: duplicated ID(s) {df.ID[df.ID.duplicated()].tolist()[:5]}")
-    resolve = lambda p: (data_dir/p.removeprefix('./')).resolve()
-    df['input_path'] = df.input_image_path.map(resolve)
-    if split == 'train': df['gt_path'] = df.gt_image_path.map(resolve)
+    for col, new in [('input_image_path', 'input_path'), ('gt_image_path', 'gt_path')][:1 + (split == 'train')]:
+        rel = [os.path.normpath(p) for p in df[col]]     # normalised, before any symlink the user made is followed
+        if out := [i for i, r in enumerate(rel) if os.path.isabs(r) or r.split(os.sep)[0] == '..']:
+            raise DataError(f"{csv}: line {out[0] + 2} (ID {df.ID[out[0]]}): {col} {df[col][out[0]]!r} leaves the data folder "
+                            f"({len(out)} such row(s)); paths must be relative to {data_dir}")
+        df[new] = [(data_dir/r).resolve() for r in rel]
     if check_files:
         for col in ['input_path', 'gt_path'][:1 + (split == 'train')]:
             gone = [p for p in df[col] if not p.is_file()]
@@ -48,38 +51,12 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
     return df
 
 # %% ../nbs/02_data.ipynb #pf02
-_PNG_MODES = {0: 'L', 2: 'RGB', 3: 'P (palette)', 4: 'LA (gray + alpha)', 6: 'RGBA'}
-
-def png_problem(path, mode: str, size: int | None = IMG_SIZE) -> str | None:
-    "What is wrong with a PNG judged by its header and its end only (fast); None when it is an 8-bit `mode` image of `size`."
-    try:
-        with open(path, 'rb') as f:
-            head = f.read(33); f.seek(0, 2); n = f.tell(); f.seek(max(n - 12, 0)); tail = f.read(12)
-    except FileNotFoundError: return f"{path}: file not found"
-    except IsADirectoryError: return f"{path}: a folder, not a file"
-    except OSError as e: return f"{path}: cannot read the file ({e.strerror})"
-    if n == 0: return f"{path}: file is empty"
-    if head[:8] != PNG_SIGNATURE: return f"{path}: not a PNG file (no PNG signature)"
-    if len(head) < 33 or head[12:16] != b'IHDR': return f"{path}: corrupt PNG (no image header)"
-    if not tail.endswith(b'IEND\xaeB`\x82'): return f"{path}: truncated PNG (the file ends before its IEND chunk)"
-    w, h = struct.unpack('>II', head[16:24]); depth, found = head[24], _PNG_MODES.get(head[25], f'colour type {head[25]}')
-    if depth != 8: return f"{path}: expected 8-bit pixels, found {depth}-bit"
-    if found != mode: return f"{path}: expected a {mode} ({'gray' if mode == 'L' else 'colour'}) image, found {found}"
-    if size and (w, h) != (size, size): return f"{path}: expected {size}x{size} pixels, found {w}x{h} (width x height)"
-    return None
-
-def png_width(path) -> int | None:
-    "The width a PNG's header states (None when it is not a readable PNG)."
-    try: head = Path(path).open('rb').read(24)
-    except OSError: return None
-    return struct.unpack('>I', head[16:20])[0] if len(head) == 24 and head[:8] == PNG_SIGNATURE else None
-
 def preflight(data_dir, split: str = 'train', workers: int = 8, progress: bool | None = None, size=IMG_SIZE) -> tuple:
-    """Check every file `split.csv` lists (inputs gray L, targets RGB, 8-bit, `size` x `size`, whole): `(df, problems)`,
+    """Check every file `split.csv` lists by its header (`core.png_problem`: inputs gray L, targets RGB, 8-bit, `size` x `size`, whole, within the pixel budget): `(df, problems)`,
     with `df['bad']` True for rows with a bad file and `problems` one line per bad file. `size='auto'`: the first
     input's size (smaller demo or test folders), every file must then share it."""
     df = read_split(data_dir, split, check_files=False)
-    if size == 'auto': size = png_width(df.input_path.iloc[0]) or IMG_SIZE
+    if size == 'auto': size = (png_size(df.input_path.iloc[0]) or (IMG_SIZE,))[0]
     cols = [('input_path', 'L')] + ([('gt_path', 'RGB')] if split == 'train' else [])
     jobs = [(p, mode, size) for col, mode in cols for p in df[col]]
     progress = len(jobs) > 2000 if progress is None else progress
@@ -97,7 +74,7 @@ def checked_split(data_dir, split: str = 'train', skip_bad: bool = False, report
     if problems and not skip_bad:
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ''
         raise InpaintError(f"{Path(data_dir)/f'{split}.csv'}: {len(problems)} bad file(s) of {len(df)} row(s); fix or "
-                           f"remove them (or train with --skip-bad):\n  " + "\n  ".join(problems[:20]) + more)
+                           f"remove them{' (or train with --skip-bad)' if split == 'train' else ''}:\n  " + "\n  ".join(problems[:20]) + more)
     if problems:
         if report is not None: atomic_write_text(report, '\n'.join(problems) + '\n')
         print(f"{split}: skipping {int(df.bad.sum())} row(s) with a bad file" + (f"; list in {report}" if report else ''), flush=True)
@@ -188,6 +165,11 @@ def make_demo_data(out_dir, n_train: int = 64, n_test: int = 16, size: int = IMG
     `test_mask/` answers. Split by photo: test crops come from `test_photos` (default: `split_photos`), train crops
     from the others; both CSVs carry the `source` photo of each crop."""
     out = Path(out_dir); rng = np.random.default_rng(seed)
+    check_number('n_train', n_train, int, '[1, 100000]'); check_number('n_test', n_test, int, '[1, 100000]')
+    check_number('size', size, int, '[32, 4096]')          # the smallest side every model takes .. the pixel budget
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise DataError(f"{out}: " + (f"not empty (it holds {sorted(p.name for p in out.iterdir())[:4]}); demo data go into a new "
+                                      "or empty folder" if out.is_dir() else "an existing file, not a folder"))
     photos = photos or bundled_photos()
     if test_photos is None: train_names, test_names = split_photos(photos, test_frac, seed)
     else:
@@ -211,6 +193,6 @@ def make_demo_data(out_dir, n_train: int = 64, n_test: int = 16, size: int = IMG
             write_png(out/'test_input'/f'{id}.png', damaged); write_png(out/'test_gt'/f'{id}.png', gt)
             write_png(out/'test_mask'/f'{id}.png', mask.astype(np.uint8) * 255)
             test.append((id, f'./test_input/{id}.png', src))
-    pd.DataFrame(train, columns=SPLIT_COLUMNS['train'] + ['source']).to_csv(out/'train.csv', index=False)
-    pd.DataFrame(test, columns=SPLIT_COLUMNS['test'] + ['source']).to_csv(out/'test.csv', index=False)
+    atomic_write_text(out/'train.csv', pd.DataFrame(train, columns=SPLIT_COLUMNS['train'] + ['source']).to_csv(index=False))
+    atomic_write_text(out/'test.csv', pd.DataFrame(test, columns=SPLIT_COLUMNS['test'] + ['source']).to_csv(index=False))
     return out

@@ -11,7 +11,7 @@ import numpy as np, torch, cv2
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
-                             atomic_write, clean_temp_files)
+                             atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_prefill, TEXTURED_PREFILLS
 from .colour import compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
@@ -136,7 +136,7 @@ class SubmissionError(DataError):
 
 def submission_problems(zip_path, data_dir) -> list:
     """Every problem of a submission zip against `test.csv`, checking what the leaderboard reads: a flat zip of PNGs
-    (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable."""
+    (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable; nothing larger is unpacked."""
     zip_path = Path(zip_path)
     problems = zip_problems(zip_path)            # the zip in itself (chapter 03): a zip? flat? only PNGs?
     if not zip_path.is_file() or not zipfile.is_zipfile(zip_path): return problems
@@ -146,13 +146,11 @@ def submission_problems(zip_path, data_dir) -> list:
         problems += [f"{n}: extra file, not a test image name" for n in sorted(names - expected) if '/' not in n and n.endswith('.png')]
         problems += [f"{n}: missing" for n in sorted(expected - names)]
         for n in sorted(expected & names):
-            data = np.frombuffer(z.read(n), np.uint8)
-            if data[:8].tobytes() != PNG_SIGNATURE: problems.append(f"{n}: not a PNG file (named .png, but no PNG signature)"); continue
-            img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
-            if img is None: problems.append(f"{n}: unreadable PNG"); continue
-            if img.dtype != np.uint8: problems.append(f"{n}: expected 8-bit pixels, found {img.dtype} (the leaderboard reads 8-bit PNGs)")
-            if img.ndim != 3 or img.shape[2] != 3: problems.append(f"{n}: expected an RGB colour PNG, found {'gray (L)' if img.ndim == 2 else f'{img.shape[2]} channels'}")
-            if img.shape[:2] != (IMG_SIZE, IMG_SIZE): problems.append(f"{n}: expected {IMG_SIZE}x{IMG_SIZE}, found {img.shape[1]}x{img.shape[0]}")
+            try:                                 # read with a cap, judged by the header, decoded only then
+                data = read_member(z, n, png_cap(IMG_SIZE, IMG_SIZE))
+                if p := png_problem(data, 'RGB', IMG_SIZE, what=n): problems.append(p); continue
+                decode_image(data, 'RGB', IMG_SIZE, what=n)
+            except InpaintError as e: problems.append(str(e))
     return problems
 
 def check_submission(zip_path, data_dir) -> Path:
@@ -195,8 +193,8 @@ def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, b
                 prefill=AS_TRAINED, workers: int = 0, hues: str = 'model') -> Path:
     "`inpaint_nb predict`: check --out, the test files and the checkpoint, then restore, write and check the submission zip."
     out = writable_file(out, 'submission file (--out)')
-    if gone := clean_temp_files(out.parent, out.stem): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
-    checked_split(data_dir, 'test', size='auto')
+    if gone := clean_temp_files(out.parent, out.name): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
+    checked_split(data_dir, 'test', size=IMG_SIZE)   # a submission holds 512x512 images
     preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size, prefill=prefill,
                                     num_workers=workers, hues=hues)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
