@@ -15,7 +15,7 @@ from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 # %% auto #0
 __all__ = ['INERT_MODULES', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT',
            'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'read_weights_file',
-           'generator_state', 'lama_from_state', 'fetch_big_lama', 'load_lama']
+           'generator_state', 'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -227,3 +227,25 @@ def load_lama(source=None, device=None) -> LaMa:
         path = next((p for p in (path/'models'/'best.ckpt', path/'big-lama'/'models'/'best.ckpt') if p.is_file()), path/'models'/'best.ckpt')
     model = lama_from_state(generator_state(read_weights_file(path), path), path)
     return model.to(device or default_device()).eval()
+
+# %% ../nbs/05b_lama.ipynb #la41
+def pad_symmetric(x, multiple: int = 8):
+    "Pad N x C x H x W `x` at the bottom/right by mirroring its last rows/columns (numpy 'symmetric') to multiples of `multiple`."
+    for dim in (-2, -1):
+        while extra := -x.shape[dim] % multiple:
+            x = torch.cat([x, x.flip(dim).narrow(dim, 0, min(extra, x.shape[dim]))], dim)
+    return x
+
+# %% ../nbs/05b_lama.ipynb #la43
+def lama_fill(model: nn.Module, gray: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Fill the hole of `gray` (N x 1 x H x W in [0, 1], the damaged gray) where `mask` is 1 with the luma of LaMa's
+    output; the known pixels come back bit-exactly. Without gradients when `model` is in eval mode."""
+    if gray.ndim != 4 or gray.shape[1] != 1 or mask.shape != gray.shape:
+        raise ValueError(f"lama_fill: gray and mask must be N x 1 x H x W of one shape, got {tuple(gray.shape)} and {tuple(mask.shape)}")
+    p = next(model.parameters())
+    hole = mask.to(gray.device) > 0
+    m = hole.to(p)
+    x = torch.cat([gray.to(p).expand(-1, 3, -1, -1) * (1 - m), m], 1)
+    with torch.set_grad_enabled(torch.is_grad_enabled() and model.training):
+        out = model(pad_symmetric(x, 8))[..., :gray.shape[-2], :gray.shape[-1]]
+    return torch.where(hole, rgb_to_luma(out).to(gray), gray)
