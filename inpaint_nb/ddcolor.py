@@ -4,18 +4,21 @@
 
 # %% ../nbs/05d_ddcolor.ipynb #dd102
 from __future__ import annotations
-import json, math, zlib
+import json, math, os, zlib
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import InpaintError
+import huggingface_hub, safetensors.torch
+from .core import InpaintError, default_device
 from .convnext import ConvNeXt, CONVNEXT_SIZES
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN',
-           'ColorDecoder', 'PixelDecoder', 'DDColor', 'build_ddcolor', 'seeded_state_dict']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'sn_conv', 'ShuffleUp',
+           'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder', 'DDColor',
+           'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'read_weights', 'load_weights_into',
+           'fetch_ddcolor', 'weights_in', 'load_ddcolor']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -179,3 +182,87 @@ def seeded_state_dict(layout: dict) -> dict:
         sign = torch.sign(u[:, 0].sum()) or 1.0
         sd[k[:-4] + 'u'], sd[k[:-4] + 'v'] = (sign * u[:, 0]).float(), (sign * vh[0]).float()
     return sd
+
+# %% ../nbs/05d_ddcolor.ipynb #dd141
+DDCOLOR_REPOS = {'large': 'piddnad/ddcolor_modelscope', 'tiny': 'piddnad/ddcolor_paper_tiny'}   # the defaults
+DDCOLOR_ENCODERS = {'convnext-t': 'tiny', 'convnext-l': 'large'}                             # config.json's names
+WEIGHT_FILES = ('model.safetensors', 'pytorch_model.bin', 'pytorch_model.pth', 'pytorch_model.pt')
+
+def _line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
+
+def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tuple:
+    "(size, input_size) from a Hub folder's config.json (DDColor's constructor arguments), or the defaults given."
+    try: cfg = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as e: raise InpaintError(f"{path}: not a readable JSON config ({_line(e)})") from None
+    if not isinstance(cfg, dict): raise InpaintError(f"{path}: the config is a {type(cfg).__name__}, not a JSON object")
+    enc = cfg.get('encoder_name', None)
+    if enc is not None and enc not in DDCOLOR_ENCODERS: raise InpaintError(f"{path}: encoder_name {enc!r} is not one of {list(DDCOLOR_ENCODERS)}")
+    for k, want in dict(num_output_channels=2, num_queries=100, num_scales=3, dec_layers=9, decoder_name='MultiScaleColorDecoder').items():
+        if cfg.get(k, want) != want: raise InpaintError(f"{path}: {k}={cfg[k]!r}, this DDColor supports only {want!r}")
+    n = cfg.get('input_size', input_size)
+    n = n[0] if isinstance(n, (list, tuple)) and n else n
+    return DDCOLOR_ENCODERS.get(enc, size), n
+
+# %% ../nbs/05d_ddcolor.ipynb #dd143
+def read_weights(path) -> dict:
+    "The state dict in a `.safetensors` file or a torch file (raw, or basicsr's under `params`/`params_ema`), weights only."
+    path = Path(path)
+    if not path.is_file(): raise InpaintError(f"{path}: DDColor weights not found")
+    try:
+        if path.suffix == '.safetensors': sd = safetensors.torch.load_file(str(path))
+        else: sd = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        why = 'a pickle of Python objects, which weights_only loading refuses to run' if 'Weights only' in str(e) else _line(e)
+        raise InpaintError(f"{path}: not readable DDColor weights ({why})") from None
+    if isinstance(sd, dict): sd = next((sd[k] for k in ('params', 'params_ema', 'state_dict') if isinstance(sd.get(k), dict)), sd)
+    if not isinstance(sd, dict) or not all(isinstance(k, str) and torch.is_tensor(v) for k, v in sd.items()):
+        raise InpaintError(f"{path}: not a state dict (names -> tensors); it holds a {type(sd).__name__}")
+    return {k.removeprefix('module.'): v for k, v in sd.items()}
+
+# %% ../nbs/05d_ddcolor.ipynb #dd144
+def load_weights_into(model: nn.Module, sd: dict, source) -> nn.Module:
+    "Load what matches (as the official `strict=False`); one line for the rest; refuse a missing part or a wrong shape."
+    own = model.state_dict()
+    if bad := [k for k in sd if k in own and sd[k].shape != own[k].shape]:
+        raise InpaintError(f"{source}: {len(bad)} tensors have other shapes than DDColor-{model.size}'s, e.g. {bad[0]} "
+                           f"{tuple(sd[bad[0]].shape)} vs {tuple(own[bad[0]].shape)} (the other size of DDColor?)")
+    for part in ('encoder.', 'decoder.', 'refine_net.'):
+        if not any(k.startswith(part) and k in sd for k in own):
+            raise InpaintError(f"{source}: no DDColor {part[:-1]} weights in it (keys like {list(sd)[:2]})")
+    missing, extra = [k for k in own if k not in sd], [k for k in sd if k not in own]
+    model.load_state_dict({k: v for k, v in sd.items() if k in own}, strict=False)
+    if missing or extra:
+        print(f"warning: {source}: loaded {len(own) - len(missing)} of {len(own)} DDColor tensors; missing {len(missing)} "
+              f"{missing[:2]}, unexpected {len(extra)} {extra[:2]}")
+    return model
+
+# %% ../nbs/05d_ddcolor.ipynb #dd146
+def fetch_ddcolor(repo: str) -> Path:
+    "The Hub repo `repo` (config.json + weights) in the local Hub cache, downloaded once."
+    offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
+    try: return Path(huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES], local_files_only=offline))
+    except Exception as e:
+        raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({'offline' if offline else _line(e)}); "
+                           f"download its model.safetensors + config.json and pass the folder or file with "
+                           f"--colorizer-weights PATH (CLI) or source=PATH (Python)") from None
+
+def weights_in(folder: Path) -> Path:
+    "The weights file of a Hub folder."
+    if f := next((folder/n for n in WEIGHT_FILES if (folder/n).is_file()), None): return f
+    raise InpaintError(f"{folder}: no DDColor weights in it (looked for {', '.join(WEIGHT_FILES)})")
+
+# %% ../nbs/05d_ddcolor.ipynb #dd147
+def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device=None) -> DDColor:
+    """DDColor in eval mode from `source`: a Hub folder (config.json gives size and input size), a .safetensors/.pth/.pt
+    file (raw or basicsr `params`), a Hub repo id, or None (the released default for `size`, downloaded once)."""
+    src = DDCOLOR_REPOS.get(size, DDCOLOR_REPOS['large']) if source is None else source
+    path = Path(src)
+    if not path.exists():
+        if isinstance(src, str) and src.count('/') == 1 and not src.startswith(('.', '/')) and path.suffix == '': path = fetch_ddcolor(src)
+        else: raise InpaintError(f"{src}: DDColor weights not found (a folder, a .safetensors/.pth file or a Hub repo id)")
+    if path.is_dir():
+        if (path/'config.json').is_file(): size, input_size = read_ddcolor_config(path/'config.json', size, input_size)
+        path = weights_in(path)
+    sd = read_weights(path)
+    model = load_weights_into(build_ddcolor(size, input_size), sd, src)
+    return model.to(device or default_device()).eval()
