@@ -14,8 +14,8 @@ from PIL import Image
 __all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS',
            'InpaintError', 'check_number', 'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb',
            'read_bgr', 'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize',
-           'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'png_cap', 'read_member',
-           'in_notebook', 'show_images', 'bundled_photos']
+           'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir', 'writable_file',
+           'png_cap', 'read_member', 'in_notebook', 'show_images', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -219,6 +219,28 @@ def clean_temp_files(folder, name: str | None = None) -> list:
         if not m or (name is not None and m['stem'] + (m['ext'] or '') != name) or p.is_symlink() or not p.is_file(): continue
         if not pid_alive(int(m['pid'])): p.unlink(missing_ok=True); gone.append(p.name)
     return sorted(gone)
+
+# %% ../nbs/00_core.ipynb #rb16
+def writable_dir(folder, what: str = 'output folder') -> Path:
+    "Create `folder` if needed and prove it writable (`os.access`, then a temporary file created and removed)."
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir(): raise InpaintError(f"{folder}: the {what} is an existing file, not a folder")
+    if (above := next((p for p in folder.parents if p.exists()), None)) is not None and not above.is_dir(): raise InpaintError(f"{folder}: cannot create the {what}: {above} is a file")
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InpaintError(f"{folder}: cannot create the {what} ({e.strerror})") from None
+    probe = folder/f'probe{TMP_TAG}{os.getpid()}.tmp'
+    try:
+        if not os.access(folder, os.W_OK | os.X_OK): raise PermissionError(13, 'Permission denied')
+        probe.write_bytes(b''); probe.unlink()
+    except OSError as e: raise InpaintError(f"{folder}: the {what} is not writable ({e.strerror})") from None
+    return folder
+
+def writable_file(path, what: str = 'output file') -> Path:
+    "Check that `path` can be written: not an existing folder, and its folder writable (created if needed)."
+    path = Path(path)
+    if path.is_dir(): raise InpaintError(f"{path}: the {what} is an existing folder; give a file name")
+    writable_dir(path.parent, f'folder of the {what}')
+    return path
 
 # %% ../nbs/00_core.ipynb #rb11
 def png_cap(width: int, height: int, channels: int = 3) -> int:

@@ -4,29 +4,29 @@
 
 # %% ../nbs/07_learner.ipynb #c002
 from __future__ import annotations
-import contextlib, functools, json, math, os, pickle, random, socket, time, warnings, zipfile
+import contextlib, functools, json, math, os, pickle, random, signal, socket, threading, time, warnings, zipfile
 from operator import attrgetter
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 import torch.distributed as dist
 from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader
-from .core import InpaintError, TMP_TAG, atomic_write
+from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file
 from .metrics import score_batch, score_means
 
 # %% auto #0
 __all__ = ['HOOKS', 'CKPT_FORMAT', 'RESUME_KEYS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException',
            'NonFiniteLossError', 'Callback', 'dist_info', 'with_cbs', 'mix_seed', 'seed_everything', 'get_rng_state',
-           'set_rng_state', 'atomic_save', 'Trainer', 'read_checkpoint', 'check_state_dict', 'RunLock', 'writable_dir',
-           'writable_file', 'TinyRestorer', 'ToyData', 'toy_score', 'toy_loss', 'toy_trainer']
+           'set_rng_state', 'atomic_save', 'Trainer', 'read_checkpoint', 'check_state_dict', 'RunLock', 'Interrupted',
+           'signals_raise', 'TinyRestorer', 'ToyData', 'toy_score', 'toy_loss', 'toy_trainer']
 
 # %% ../nbs/07_learner.ipynb #c005
 class CancelFitException(Exception):   "Stop the run now; `after_fit` still runs."
 class CancelEpochException(Exception): "Skip the rest of this epoch's training batches; validation and `after_epoch` still run."
 class CancelBatchException(Exception): "Skip the rest of this batch."
 
-class NonFiniteLossError(RuntimeError):
-    "A NaN or infinite loss: the run stops and the last good checkpoint is kept."
+class NonFiniteLossError(InpaintError):
+    "A NaN or infinite training or validation loss: the run stops, best.pt and last.pt keep the last good epoch (one line, exit 2)."
 
 HOOKS = ('autocast', 'backward', 'opt_step')   # core steps a callback may take over (one callback per hook)
 
@@ -98,7 +98,7 @@ def set_rng_state(st: dict):
 
 def atomic_save(obj, path):
     "`torch.save` through `core.atomic_write`: a kill mid-write never leaves a broken checkpoint."
-    with atomic_write(path) as tmp: torch.save(obj, tmp)
+    with atomic_write(path) as tmp, open(tmp, 'wb') as f: torch.save(obj, f)   # a file object: a full disk is an OSError
 
 # %% ../nbs/07_learner.ipynb #c010
 CKPT_FORMAT = 'inpaint_nb.train/1'   # the checkpoint format id (kept from the first release: old runs still load)
@@ -241,15 +241,16 @@ def train_step(self: Trainer):
 
 # %% ../nbs/07_learner.ipynb #c011b
 @patch
-def check_finite(self: Trainer, loss):
-    "Stop on a NaN/inf loss (all ranks agree) with a message that says what to try."
+def check_finite(self: Trainer, loss, what: str = 'loss'):
+    "Stop on a NaN/inf `loss` (the training loss, or `what`: the validation loss), all ranks agreeing, with a message that says what to try."
     bad = torch.tensor(float(not torch.isfinite(loss.detach()).all()), device=self.device)
     if self.world > 1: dist.all_reduce(bad, op=dist.ReduceOp.MAX)
     if bad.item():
-        parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()}
-        self.should_stop, self.stop_reason = True, 'non-finite loss'
-        raise NonFiniteLossError(f"non-finite loss ({float(loss.detach())}) at epoch {self.epoch}, step {self.step} (parts {parts}); "
-                                 "the run stops here and the last good checkpoint is kept. Try a lower lr, grad_clip, "
+        parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
+        self.should_stop, self.stop_reason = True, f'non-finite {what}'
+        raise NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
+                                 f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep the last good "
+                                 "epoch. Try a lower lr, grad_clip, "
                                  "or precision 'bf16'/'fp32' instead of 'fp16'.")
 
 # %% ../nbs/07_learner.ipynb #c013
@@ -288,6 +289,7 @@ def _validate(self: Trainer):
     self.val_rows = sorted(rows, key=lambda r: r['id'])
     n = max(len(rows), 1)
     self.metrics = dict(val_loss=loss_sum / n, **score_means(rows, nan='zero')) if rows else {}
+    if rows: self.check_finite(torch.tensor(loss_sum), 'validation loss')      # NaN weights: not a score of 0 to keep
     self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
 
 # %% ../nbs/07_learner.ipynb #c015b
@@ -343,7 +345,7 @@ def state_dict(self: Trainer) -> dict:
     return dict(format=CKPT_FORMAT, epoch=self.epoch, batch_idx=self.batch_idx, epoch_done=self.epoch_done,
                 step=self.step, world=self.world, model=self.model.state_dict(), opt=self.opt.state_dict(),
                 best_score=self.best_score, history=self.history, train_acc=dict(self.train_acc),
-                cbs={cb.name: cb.state_dict() for cb in self.cbs}, rng=rngs, config=self.config)
+                cbs={cb.name: cb.state_dict() for cb in self.cbs}, rng=rngs, config=self.config, stop_reason=self.stop_reason)
 
 @patch
 def save_checkpoint(self: Trainer, path):
@@ -391,9 +393,8 @@ class RunLock:
     def stale(self, o: dict) -> bool:
         if not o: return time.time() - self.path.stat().st_mtime > 60   # unreadable: its writer died between open and write
         if o.get('host') != socket.gethostname(): return False
-        try: os.kill(int(o['pid']), 0); return False                        # alive (signal 0 only checks)
-        except ProcessLookupError: return True
-        except (PermissionError, ValueError, KeyError, TypeError): return False
+        try: return not pid_alive(int(o['pid']))
+        except (ValueError, KeyError, TypeError): return False
     def acquire(self) -> RunLock:
         for _ in range(3):
             try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -416,26 +417,23 @@ class RunLock:
     def __enter__(self): return self.acquire()
     def __exit__(self, *exc): self.release()
 
-def writable_dir(folder, what: str = 'output folder') -> Path:
-    "Create `folder` if needed and prove it writable (`os.access`, then a temporary file created and removed)."
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir(): raise InpaintError(f"{folder}: the {what} is an existing file, not a folder")
-    if (above := next((p for p in folder.parents if p.exists()), None)) is not None and not above.is_dir(): raise InpaintError(f"{folder}: cannot create the {what}: {above} is a file")
-    try: folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise InpaintError(f"{folder}: cannot create the {what} ({e.strerror})") from None
-    probe = folder/f'probe{TMP_TAG}{os.getpid()}.tmp'
-    try:
-        if not os.access(folder, os.W_OK | os.X_OK): raise PermissionError(13, 'Permission denied')
-        probe.write_bytes(b''); probe.unlink()
-    except OSError as e: raise InpaintError(f"{folder}: the {what} is not writable ({e.strerror})") from None
-    return folder
+# %% ../nbs/07_learner.ipynb #rb40
+class Interrupted(KeyboardInterrupt):
+    "Ctrl-C (SIGINT) or SIGTERM while `signals_raise` is active; `signum` says which (the exit status is 128 + signum)."
+    def __init__(self, signum: int): super().__init__(signal.Signals(signum).name); self.signum = signum
 
-def writable_file(path, what: str = 'output file') -> Path:
-    "Check that `path` can be written: not an existing folder, and its folder writable (created if needed)."
-    path = Path(path)
-    if path.is_dir(): raise InpaintError(f"{path}: the {what} is an existing folder; give a file name, e.g. {path/'submission.zip'}")
-    writable_dir(path.parent, f'folder of the {what}')
-    return path
+@contextlib.contextmanager
+def signals_raise():
+    """While active (in the main thread), SIGINT and SIGTERM raise `Interrupted`, so every `finally` runs: the run lock is
+    released and a checkpoint being written is dropped, the old one kept (`core.atomic_write`). SIGXFSZ is ignored, so a
+    file-size limit is an error naming the file (`atomic_write`) rather than a silent kill."""
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def interrupt(signum, frame): raise Interrupted(signum)
+    old = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    if hasattr(signal, 'SIGXFSZ'): old[signal.SIGXFSZ] = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
 
 # %% ../nbs/07_learner.ipynb #c017
 class TinyRestorer(nn.Module):

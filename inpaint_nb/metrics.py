@@ -4,13 +4,14 @@
 
 # %% ../nbs/03_metrics.ipynb #c002
 from __future__ import annotations
-import math, os, tempfile, threading, warnings, zipfile
+import contextlib, math, os, threading, warnings, zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
-from .core import InpaintError, read_bgr, read_gray
+from .core import (InpaintError, read_bgr, read_gray, decode_image, read_member, png_cap, writable_file,
+                             atomic_write_text)
 
 # %% auto #0
 __all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs', 'hue_hist',
@@ -330,6 +331,7 @@ def check_submission_zip(path) -> list:
     if problems: raise InpaintError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
     with zipfile.ZipFile(path) as z: return z.namelist()
 
+# %% ../nbs/03_metrics.ipynb #rb31
 NAN_POLICIES = ('keep', 'zero')
 
 def score_means(rows, nan: str = 'keep') -> dict:
@@ -349,6 +351,18 @@ def score_means(rows, nan: str = 'keep') -> dict:
         if len(terms) == len(WEIGHTS): df['score'] = sum(WEIGHTS[t] * df[t] for t in terms)
     return {**{c: float(df[c].mean(skipna=False)) for c in df}, 'n_undefined': int(undefined.sum())}
 
+# %% ../nbs/03_metrics.ipynb #rb33
+def _pred_reader(pred: Path, stack: contextlib.ExitStack) -> tuple:
+    """(the PNG names, `read(name, gt_shape) -> BGR`) of a folder of predictions or of a submission zip, whose members are
+    read in memory, each capped at what a PNG of its ground truth's size needs: a zip is never extracted to disk."""
+    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_bgr(pred/n, size=None)
+    have, z = set(check_submission_zip(pred)), stack.enter_context(zipfile.ZipFile(pred))
+    def read(n, shape):
+        data = read_member(z, n, png_cap(shape[1], shape[0]))
+        return np.ascontiguousarray(decode_image(data, 'RGB', what=f"{pred}: {n}")[..., ::-1])
+    return have, read
+
+# %% ../nbs/03_metrics.ipynb #rb35
 def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'keep'):
     """Score every `gt_dir/*.png` against `pred` (a folder or a submission zip) with masks from `mask_dir`.
     Returns `(per-image DataFrame [name, ssim, masked_ssim, hist, score], dict of the four means)`.
@@ -361,12 +375,8 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
     if not pred.exists(): raise InpaintError(f"pred: {pred} not found (a folder of PNGs or a submission zip)")
     names = sorted(p.name for p in gt_dir.glob('*.png'))
     if not names: raise InpaintError(f"gt_dir: no PNG files in {gt_dir}")
-    with tempfile.TemporaryDirectory() as tmp:
-        if pred.is_dir(): pred_dir, have = pred, {p.name for p in pred.glob('*.png')}
-        else:
-            have = set(check_submission_zip(pred))
-            with zipfile.ZipFile(pred) as z: z.extractall(tmp)
-            pred_dir = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        have, read_pred = _pred_reader(pred, stack)
         gone = [n for n in names if n not in have]
         if gone and missing == 'error':
             raise InpaintError(f"pred: {len(gone)} of {len(names)} predictions missing in {pred}, e.g. {gone[:3]} "
@@ -377,17 +387,17 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
         rows = []
         for n in names:
             if n in gone: rows.append(dict(name=n, **{t: 0.0 for t in TERMS})); continue
-            gt, pr = read_bgr(gt_dir/n, size=None), read_bgr(pred_dir/n, size=None)
-            mk = read_gray(mask_dir/n, size=None)
+            gt = read_bgr(gt_dir/n, size=None)
+            pr, mk = read_pred(n, gt.shape), read_gray(mask_dir/n, size=None)
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
             except ValueError as e: raise InpaintError(f"{n}: {e}") from None
     df = pd.DataFrame(rows, columns=['name', *TERMS])
     return df, score_means(df, nan)
 
+# %% ../nbs/03_metrics.ipynb #rb37
 def score_cli(gt, pred, mask, csv=None, missing: str = 'error', nan: str = 'keep') -> dict:
     "`inpaint_nb score --gt DIR --pred DIR|ZIP --mask DIR [--csv per_image.csv]`: the four means (per-image CSV if `csv`)."
+    if csv: csv = writable_file(csv, 'per-image CSV (--csv)')        # before the work, not after it
     df, means = score_folder(gt, pred, mask, missing=missing, nan=nan)
-    if csv:
-        csv = Path(csv); csv.parent.mkdir(parents=True, exist_ok=True)
-        tmp = csv.with_name(csv.name + '.tmp'); df.to_csv(tmp, index=False); os.replace(tmp, csv)
+    if csv: atomic_write_text(csv, df.to_csv(index=False))
     return means
