@@ -13,9 +13,10 @@ from .core import InpaintError, rgb_to_luma, default_device, atomic_write
 from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 
 # %% auto #0
-__all__ = ['INERT_MODULES', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT',
-           'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'read_weights_file',
-           'generator_state', 'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill']
+__all__ = ['INERT_MODULES', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'FourierUnit', 'SpectralTransform', 'FFC',
+           'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input',
+           'read_weights_file', 'generator_state', 'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric',
+           'lama_fill', 'LamaGray', 'LamaTwoStage', 'build_lama_restorer']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -109,6 +110,7 @@ class LaMa(nn.Module):
     multiple = 8   # H and W must be multiples of 2 ** 3 (three stride-2 layers)
     def __init__(self, n_blocks: int = 18, ngf: int = 64, ratio: float = 0.75):
         super().__init__()
+        self.n_blocks, self.ngf = n_blocks, ngf
         layers = [nn.ReflectionPad2d(3), FFC_BN_ACT(4, ngf, 7, 0, 0)]
         for i in range(3):
             layers.append(FFC_BN_ACT(ngf << i, ngf << (i + 1), 3, 0, ratio if i == 2 else 0, stride=2, padding=1))
@@ -249,3 +251,58 @@ def lama_fill(model: nn.Module, gray: torch.Tensor, mask: torch.Tensor) -> torch
     with torch.set_grad_enabled(torch.is_grad_enabled() and model.training):
         out = model(pad_symmetric(x, 8))[..., :gray.shape[-2], :gray.shape[-1]]
     return torch.where(hole, rgb_to_luma(out).to(gray), gray)
+
+# %% ../nbs/05b_lama.ipynb #la51
+LAMA_FREEZE = ('bn', 'all', 'none')
+
+class LamaGray(nn.Module):
+    "(damaged, mask) -> gray with LaMa's luma in the hole. `freeze`: 'bn' (BatchNorm in eval, no grads), 'all' (zero-shot) or 'none'."
+    multiple = LaMa.multiple
+    def __init__(self, lama: LaMa, freeze: str = 'bn'):
+        super().__init__()
+        if freeze not in LAMA_FREEZE: raise ValueError(f"lama_freeze={freeze!r}: choose one of {LAMA_FREEZE}")
+        self.lama, self.freeze = lama, freeze
+        for m in self.frozen(): m.requires_grad_(False)
+        self.train()
+
+    def frozen(self) -> list:
+        "The modules kept in eval mode and without gradients."
+        if self.freeze == 'all': return [self.lama]
+        return [m for m in self.lama.modules() if isinstance(m, nn.BatchNorm2d)] if self.freeze == 'bn' else []
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for m in self.frozen(): m.eval()
+        return self
+
+    def forward(self, damaged, mask): return lama_fill(self.lama, damaged, mask)
+
+# %% ../nbs/05b_lama.ipynb #la53
+class LamaTwoStage(TwoStageRestorer):
+    "A two-stage restorer whose gray stage is LaMa (`LamaGray`); the colour stage colours LaMa's gray as in `TwoStageRestorer`."
+    def __init__(self, lama: LaMa, colorize_net: nn.Module, chroma: str | None = 'ycbcr', freeze: str = 'bn'):
+        super().__init__(LamaGray(lama, freeze), zero_last_conv(colorize_net) if chroma else colorize_net,
+                         use_mask=True, chroma=chroma, zero_init=False)
+
+    def run(self, damaged, mask):
+        gray = self.restore_net(damaged, mask)
+        return dict(rgb=self.colour(gray, self.colorize_net(gray * 2 - 1)), gray=gray)
+
+def build_lama_restorer(spec: dict, encoder='resnet34', encoder_weights=None, use_mask=True, chroma='ycbcr', lama_weights='hub',
+                        lama_blocks=None, lama_ngf=None, lama_freeze='bn', **kw) -> LamaTwoStage:
+    """`build_model`'s builder for the LaMa restorers: LaMa from `lama_weights` ('hub': the official weights, a path: `load_lama`,
+    None: random with `lama_blocks` x `lama_ngf`), the colour stage the spec's generator (`kw`: its options)."""
+    if not use_mask: raise ValueError("LaMa needs the mask: use_mask=False is not possible with a LaMa restorer")
+    if lama_weights is None: lama = build_lama(lama_blocks or 18, lama_ngf or 64)
+    else:
+        lama = load_lama(None if lama_weights == 'hub' else lama_weights, 'cpu')
+        if (lama_blocks or lama.n_blocks, lama_ngf or lama.ngf) != (lama.n_blocks, lama.ngf):
+            raise ValueError(f"lama_weights={lama_weights} hold a LaMa with n_blocks={lama.n_blocks}, ngf={lama.ngf}, "
+                             f"not lama_blocks={lama_blocks}, lama_ngf={lama_ngf}")
+    colour = build_generator(spec['generator'], 1, 3 if chroma is None else 2, encoder=encoder, encoder_weights=encoder_weights, **kw)
+    return LamaTwoStage(lama, colour, chroma, lama_freeze)
+
+MODELS['lama-two-stage'] = dict(stages=2, generator='smp-unet', build=build_lama_restorer,
+                                doc="Big LaMa (official weights, BatchNorm frozen) restores the gray, an smp U-Net colours it")
+MODELS['lama-two-stage-unet'] = dict(stages=2, generator='unet', build=build_lama_restorer, defaults=dict(width=16, depth=4),
+                                     doc="Big LaMa restores the gray, a small own U-Net colours it (CPU-friendly)")

@@ -290,6 +290,8 @@ def build_model(name: str = "two-stage", encoder: str = "resnet34", encoder_weig
     else: raise ValueError(f"unknown model name {name!r}; choose one of {list(MODELS)} or 'smp-<arch>' with arch in {smp_archs()}")
     if chroma is not None: check_chroma(chroma)
     kw = {**spec.get("defaults", {}), **kw}
+    if "build" in spec:   # a model a later chapter registers (05b_lama's LaMa restorers) builds itself from its spec
+        return spec["build"](spec, encoder=encoder, encoder_weights=encoder_weights, use_mask=use_mask, chroma=chroma, **kw)
     gen = lambda i, o: build_generator(spec["generator"], i, o, encoder=encoder, encoder_weights=encoder_weights, **kw)
     n_in = 1 + int(use_mask)
     if spec["stages"] == 1:
