@@ -12,13 +12,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 import huggingface_hub, safetensors.torch
 from .core import InpaintError, default_device
+from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'sn_conv', 'ShuffleUp',
-           'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder', 'DDColor',
-           'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'read_weights', 'load_weights_into',
-           'fetch_ddcolor', 'weights_in', 'load_ddcolor']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'sn_conv',
+           'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
+           'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'read_weights', 'load_weights_into',
+           'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -266,3 +267,34 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     sd = read_weights(path)
     model = load_weights_into(build_ddcolor(size, input_size), sd, src)
     return model.to(device or default_device()).eval()
+
+# %% ../nbs/05d_ddcolor.ipynb #dd161
+def ddcolor_input(gray, size: int):
+    "The official preprocessing of an N1HW gray in [0, 1]: resized to size x size, Lab L, back to RGB with a = b = 0."
+    small = gray if gray.shape[-2:] == (size, size) else F.interpolate(gray, size=(size, size), mode='bilinear', align_corners=False)
+    lightness = gray_to_lightness(small)
+    return lab_to_rgb(torch.cat([lightness, torch.zeros_like(lightness).expand(-1, 2, -1, -1)], 1))
+
+# %% ../nbs/05d_ddcolor.ipynb #dd164
+DDCOLOR_TTA = {'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
+
+def d4(x, k: int, inverse: bool = False):
+    "View k of the eight flips/transposes of an NCHW tensor (bit 0: left-right, bit 1: up-down, bit 2: transpose)."
+    flip = [d for bit, d in ((1, -1), (2, -2)) if k & bit]
+    if not inverse and k & 4: x = x.transpose(-1, -2)
+    if flip: x = x.flip(flip)
+    return x.transpose(-1, -2) if inverse and k & 4 else x
+
+def ddcolor_ab(model, gray, tta: str = 'none'):
+    "DDColor's Lab ab (N2HW, about +-128) for an N1HW gray in [0, 1], at the gray's size (bilinear upsampling)."
+    if tta not in DDCOLOR_TTA: raise InpaintError(f"tta={tta!r} is not one of {list(DDCOLOR_TTA)}")
+    if not torch.is_tensor(gray) or gray.ndim != 4 or gray.shape[1] != 1:
+        raise InpaintError(f"DDColor colours an N x 1 x H x W gray tensor, got {getattr(gray, 'shape', type(gray))}")
+    x = ddcolor_input(gray, model.input_size)
+    ab = sum(d4(model(d4(x, k)), k, inverse=True) for k in DDCOLOR_TTA[tta]) / len(DDCOLOR_TTA[tta])
+    return ab if ab.shape[-2:] == gray.shape[-2:] else F.interpolate(ab, size=gray.shape[-2:], mode='bilinear', align_corners=False)
+
+# %% ../nbs/05d_ddcolor.ipynb #dd166
+def ddcolor_colorize(model, gray, tta: str = 'none'):
+    "RGB (N3HW in [0, 1]) whose BT.601 luma is exactly `gray` (N1HW in [0, 1], on the model's device), coloured by DDColor's ab."
+    return chroma_to_rgb(gray, ddcolor_ab(model, gray, tta), 'lab')
