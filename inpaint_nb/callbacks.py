@@ -26,7 +26,7 @@ PRECISIONS = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)
 
 class MixedPrecisionCallback(Callback):
     "Autocast to bf16/fp16; with fp16 a GradScaler scales the loss, unscales before clipping, and skips overflowing steps."
-    order, name = -20, 'precision'
+    order, name = Callback.order - 20, 'precision'   # early: its hooks and scaler exist before the others' events
     def __init__(self, precision: str = 'bf16'):
         if precision not in PRECISIONS: raise ValueError(f"precision must be one of {list(PRECISIONS)}, got {precision!r}")
         self.precision, self.dtype, self.scaler = precision, PRECISIONS[precision], None
@@ -43,7 +43,7 @@ class MixedPrecisionCallback(Callback):
 
 class GradClipCallback(Callback):
     "Clip the global gradient norm of the optimiser's parameters to `max_norm` (after every other gradient change)."
-    order = 100
+    order = Callback.order + 100   # last: after every other `after_backward` (fp16 unscaling included)
     def __init__(self, max_norm: float = 1.0): self.max_norm = max_norm
     def after_backward(self, learn):
         nn.utils.clip_grad_norm_([p for g in learn.opt.param_groups for p in g['params']], self.max_norm)
@@ -55,26 +55,26 @@ def ddp_wrap(module: nn.Module, device) -> nn.Module:
 
 class DDPCallback(Callback):
     "Train `learn.net` under DistributedDataParallel when there is a process group of more than one rank."
-    order = -30
+    order = MixedPrecisionCallback.order - 10   # the net is wrapped before anything else uses it
     def before_fit(self, learn):
         if learn.world > 1 and not isinstance(learn.net, nn.parallel.DistributedDataParallel): learn.net = ddp_wrap(learn.net, learn.device)
 
 class ChannelsLastCallback(Callback):
     "Model and 4-D batch tensors in `channels_last` memory format (faster convolutions on recent GPUs)."
-    order, name = -40, 'channels_last'
+    order, name = DDPCallback.order - 10, 'channels_last'   # the model converted before DDP wraps it
     def before_fit(self, learn):
         learn.model.to(memory_format=torch.channels_last); learn.memory_format = torch.channels_last
 
 class CompileCallback(Callback):
     "Run `learn.net` through `torch.compile` (after DDP wrapping)."
-    order = -25
+    order = DDPCallback.order + 5   # compiles the DDP-wrapped net
     def before_fit(self, learn):
         if not hasattr(learn.net, '_orig_mod'): learn.net = torch.compile(learn.net)
 
 # %% ../nbs/08_callbacks.ipynb #c009
 class EMACallback(Callback):
     "Exponential moving average of the weights; validation, best.pt and predictions use the average when on."
-    order = 5
+    order = Callback.order + 5
     def __init__(self, decay: float = 0.999): self.decay, self.ema = decay, None
     def before_fit(self, learn):
         if self.ema is None:
@@ -104,7 +104,7 @@ class EMACallback(Callback):
 class LRScheduleCallback(Callback):
     """'cosine': linear warm-up then cosine to `min_lr`, per step (under a time budget, following whichever runs out
     first, the epochs or the minutes). 'plateau': ReduceLROnPlateau on the monitored score (mode max)."""
-    order = 12
+    order = EMACallback.order + 7
     def __init__(self, kind='plateau', warmup_epochs=0.5, patience=1, factor=0.5, min_lr=1e-6):
         self.kind, self.warmup_epochs, self.patience, self.factor, self.min_lr, self.sched = kind, warmup_epochs, patience, factor, min_lr, None
     def before_fit(self, learn):
@@ -136,7 +136,7 @@ class LRScheduleCallback(Callback):
 
 class EarlyStopCallback(Callback):
     "Stop after `patience` epochs without the monitored value improving by more than `min_delta`."
-    order = 15
+    order = LRScheduleCallback.order + 3
     def __init__(self, patience: int = 4, min_delta: float = 0.0): self.patience, self.min_delta, self.best, self.wait = patience, min_delta, -math.inf, 0
     def after_epoch(self, learn):
         if learn.monitor_value > self.best + self.min_delta: self.best, self.wait = learn.monitor_value, 0
@@ -150,7 +150,7 @@ class EarlyStopCallback(Callback):
 # %% ../nbs/08_callbacks.ipynb #c012
 class HistoryCallback(Callback):
     "One row per epoch (losses, scores, lr, time) in `learn.history`; rank 0 writes `history.csv`."
-    order = 10
+    order = EMACallback.order + 5
     def __init__(self, run_dir=None): self.run_dir = None if run_dir is None else Path(run_dir)
     def before_epoch(self, learn): self.t0 = time.time()
     def after_train(self, learn): self.lr = learn.lr
@@ -169,7 +169,7 @@ class HistoryCallback(Callback):
 class CheckpointCallback(Callback):
     """`best.pt` (the weights to use, when the monitored value improves, and the state of callbacks that set `keep_in_best`)
     and `last.pt` (everything) each epoch / N steps."""
-    order = 20
+    order = EarlyStopCallback.order + 5   # saves what history, schedule and early stop changed this epoch
     def __init__(self, run_dir, every_steps: int = 0): self.run_dir, self.every_steps = Path(run_dir), every_steps
     def after_step(self, learn):
         if self.every_steps and learn.step % self.every_steps == 0: learn.save_checkpoint(self.run_dir/'last.pt')
@@ -187,7 +187,7 @@ class CheckpointCallback(Callback):
 class TimeBudgetCallback(Callback):
     """Stop cleanly within `minutes`: when the time left would not cover a validation, the epoch is cut short,
     validated and checkpointed (`last.pt`, `best.pt`), and the run ends (`stop_reason='time budget'`)."""
-    order = 50
+    order = CheckpointCallback.order + 30   # after every other `after_step`: it cancels the epoch
     def __init__(self, minutes: float): self.budget = minutes * 60
     def before_fit(self, learn):
         self.t0, self.val_s, self.step_s = time.time(), None, None
@@ -209,7 +209,7 @@ class TimeBudgetCallback(Callback):
 # %% ../nbs/08_callbacks.ipynb #c014
 class ProgressCallback(Callback):
     "tqdm bar per epoch with the live loss (and the last validation score); one summary line per epoch (rank 0 only)."
-    order = 40
+    order = CheckpointCallback.order + 20   # prints the epoch once the checkpoint marked `improved`
     def __init__(self, bar: bool = True): self.bar_on, self.bar = bar, None
     def before_train(self, learn):
         if not (learn.is_main and self.bar_on): return
@@ -267,7 +267,7 @@ def save_fig(fig, path):
 
 class PlotCallback(Callback):
     "Refresh curves.png and samples.png each epoch (rank 0); inline in notebooks."
-    order = 30
+    order = CheckpointCallback.order + 10
     def __init__(self, run_dir, show: bool | None = None): self.run_dir, self.show, self.handles = Path(run_dir), show, {}
     def after_epoch(self, learn):
         if not learn.is_main or not learn.history: return
@@ -301,7 +301,7 @@ class HuePriorCallback(Callback):
 # %% ../nbs/08_callbacks.ipynb #c021
 class GANCallback(Callback):
     "Alternating generator / PatchGAN discriminator updates; `weight` scales the generator's adversarial term."
-    order = 4
+    order = EMACallback.order - 1   # the discriminator steps before the EMA averages the generator
     def __init__(self, disc: nn.Module, d_opt, weight: float = 0.01, mode: str = 'lsgan'):
         self.disc, self.d_opt, self.weight, self.gan_loss, self.d_net = disc, d_opt, weight, GANLoss(mode), None
     def before_fit(self, learn):
@@ -340,7 +340,7 @@ def stage_modules(model: nn.Module, stage: str) -> tuple:
 
 class FreezeStageCallback(Callback):
     "Keep the other stage's net frozen and in eval mode while one stage trains."
-    order = -5
+    order = Callback.order - 5
     def __init__(self, stage: str): self.stage = stage
     def before_fit(self, learn):
         _, self.frozen = stage_modules(learn.model, self.stage)

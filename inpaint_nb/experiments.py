@@ -23,7 +23,7 @@ __all__ = ['STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes
 # %% ../nbs/12_experiments.ipynb #c006
 class LRFinderCallback(Callback):
     "Exponential learning-rate sweep: sets the rate before each batch, records the loss after each step, stops at `num_it` or on divergence."
-    order = -20   # before any other callback touches the learning rate
+    order = MixedPrecisionCallback.order + 1   # before any other callback touches the learning rate
     def __init__(self, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100, stop_div: bool = True,
                  div_factor: float = 4., beta: float = 0.9):
         if not 0 < start_lr < end_lr: raise ValueError(f"lr_find: need 0 < start_lr < end_lr, got {start_lr}, {end_lr}")
@@ -166,7 +166,7 @@ def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 1
 # %% ../nbs/12_experiments.ipynb #c018
 class StepBudgetCallback(Callback):
     "End the run after exactly `steps` optimiser steps (validated and checkpointed like an epoch end); schedules end there."
-    order = -10
+    order = FreezeStageCallback.order - 5   # its `after_step` ends the run before the EMA, checkpoint and budget ones
     def __init__(self, steps: int):
         if steps < 1: raise ValueError(f"budget steps must be >= 1, got {steps}")
         self.steps = steps
@@ -179,7 +179,7 @@ class StepBudgetCallback(Callback):
 class OptimizerCallback(Callback):
     """Swap the run's optimiser, before training starts, for `factory(params, lr)`: for optimisers that
     `TrainConfig.optimizer` does not name (it knows adam, adamw, sgd), e.g. `OptimizerCallback(torch.optim.RAdam)`."""
-    order = -30   # before the LR schedule (order 12) records the optimiser's initial rates
+    order = DDPCallback.order + 1   # before the LR schedule records the optimiser's initial rates
     def __init__(self, factory): self.factory = factory
     def before_fit(self, learn):
         params = [p for g in learn.opt.param_groups for p in g['params']]

@@ -17,6 +17,7 @@ from .damage import detect_mask, get_prefill, TEXTURED_PREFILLS
 from .colour import compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
 from .learner import Callback, read_checkpoint, writable_dir, writable_file
+from .callbacks import PlotCallback
 from .run import load_model, work_size
 
 # %% auto #0
@@ -205,7 +206,7 @@ def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, b
 # %% ../nbs/10_inference.ipynb #c014c
 class PredictCallback(Callback):
     "Every `every` epochs, rank 0 writes `submission_epochNNN.zip` into `run_dir`, predicted with the validation weights."
-    order = 35
+    order = PlotCallback.order + 5   # after the checkpoint (best.pt) and the plots of this epoch
     def __init__(self, data_dir, run_dir, every: int = 1): self.data_dir, self.run_dir, self.every = data_dir, Path(run_dir), every
     def after_epoch(self, learn):
         if not learn.is_main or (learn.epoch + 1) % self.every: return
