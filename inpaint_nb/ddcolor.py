@@ -14,12 +14,14 @@ import huggingface_hub, safetensors.torch
 from .core import InpaintError, default_device
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
+from .models import MODELS, Restorer
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'sn_conv',
            'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
            'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'read_weights', 'load_weights_into',
-           'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize']
+           'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize',
+           'DDColorRestorer', 'build_ddcolor_restorer']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -298,3 +300,24 @@ def ddcolor_ab(model, gray, tta: str = 'none'):
 def ddcolor_colorize(model, gray, tta: str = 'none'):
     "RGB (N3HW in [0, 1]) whose BT.601 luma is exactly `gray` (N1HW in [0, 1], on the model's device), coloured by DDColor's ab."
     return chroma_to_rgb(gray, ddcolor_ab(model, gray, tta), 'lab')
+
+# %% ../nbs/05d_ddcolor.ipynb #dd171
+class DDColorRestorer(Restorer):
+    "Luma = the (prefilled) damaged gray, kept exactly; colour = DDColor's ab (trainable)."
+    def __init__(self, ddcolor: DDColor, tta: str = 'none'):
+        super().__init__(use_mask=False, chroma='lab')
+        self.ddcolor, self.tta, self.multiple = ddcolor, tta, 1
+
+    def run(self, damaged, mask):
+        return dict(rgb=ddcolor_colorize(self.ddcolor, damaged, self.tta), gray=damaged)
+
+def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_input_size: int = 512, ddcolor_weights='hub',
+                           ddcolor_tta: str = 'none', **ignored) -> DDColorRestorer:
+    """`build_model`'s builder for `'ddcolor'`: weights 'hub' (the released ones for the size, downloaded once), a
+    folder/file/repo id (`load_ddcolor`), or None (random: tests). The other models' options (encoder, ...) are ignored."""
+    if ddcolor_weights is None: net = build_ddcolor(ddcolor_size, ddcolor_input_size)
+    else: net = load_ddcolor(None if ddcolor_weights == 'hub' else ddcolor_weights, ddcolor_size, ddcolor_input_size, device='cpu')
+    return DDColorRestorer(net, ddcolor_tta)
+
+MODELS['ddcolor'] = dict(stages=1, generator='ddcolor', build=build_ddcolor_restorer,
+                         doc="DDColor (pretrained colour queries, Hub weights) colours the prefilled gray, luma kept exactly")
