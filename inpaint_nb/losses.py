@@ -11,9 +11,11 @@ import torch.nn.functional as F
 from .core import rgb_to_luma   # ITU-R 601, defined once in chapter 00
 
 # %% auto #0
-__all__ = ['l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'pixel_loss', 'gaussian_window', 'ssim', 'ssim_loss', 'masked_ssim',
-           'masked_ssim_loss', 'gaussian_blur', 'smoothness_loss', 'GANLoss', 'rgb_to_hue', 'quantize_ste',
-           'soft_hue_histogram', 'hist_correlation', 'hue_hist_loss', 'known_loss_names', 'RestorationLoss']
+__all__ = ['l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'PERCEPTUAL_LAYERS', 'VGG16_BN_CONV', 'IMAGENET_MEAN_STD',
+           'pixel_loss', 'gaussian_window', 'ssim', 'ssim_loss', 'masked_ssim', 'masked_ssim_loss', 'gaussian_blur',
+           'smoothness_loss', 'GANLoss', 'rgb_to_hue', 'quantize_ste', 'soft_hue_histogram', 'hist_correlation',
+           'hue_hist_loss', 'known_loss_names', 'RestorationLoss', 'vgg16_bn_features', 'perceptual_loss',
+           'colorfulness_loss']
 
 # %% ../nbs/06_losses.ipynb #c008
 def _check_pair(pred, target, name):
@@ -296,3 +298,65 @@ class RestorationLoss:
         return total, parts
 
     def __repr__(self): return f"RestorationLoss({self.weights}, inside_weight={self.inside_weight})"
+
+# %% ../nbs/06_losses.ipynb #dd061
+import functools
+from torchvision.models import vgg16_bn, VGG16_BN_Weights
+from .core import InpaintError
+
+PERCEPTUAL_LAYERS = {'conv1_1': 1 / 16, 'conv2_1': 1 / 8, 'conv3_1': 1 / 4, 'conv4_1': 1 / 2, 'conv5_1': 1.0}   # train_ddcolor.yml
+VGG16_BN_CONV = {'conv1_1': 0, 'conv2_1': 7, 'conv3_1': 14, 'conv4_1': 24, 'conv5_1': 34}   # in vgg16_bn().features
+
+def _vgg_state(weights) -> dict:
+    "ImageNet VGG16-BN weights: 'imagenet' (torchvision's file, downloaded once into torch's cache) or a local file."
+    if weights == 'imagenet':
+        url = VGG16_BN_Weights.IMAGENET1K_V1.url
+        try: return torch.hub.load_state_dict_from_url(url, progress=False, weights_only=True)
+        except Exception as e:
+            raise InpaintError(f"perceptual loss: cannot get the ImageNet VGG16-BN weights {url} ({type(e).__name__}, offline?); "
+                               f"put the file in {torch.hub.get_dir()}/checkpoints/ or pass its path as loss_options "
+                               "{'perceptual': {'vgg_weights': PATH}}") from None
+    try: return torch.load(weights, map_location='cpu', weights_only=True)
+    except Exception as e: raise InpaintError(f"perceptual loss: vgg_weights {weights}: not a readable VGG16-BN state dict ({type(e).__name__})") from None
+
+@functools.lru_cache(maxsize=4)
+def vgg16_bn_features(weights='imagenet', device: str = 'cpu') -> nn.Module:
+    "torchvision's VGG16-BN up to conv5_1, frozen, eval mode; `weights` 'imagenet', a file, or None (random, seeded: tests)."
+    with torch.random.fork_rng():
+        torch.manual_seed(0); net = vgg16_bn()
+    if weights is not None:
+        try: net.load_state_dict(_vgg_state(weights))
+        except RuntimeError as e: raise InpaintError(f"perceptual loss: vgg_weights {weights}: not VGG16-BN weights ({str(e).splitlines()[0][:80]})") from None
+    return net.features[:VGG16_BN_CONV['conv5_1'] + 1].eval().requires_grad_(False).to(device)
+
+# %% ../nbs/06_losses.ipynb #dd063
+IMAGENET_MEAN_STD = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+
+def perceptual_loss(pred, target, mask=None, layer_weights: dict | None = None, vgg_weights='imagenet'):
+    "Sum over VGG16-BN layers of weight x L1 between the features of `pred` and `target` (RGB in [0, 1]; basicsr's)."
+    pred, target = _check_pair(pred, target, "perceptual_loss")
+    layer_weights = PERCEPTUAL_LAYERS if layer_weights is None else layer_weights
+    if bad := [k for k in layer_weights if k not in VGG16_BN_CONV]: raise ValueError(f"perceptual_loss: unknown layers {bad}; known {list(VGG16_BN_CONV)}")
+    net, last = vgg16_bn_features(vgg_weights, str(pred.device)), max(VGG16_BN_CONV[k] for k in layer_weights)
+    mean, std = (torch.tensor(v, device=pred.device).view(1, 3, 1, 1) for v in IMAGENET_MEAN_STD)
+    def feats(x):
+        out, x = {}, (x - mean) / std
+        for i in range(last + 1):
+            x = net[i](x); out[i] = x
+        return out
+    fp = feats(pred)
+    with torch.no_grad(): ft = feats(target)
+    return sum(w * F.l1_loss(fp[VGG16_BN_CONV[k]], ft[VGG16_BN_CONV[k]]) for k, w in layer_weights.items())
+
+# %% ../nbs/06_losses.ipynb #dd065
+def colorfulness_loss(pred, target=None, mask=None, reduction: str = 'sum'):
+    """1 - colourfulness (Hasler and Süsstrunk: spread of rg = R - G and yb = (R + G)/2 - B, plus 0.3 x their mean size)
+    per image, summed over the batch as DDColor's training does (`reduction='mean'` averages). `target` is not used."""
+    pred = pred.float()
+    rg, yb = (pred[:, 0] - pred[:, 1]).abs().flatten(1), (0.5 * (pred[:, 0] + pred[:, 1]) - pred[:, 2]).abs().flatten(1)
+    spread = torch.sqrt(rg.var(1) + yb.var(1) + 1e-12)           # var, not std squared: finite gradients on gray images
+    size = torch.sqrt(rg.mean(1) ** 2 + yb.mean(1) ** 2 + 1e-12)
+    loss = 1 - (spread + 0.3 * size)
+    return loss.sum() if reduction == 'sum' else loss.mean()
+
+LOSSES.update(perceptual=perceptual_loss, colorfulness=colorfulness_loss)
