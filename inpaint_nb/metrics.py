@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
-from .core import (InpaintError, read_bgr, read_gray, decode_image, read_member, png_cap, writable_file,
+from .core import (InpaintError, read_rgb, read_gray, decode_image, read_member, png_cap, writable_file,
                              atomic_write_text)
 
 # %% auto #0
@@ -36,15 +36,15 @@ def _workspace(key: str, shape, dtype=np.float64) -> np.ndarray:
 
 def _describe(a) -> str: return f"{a.dtype} array of shape {a.shape}"
 
-def check_inputs(gt_bgr, pred_bgr, mask):
+def check_inputs(gt, pred, mask):
     "Validate a (gt, pred, mask) triple for the score; returns `(gt, pred, mask_bool)` or raises a clear `ValueError`."
-    gt, pred, mask = np.asarray(gt_bgr), np.asarray(pred_bgr), np.asarray(mask)
+    gt, pred, mask = np.asarray(gt), np.asarray(pred), np.asarray(mask)
     for name, a in (('gt', gt), ('pred', pred)):
         if a.dtype != np.uint8:
-            raise ValueError(f"{name}: expected uint8 pixels (as cv2.imread returns them), got {_describe(a)}; "
+            raise ValueError(f"{name}: expected uint8 pixels (as read_rgb returns them), got {_describe(a)}; "
                              "convert floats in [0,1] with (x*255).round().astype(np.uint8)")
         if a.ndim != 3 or a.shape[2] != 3:
-            raise ValueError(f"{name}: expected a colour HxWx3 BGR image, got {_describe(a)}"
+            raise ValueError(f"{name}: expected a colour HxWx3 RGB image, got {_describe(a)}"
                              + (" (a gray image: stack it to 3 channels if you mean a gray prediction)" if a.ndim == 2 else ""))
     if gt.shape != pred.shape:
         raise ValueError(f"gt and pred differ in shape: gt {gt.shape} vs pred {pred.shape}")
@@ -64,24 +64,25 @@ def _warn_constant(where: str = 'the whole image'):
                   "0 by 0 in both SSIM terms and returns NaN (`score_means` says how to count it)", stacklevel=3)
 
 # %% ../nbs/03_metrics.ipynb #c007
-def hue_hist(bgr: np.ndarray) -> np.ndarray:
-    "The official hue histogram: `COLOR_BGR2HSV` channel 0, 180 bins over [0, 180), `cv2.normalize` (L2), float32 180x1."
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV, dst=_workspace('hsv', bgr.shape, np.uint8))  # scratch, reused
+def hue_hist(rgb: np.ndarray) -> np.ndarray:
+    """The official hue histogram: HSV channel 0, 180 bins over [0, 180), `cv2.normalize` (L2), float32 180x1.
+    `COLOR_RGB2HSV` of RGB pixels is the organisers' `COLOR_BGR2HSV` of the same pixels read as BGR."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV, dst=_workspace('hsv', rgb.shape, np.uint8))  # scratch, reused
     hist = cv2.calcHist([hsv], [0], None, [180], [0, 180])
     return cv2.normalize(hist, hist)
 
-def hue_hist_corr(gt_bgr: np.ndarray, pred_bgr: np.ndarray) -> float:
+def hue_hist_corr(gt: np.ndarray, pred: np.ndarray) -> float:
     "Correlation of the two hue histograms (1 = same colour distribution, ~0 for a gray prediction)."
-    return float(cv2.compareHist(hue_hist(gt_bgr), hue_hist(pred_bgr), cv2.HISTCMP_CORREL))
+    return float(cv2.compareHist(hue_hist(gt), hue_hist(pred), cv2.HISTCMP_CORREL))
 
 def _combine(ssim, masked_ssim, hist) -> dict:
     d = dict(ssim=float(ssim), masked_ssim=float(masked_ssim), hist=float(hist))
     d['score'] = sum(WEIGHTS[k] * d[k] for k in WEIGHTS)
     return d
 
-def score_reference(gt_bgr, pred_bgr, mask) -> dict:
+def score_reference(gt, pred, mask) -> dict:
     "The official score of one image, in plain skimage/OpenCV (slow: ~0.2 s at 512 px). Returns the 3 terms and `score`."
-    gt, pred, mask = check_inputs(gt_bgr, pred_bgr, mask)
+    gt, pred, mask = check_inputs(gt, pred, mask)
     if pred.max() == pred.min(): _warn_constant()
     with np.errstate(invalid='ignore', divide='ignore'):   # both calls: data_range of the WHOLE prediction, as written
         s = structural_similarity(gt, pred, channel_axis=-1, data_range=pred.max() - pred.min())
@@ -187,9 +188,9 @@ def masked_ssim_fast(gm: np.ndarray, pm: np.ndarray, data_range, chunk: int = 16
     return total / ((n - WIN + 1) * c)
 
 # %% ../nbs/03_metrics.ipynb #c013
-def score(gt_bgr, pred_bgr, mask) -> dict:
-    "The competition score of one image: `dict(ssim=, masked_ssim=, hist=, score=)` on uint8 BGR arrays (fast, exact)."
-    gt, pred, mask = check_inputs(gt_bgr, pred_bgr, mask)
+def score(gt, pred, mask) -> dict:
+    "The competition score of one image: `dict(ssim=, masked_ssim=, hist=, score=)` on uint8 RGB arrays (fast, exact)."
+    gt, pred, mask = check_inputs(gt, pred, mask)
     lo, hi = cv2.minMaxLoc(pred.reshape(pred.shape[0], -1))[:2]
     if hi == lo: _warn_constant()
     H, W, C = gt.shape
@@ -256,13 +257,13 @@ def _check_batch(gt, pred, mask):
     if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {WIN} damaged pixels; the official masked SSIM needs at least {WIN}")
     return m
 
-def _bgr_uint8(x: torch.Tensor, key: str) -> np.ndarray:
-    "`quantize` for the NumPy backend: N3HW float RGB -> NHW3 uint8 BGR in reused scratch arrays (no page faults)."
+def _uint8_images(x: torch.Tensor, key: str) -> np.ndarray:
+    "`quantize` for the NumPy backend: N3HW float RGB -> NHW3 uint8 RGB in reused scratch arrays (no page faults)."
     x = x.detach().float().cpu().numpy()
     f = _workspace(key + '_f32', x.shape, np.float32)
     np.clip(x, 0, 1, out=f); f *= 255; np.rint(f, out=f)         # quantize's steps (rint and torch.round: half to even)
     u = _workspace(key + '_u8', (x.shape[0], x.shape[2], x.shape[3], 3), np.uint8)
-    u[...] = f.transpose(0, 2, 3, 1)[..., ::-1]
+    u[...] = f.transpose(0, 2, 3, 1)
     return u
 
 def _box_sums_batch(x: torch.Tensor) -> torch.Tensor:
@@ -304,7 +305,7 @@ def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backen
     if backend == 'auto': backend = 'numpy' if gt.device.type == 'cpu' else 'torch'
     if backend not in ('torch', 'numpy'): raise ValueError(f"backend must be 'auto', 'torch' or 'numpy', got {backend!r}")
     if backend == 'numpy':
-        gb, pb, mb = _bgr_uint8(gt, 'gt'), _bgr_uint8(pred, 'pred'), m.cpu().numpy()
+        gb, pb, mb = _uint8_images(gt, 'gt'), _uint8_images(pred, 'pred'), m.cpu().numpy()
         rows = [score(gb[i], pb[i], mb[i]) for i in range(len(gb))]
         return {k: torch.tensor([r[k] for r in rows], dtype=torch.float64, device=gt.device) for k in TERMS}
     g, p = quantize(gt), quantize(pred.to(gt.device))
@@ -353,13 +354,13 @@ def score_means(rows, nan: str = 'keep') -> dict:
 
 # %% ../nbs/03_metrics.ipynb #rb33
 def _pred_reader(pred: Path, stack: contextlib.ExitStack) -> tuple:
-    """(the PNG names, `read(name, gt_shape) -> BGR`) of a folder of predictions or of a submission zip, whose members are
+    """(the PNG names, `read(name, gt_shape) -> RGB`) of a folder of predictions or of a submission zip, whose members are
     read in memory, each capped at what a PNG of its ground truth's size needs: a zip is never extracted to disk."""
-    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_bgr(pred/n, size=None)
+    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_rgb(pred/n, size=None)
     have, z = set(check_submission_zip(pred)), stack.enter_context(zipfile.ZipFile(pred))
     def read(n, shape):
         data = read_member(z, n, png_cap(shape[1], shape[0]))
-        return np.ascontiguousarray(decode_image(data, 'RGB', what=f"{pred}: {n}")[..., ::-1])
+        return decode_image(data, 'RGB', what=f"{pred}: {n}")
     return have, read
 
 # %% ../nbs/03_metrics.ipynb #rb35
@@ -387,7 +388,7 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
         rows = []
         for n in names:
             if n in gone: rows.append(dict(name=n, **{t: 0.0 for t in TERMS})); continue
-            gt = read_bgr(gt_dir/n, size=None)
+            gt = read_rgb(gt_dir/n, size=None)
             pr, mk = read_pred(n, gt.shape), read_gray(mask_dir/n, size=None)
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
             except ValueError as e: raise InpaintError(f"{n}: {e}") from None
