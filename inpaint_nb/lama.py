@@ -13,10 +13,11 @@ from .core import InpaintError, rgb_to_luma, default_device, atomic_write
 from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 
 # %% auto #0
-__all__ = ['INERT_MODULES', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'FourierUnit', 'SpectralTransform', 'FFC',
-           'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input',
-           'read_weights_file', 'generator_state', 'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric',
-           'lama_fill', 'LamaGray', 'LamaTwoStage', 'build_lama_restorer']
+__all__ = ['INERT_MODULES', 'DICT_LIKE', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'FourierUnit',
+           'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
+           'seeded_weights', 'seeded_input', 'read_weights_file', 'generator_state', 'lama_from_state',
+           'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
+           'build_lama_restorer']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -155,7 +156,12 @@ class _Inert:
     def __init__(self, *args, **kw): self.args = args
     def __setstate__(self, state): self.state = state
 
+class _Dict:
+    "Stands in for a dict-like class a checkpoint names (collections.defaultdict, Lightning's AttributeDict): a plain dict."
+    def __new__(cls, *args, **kw): return {}
+
 INERT_MODULES = ('pytorch_lightning.', 'omegaconf.', 'typing.')   # packages whose names become stand-ins
+DICT_LIKE = ('collections.defaultdict', 'pytorch_lightning.utilities.parsing.AttributeDict')
 INERT_BUILTINS = tuple(f'builtins.{t}' for t in ('dict', 'list', 'tuple', 'set', 'int', 'float', 'str', 'bool', 'object'))
 
 def _first_line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
@@ -166,9 +172,9 @@ def read_weights_file(path):
     if not path.is_file(): raise InpaintError(f"{path}: LaMa weights file not found")
     try:
         names = torch.serialization.get_unsafe_globals_in_checkpoint(path) if zipfile.is_zipfile(path) else []
-        if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS)]:
+        if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS or n in DICT_LIKE)]:
             raise InpaintError(f"{path}: refused: its pickle calls {bad[0]}, which a weights file never needs (it could run code)")
-        with torch.serialization.safe_globals([(_Inert, n) for n in names]):
+        with torch.serialization.safe_globals([(_Dict if n in DICT_LIKE else _Inert, n) for n in names]):
             return torch.load(path, map_location='cpu', weights_only=True)
     except InpaintError: raise
     except Exception as e: raise InpaintError(f"{path}: not a readable PyTorch checkpoint ({_first_line(e)})") from None
