@@ -175,7 +175,7 @@ def read_weights_file(path):
         if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS or n in DICT_LIKE)]:
             raise InpaintError(f"{path}: refused: its pickle calls {bad[0]}, which a weights file never needs (it could run code)")
         with torch.serialization.safe_globals([(_Dict if n in DICT_LIKE else _Inert, n) for n in names]):
-            return torch.load(path, map_location='cpu', weights_only=True)
+            return torch.load(path, map_location='cpu', weights_only=True, mmap=zipfile.is_zipfile(path))  # reads only what is used
     except InpaintError: raise
     except Exception as e: raise InpaintError(f"{path}: not a readable PyTorch checkpoint ({_first_line(e)})") from None
 
@@ -216,7 +216,7 @@ def fetch_big_lama(cache_dir=None) -> Path:
     try: zpath = Path(huggingface_hub.hf_hub_download(repo, name, cache_dir=cache_dir, local_files_only=offline))
     except Exception as e:
         raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({'offline' if offline else _first_line(e)}); "
-                           f"fetch it, unzip it and pass big-lama/models/best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
+                           f"fetch https://huggingface.co/{repo}/resolve/main/{name}, unzip it and pass big-lama/models/best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
     ckpt = zpath.parent/'big-lama'/'models'/'best.ckpt'
     if not ckpt.is_file():
         try:
