@@ -13,6 +13,7 @@ from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
 from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device
 from .data import checked_split, PairDataset, RedamageDataset
 from .models import build_model, build_discriminator
+from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
 from .losses import RestorationLoss, GRAY_LOSSES
 from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock,
                                 writable_dir, _first_line)
