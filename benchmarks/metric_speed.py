@@ -8,12 +8,12 @@ timed per batch (tensors prepared beforehand, quantisation included). Wall time 
 process) are both shown: on a shared machine the CPU-time ratio is the steadier one. Also prints the largest
 |difference| from the reference on each path, as a sanity check. --json writes the table (one entry per path, keyed
 reference / fast / torch_cpu / auto_cpu / torch_cuda) with each path's speed-up over the reference."""
-import argparse, json, time, warnings
+import argparse, json, time
 import numpy as np, cv2, torch
 
 from inpaint_nb.core import bundled_photos, resize, rgb_to_gray, to_tensor
 from inpaint_nb.damage import random_damage
-from inpaint_nb.metrics import score, score_reference, score_batch, TERMS
+from inpaint_nb.metrics import score, score_reference, score_batch, ignore_constant_warning, TERMS
 
 def photos_512(size):
     "Bundled colour photos, centre-cropped square and resized; skimage.data photos if the bundle is unavailable."
@@ -91,6 +91,4 @@ def main():
     if a.json: open(a.json, 'w').write(json.dumps(out, indent=2))
 
 if __name__ == '__main__':
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)
-        main()
+    with ignore_constant_warning(): main()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from tqdm.auto import tqdm
-from .core import atomic_write, atomic_write_text, in_notebook, read_rgb, show_images
+from .core import atomic_write_text, in_notebook, read_rgb, save_figure, show_images
 from .colour import fit_hue_prior
 from .losses import GANLoss
 from .learner import Callback, CancelEpochException, CKPT_FORMAT, atomic_save
@@ -18,8 +18,7 @@ from .learner import Callback, CancelEpochException, CKPT_FORMAT, atomic_save
 __all__ = ['PRECISIONS', 'STAGE_NETS', 'MixedPrecisionCallback', 'GradClipCallback', 'ddp_wrap', 'DDPCallback',
            'ChannelsLastCallback', 'CompileCallback', 'EMACallback', 'LRScheduleCallback', 'EarlyStopCallback',
            'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'ProgressCallback', 'plot_history',
-           'plot_samples', 'save_fig', 'PlotCallback', 'HuePriorCallback', 'GANCallback', 'stage_modules',
-           'FreezeStageCallback']
+           'plot_samples', 'PlotCallback', 'HuePriorCallback', 'GANCallback', 'stage_modules', 'FreezeStageCallback']
 
 # %% ../nbs/08_callbacks.ipynb #c005
 PRECISIONS = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)
@@ -249,7 +248,7 @@ def plot_history(history, path=None):
     axs[2].plot(h.epoch, h.lr, 'o-'); axs[2].set_yscale('log'); axs[2].set_title('learning rate')
     for ax in axs: ax.set_xlabel('epoch'); ax.grid(alpha=.3)
     fig.tight_layout()
-    if path is not None: save_fig(fig, path)
+    if path is not None: save_figure(fig, path)
     return fig
 
 def plot_samples(samples, path=None, titles=('damaged', 'restored', 'truth')):
@@ -258,12 +257,8 @@ def plot_samples(samples, path=None, titles=('damaged', 'restored', 'truth')):
     for i, triple in enumerate(samples):
         imgs += list(triple); names += [t if isinstance(t, str) else t[i] for t in titles]
     fig = show_images(imgs, names, ncols=3, size=2.6)
-    if path is not None: save_fig(fig, path)
+    if path is not None: save_figure(fig, path)
     return fig
-
-def save_fig(fig, path):
-    "Save a figure atomically (`core.atomic_write`), at the package's plain resolution."
-    with atomic_write(path) as tmp: fig.savefig(tmp, dpi=80)
 
 class PlotCallback(Callback):
     "Refresh curves.png and samples.png each epoch (rank 0); inline in notebooks."

@@ -4,12 +4,12 @@
 
 # %% ../nbs/11_clusters.ipynb #c003
 from __future__ import annotations
-import hashlib, importlib, json, os, re, warnings
+import hashlib, importlib, json, re, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from tqdm.auto import tqdm
-from .core import read_rgb, resize, to_tensor, InpaintError, default_device
+from .core import read_rgb, resize, to_tensor, InpaintError, default_device, atomic_write, atomic_write_text
 from .data import read_split
 
 # %% auto #0
@@ -177,9 +177,7 @@ def embed_images(paths, model="offline", batch_size: int = 64, cache=None, worke
             out.append(embedder(list(pool.map(read, paths[i:i + batch_size]))))
     emb = np.concatenate(out).astype(np.float32)
     if cache is not None:
-        cp.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cp.with_name(cp.name + '.tmp.npy')
-        np.save(tmp, emb); os.replace(tmp, cp)
+        with atomic_write(cp) as tmp: np.save(tmp, emb)
     return emb
 
 # %% ../nbs/11_clusters.ipynb #c024
@@ -287,8 +285,7 @@ def cluster_folder(data_dir, model="offline", out_csv: str = "train_preproc.csv"
     out = pd.DataFrame(dict(ID=df.ID, image=df.gt_image_path, gt_image_path=df.gt_image_path, label=labels,
                             x=coords[:, 0].round(4), y=coords[:, 1].round(4)))
     dest = data_dir/out_csv
-    tmp = dest.with_name(dest.name + '.tmp')
-    out.to_csv(tmp, index=False); os.replace(tmp, dest)
+    atomic_write_text(dest, out.to_csv(index=False))
     n_noise = int((labels == -1).sum())
     msg = f"{len(out)} images -> {labels.max() + 1} clusters (min_cluster_size={mcs}) + {n_noise} noise ({n_noise / len(out):.1%}); wrote {dest}"
     out.attrs['ari'] = None

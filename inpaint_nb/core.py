@@ -13,9 +13,9 @@ from PIL import Image
 # %% auto #0
 __all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS',
            'InpaintError', 'check_number', 'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb',
-           'read_bgr', 'write_png', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize',
-           'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir', 'writable_file',
-           'png_cap', 'read_member', 'in_notebook', 'show_images', 'bundled_photos']
+           'read_bgr', 'write_png', 'quantize', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
+           'resize', 'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir',
+           'writable_file', 'png_cap', 'read_member', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -130,6 +130,11 @@ def write_png(path, img: np.ndarray) -> Path:
     if not cv2.imwrite(str(path), img): raise DataError(f"{path}: could not write the image")
     return path
 
+# %% ../nbs/00_core.ipynb #cs30
+def quantize(x: torch.Tensor, dtype=torch.uint8) -> torch.Tensor:
+    "Float images in [0, 1] -> the levels 0..255 a saved PNG holds (clamped, x255, rounded half to even), as `dtype`."
+    return x.detach().float().clamp(0, 1).mul_(255).round_().to(dtype)
+
 # %% ../nbs/00_core.ipynb #c007
 def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:
     "ITU-R 601 luma of an RGB `uint8` image: the competition's gray (same as PIL `convert('L')` up to rounding, cv2 exactly)."
@@ -160,7 +165,7 @@ def default_device() -> torch.device:
 
 def to_image(t: torch.Tensor) -> np.ndarray:
     "`CxHxW` float tensor in [0, 1] -> `uint8` `HxW` (one channel) or `HxWx3`, rounded as a saved PNG would be."
-    t = t.detach().float().cpu().clamp(0, 1).mul(255).round().to(torch.uint8)
+    t = quantize(t.detach().cpu())
     return t[0].numpy() if t.shape[0] == 1 else t.permute(1, 2, 0).numpy()
 
 def resize(img: np.ndarray, size: int) -> np.ndarray:
@@ -284,6 +289,12 @@ def show_images(imgs, titles=None, ncols: int = 4, size: float = 3):
         if titles is not None: ax.set_title(titles[k], fontsize=9)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/00_core.ipynb #cs32
+def save_figure(fig, path, dpi: int = 80, **kwargs) -> Path:
+    "Save a matplotlib figure through `atomic_write` (never half a picture), at the package's plain resolution."
+    with atomic_write(path) as tmp: fig.savefig(tmp, dpi=dpi, **kwargs)
+    return Path(path)
 
 # %% ../nbs/00_core.ipynb #c019
 BUNDLED_PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket', 'hubble_deep_field', 'immunohistochemistry', 'retina',

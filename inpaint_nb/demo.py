@@ -4,14 +4,15 @@
 
 # %% ../nbs/13_demo.ipynb #c003
 from __future__ import annotations
-import time, warnings
+import time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .data import read_split
-from .core import read_gray, read_rgb, show_images, default_device
+from .core import read_gray, read_rgb, default_device
 from .damage import detect_mask, telea_fill
 from .data import make_demo_data
-from .metrics import score_folder
+from .metrics import ignore_constant_warning, score_folder
+from .callbacks import plot_samples
 from .inference import predict_checkpoint, write_submission, check_submission, load_hue_prior
 from .colour import apply_hue_prior
 from .run import TrainConfig, train, UNTIL_BUDGET
@@ -38,21 +39,17 @@ def score_table(data_dir, zips: dict) -> pd.DataFrame:
     ssim, masked_ssim, hist). An image whose prediction is constant over the whole image (0/0) counts 0 for that term,
     by the package's one rule (`score_means`)."""
     data_dir = Path(data_dir)
-    with warnings.catch_warnings():   # a whole-image constant prediction warns; `nan='zero'` counts it
-        warnings.simplefilter('ignore', UserWarning)
+    with ignore_constant_warning():   # `nan='zero'` counts them
         rows = {name: score_folder(data_dir/'test_gt', zp, data_dir/'test_mask', nan='zero')[1] for name, zp in zips.items()}
     return pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
 
 def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
-    "damaged | restored | truth for the first `n` test images; saved to `path` when given."
-    import matplotlib.pyplot as plt
+    "damaged | restored | truth for the first `n` test images (the package's sample grid); saved to `path` when given."
     df = read_split(data_dir, 'test').head(n)
-    imgs, titles = [], []
-    for r in df.itertuples():
-        imgs += [read_gray(r.input_path), preds[r.ID], read_rgb(Path(data_dir)/'test_gt'/f'{r.ID}.png')]
-        titles += [f'{r.ID} damaged', 'restored', 'truth']
-    fig = show_images(imgs, titles, ncols=3, size=2.6)
-    if path is not None: fig.savefig(path, dpi=80); plt.close(fig)
+    samples = [(read_gray(r.input_path), preds[r.ID], read_rgb(Path(data_dir)/'test_gt'/f'{r.ID}.png')) for r in df.itertuples()]
+    fig = plot_samples(samples, path, titles=([f'{i} damaged' for i in df.ID], 'restored', 'truth'))
+    if path is not None:
+        import matplotlib.pyplot as plt; plt.close(fig)
     return fig
 
 # %% ../nbs/13_demo.ipynb #c006

@@ -4,11 +4,12 @@
 
 # %% ../nbs/12_experiments.ipynb #c003
 from __future__ import annotations
-import copy, re, io, math, time, shutil, tempfile, contextlib, warnings
+import copy, re, io, math, time, shutil, tempfile, contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
-from .core import atomic_write_text, in_notebook
+from .core import atomic_write_text, in_notebook, save_figure
+from .metrics import ignore_constant_warning
 from .learner import (Trainer, Callback, CancelFitException, CancelEpochException, NonFiniteLossError,
                                 get_rng_state, set_rng_state)
 from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback,
@@ -211,8 +212,7 @@ def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool 
     elif 'epochs' in b: cfg = cfg.replace(epochs=int(b['epochs']), steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     else: minutes = float(b['minutes']); cfg = cfg.replace(steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     out = io.StringIO()
-    with (contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()), warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message='pred is constant')   # counted in n_undefined instead
+    with (contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()), ignore_constant_warning():   # counted in n_undefined
         try: res = train(cfg, data, run_dir, minutes=minutes, cbs=cbs)
         except NonFiniteLossError as e: res = dict(history=[], stop_reason=f'non-finite loss: {e}'.split(';')[0], best_score=math.nan)
     return res['history'], res
@@ -261,7 +261,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
         atomic_write_text(root/'summary.csv', summarize(df, spread).to_csv())
     if show:
         fig = plot_compare(df, spread=spread)
-        if out_dir is not None: fig.savefig(root/'compare.png', dpi=80)
+        if out_dir is not None: save_figure(fig, root/'compare.png')
         import matplotlib.pyplot as plt; plt.close(fig)
         if in_notebook():
             from IPython.display import display

@@ -12,7 +12,7 @@ import torch.distributed as dist
 from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader
 from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file
-from .metrics import score_batch, score_means
+from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
 __all__ = ['HOOKS', 'CKPT_FORMAT', 'RESUME_KEYS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException',
@@ -272,9 +272,7 @@ def _validate(self: Trainer):
                 preds = model(b['damaged'], b['mask'])
                 loss, _ = self.loss_func(preds, b)
             rgb = preds['rgb'].float().clamp(0, 1)
-            with warnings.catch_warnings():   # constant predictions are counted in metrics['n_undefined'] instead
-                warnings.simplefilter('ignore', UserWarning)
-                s = self.score_func(b['gt'].float(), rgb, b['mask'])
+            with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
             s = {k: v.detach().float().cpu() for k, v in s.items()}
             for j, id_ in enumerate(b['id']): rows.append(dict(id=id_, **{k: float(v[j]) for k, v in s.items()}))
             loss_sum += float(loss) * len(b['id'])

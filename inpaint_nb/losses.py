@@ -8,7 +8,7 @@ from functools import partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import rgb_to_luma   # ITU-R 601, defined once in chapter 00
+from .core import rgb_to_luma, quantize   # luma: ITU-R 601, rounding: a PNG's, both defined once in chapter 00
 
 # %% auto #0
 __all__ = ['l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'PERCEPTUAL_LAYERS', 'VGG16_BN_CONV', 'IMAGENET_MEAN_STD',
@@ -204,7 +204,7 @@ def _circular_smooth(hist, sigma):
 
 def quantize_ste(t):
     "Round to the uint8 levels a saved PNG holds (clamped to [0,1]) in the forward pass; identity gradient."
-    return t + ((t.clamp(0, 1) * 255).round() / 255 - t).detach()
+    return t + (quantize(t, t.dtype) / 255 - t).detach()
 
 def soft_hue_histogram(rgb, bins=180, chroma_tau=1 / 255, smooth=0.0, quantize=False):
     """Differentiable hue histogram (N, bins) of N3HW RGB in [0,1]: every pixel votes once, its hue vote

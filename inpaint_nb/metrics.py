@@ -10,14 +10,15 @@ from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
-from .core import (InpaintError, read_rgb, read_gray, decode_image, read_member, png_cap, writable_file,
+from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, read_member, png_cap, writable_file,
                              atomic_write_text)
 
 # %% auto #0
-__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs', 'hue_hist',
-           'hue_hist_corr', 'score_reference', 'ssim_from_sums', 'masked_ssim_fast', 'score', 'quantize', 'hue_opencv',
-           'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch', 'masked_ssim_batch', 'score_batch', 'zip_problems',
-           'check_submission_zip', 'score_means', 'score_folder', 'score_cli']
+__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
+           'ignore_constant_warning', 'hue_hist', 'hue_hist_corr', 'score_reference', 'ssim_from_sums',
+           'masked_ssim_fast', 'score', 'hue_opencv', 'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch',
+           'masked_ssim_batch', 'score_batch', 'zip_problems', 'check_submission_zip', 'score_means', 'score_folder',
+           'score_cli']
 
 # %% ../nbs/03_metrics.ipynb #c005
 TERMS = ['ssim', 'masked_ssim', 'hist', 'score']  # the four numbers every scorer here returns
@@ -62,6 +63,12 @@ def check_inputs(gt, pred, mask):
 def _warn_constant(where: str = 'the whole image'):
     warnings.warn(f"pred is constant over {where} (data_range = pred.max()-pred.min() = 0): the official SSIM divides "
                   "0 by 0 in both SSIM terms and returns NaN (`score_means` says how to count it)", stacklevel=3)
+
+@contextlib.contextmanager
+def ignore_constant_warning():
+    "Silence `_warn_constant` where such images are counted instead (`score_means`' `n_undefined`)."
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='pred is constant'); yield
 
 # %% ../nbs/03_metrics.ipynb #c007
 def hue_hist(rgb: np.ndarray) -> np.ndarray:
@@ -205,10 +212,6 @@ def score(gt, pred, mask) -> dict:
 # %% ../nbs/03_metrics.ipynb #c015
 DBL_EPSILON = float(np.finfo(np.float64).eps)
 
-def quantize(x: torch.Tensor, dtype=torch.float64) -> torch.Tensor:
-    "Float images in [0, 1] -> integer values 0..255 as `dtype`, rounded exactly as `to_image` (a saved PNG) does."
-    return x.detach().float().clamp(0, 1).mul_(255).round_().to(dtype)
-
 def _hdiv_table(device) -> torch.Tensor:
     "OpenCV's `hdiv_table180`: `saturate_cast<int>((180 << 12) / (6. * d))` (round half to even), 0 for d = 0."
     d = np.arange(1, 256)
@@ -308,7 +311,7 @@ def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backen
         gb, pb, mb = _uint8_images(gt, 'gt'), _uint8_images(pred, 'pred'), m.cpu().numpy()
         rows = [score(gb[i], pb[i], mb[i]) for i in range(len(gb))]
         return {k: torch.tensor([r[k] for r in rows], dtype=torch.float64, device=gt.device) for k in TERMS}
-    g, p = quantize(gt), quantize(pred.to(gt.device))
+    g, p = quantize(gt, torch.float64), quantize(pred.to(gt.device), torch.float64)
     if (p.flatten(1).amax(1) == p.flatten(1).amin(1)).any(): _warn_constant('the whole image (in some batch item)')
     d = dict(ssim=ssim_batch(g, p), masked_ssim=masked_ssim_batch(g, p, m), hist=hue_hist_corr_batch(g, p))
     d['score'] = sum(WEIGHTS[k] * d[k] for k in WEIGHTS)
