@@ -301,7 +301,10 @@ def build_lama_restorer(spec: dict, encoder='resnet34', encoder_weights=None, us
     if not use_mask: raise ValueError("LaMa needs the mask: use_mask=False is not possible with a LaMa restorer")
     if lama_weights is None: lama = build_lama(lama_blocks or 18, lama_ngf or 64)
     else:
-        lama = load_lama(None if lama_weights == 'hub' else lama_weights, 'cpu')
+        try: lama = load_lama(None if lama_weights == 'hub' else lama_weights, 'cpu')
+        except InpaintError:
+            if lama_weights != 'hub': raise
+            raise InpaintError(f"lama_weights='hub': cannot get {LAMA_HUB[1]} (Hub repo {LAMA_HUB[0]}); set lama_weights to a local big-lama/models/best.ckpt") from None
         if (lama_blocks or lama.n_blocks, lama_ngf or lama.ngf) != (lama.n_blocks, lama.ngf):
             raise ValueError(f"lama_weights={lama_weights} hold a LaMa with n_blocks={lama.n_blocks}, ngf={lama.ngf}, "
                              f"not lama_blocks={lama_blocks}, lama_ngf={lama_ngf}")
