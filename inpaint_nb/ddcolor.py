@@ -20,8 +20,8 @@ from .models import MODELS, Restorer
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'sn_conv',
            'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
            'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'read_weights', 'load_weights_into',
-           'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize',
-           'DDColorRestorer', 'build_ddcolor_restorer']
+           'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab',
+           'ddcolor_colorize', 'DDColorRestorer', 'build_ddcolor_restorer']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -200,7 +200,9 @@ def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tup
     if not isinstance(cfg, dict): raise InpaintError(f"{path}: the config is a {type(cfg).__name__}, not a JSON object")
     enc = cfg.get('encoder_name', None)
     if enc is not None and enc not in DDCOLOR_ENCODERS: raise InpaintError(f"{path}: encoder_name {enc!r} is not one of {list(DDCOLOR_ENCODERS)}")
-    for k, want in dict(num_output_channels=2, num_queries=100, num_scales=3, dec_layers=9, decoder_name='MultiScaleColorDecoder').items():
+    fixed = dict(num_output_channels=2, num_queries=100, num_scales=3, dec_layers=9, decoder_name='MultiScaleColorDecoder',
+                 last_norm='Spectral', do_normalize=False)
+    for k, want in fixed.items():
         if cfg.get(k, want) != want: raise InpaintError(f"{path}: {k}={cfg[k]!r}, this DDColor supports only {want!r}")
     n = cfg.get('input_size', input_size)
     n = n[0] if isinstance(n, (list, tuple)) and n else n
@@ -287,19 +289,24 @@ def d4(x, k: int, inverse: bool = False):
     if flip: x = x.flip(flip)
     return x.transpose(-1, -2) if inverse and k & 4 else x
 
+def fp32(t):
+    "A context where autocast (mixed precision) is off on `t`'s device: colour conversions stay float32."
+    return torch.autocast(t.device.type, enabled=False)
+
 def ddcolor_ab(model, gray, tta: str = 'none'):
     "DDColor's Lab ab (N2HW, about +-128) for an N1HW gray in [0, 1], at the gray's size (bilinear upsampling)."
     if tta not in DDCOLOR_TTA: raise InpaintError(f"tta={tta!r} is not one of {list(DDCOLOR_TTA)}")
     if not torch.is_tensor(gray) or gray.ndim != 4 or gray.shape[1] != 1:
         raise InpaintError(f"DDColor colours an N x 1 x H x W gray tensor, got {getattr(gray, 'shape', type(gray))}")
-    x = ddcolor_input(gray, model.input_size)
-    ab = sum(d4(model(d4(x, k)), k, inverse=True) for k in DDCOLOR_TTA[tta]) / len(DDCOLOR_TTA[tta])
+    with fp32(gray): x = ddcolor_input(gray.float(), model.input_size)
+    ab = sum(d4(model(d4(x, k)), k, inverse=True).float() for k in DDCOLOR_TTA[tta]) / len(DDCOLOR_TTA[tta])
     return ab if ab.shape[-2:] == gray.shape[-2:] else F.interpolate(ab, size=gray.shape[-2:], mode='bilinear', align_corners=False)
 
 # %% ../nbs/05d_ddcolor.ipynb #dd166
 def ddcolor_colorize(model, gray, tta: str = 'none'):
     "RGB (N3HW in [0, 1]) whose BT.601 luma is exactly `gray` (N1HW in [0, 1], on the model's device), coloured by DDColor's ab."
-    return chroma_to_rgb(gray, ddcolor_ab(model, gray, tta), 'lab')
+    ab = ddcolor_ab(model, gray, tta)
+    with fp32(gray): return chroma_to_rgb(gray.float(), ab, 'lab')
 
 # %% ../nbs/05d_ddcolor.ipynb #dd171
 class DDColorRestorer(Restorer):
