@@ -40,6 +40,7 @@ class MixedPrecisionCallback(Callback):
     def load_state_dict(self, sd):
         if sd: self.scaler.load_state_dict(sd['scaler'])
 
+# %% ../nbs/08_callbacks.ipynb #cs41
 class GradClipCallback(Callback):
     "Clip the global gradient norm of the optimiser's parameters to `max_norm` (after every other gradient change)."
     order = Callback.order + 100   # last: after every other `after_backward` (fp16 unscaling included)
@@ -47,6 +48,7 @@ class GradClipCallback(Callback):
     def after_backward(self, learn):
         nn.utils.clip_grad_norm_([p for g in learn.opt.param_groups for p in g['params']], self.max_norm)
 
+# %% ../nbs/08_callbacks.ipynb #cs43
 def ddp_wrap(module: nn.Module, device) -> nn.Module:
     "`DistributedDataParallel` around `module` (one device per process)."
     device = torch.device(device)
@@ -133,6 +135,7 @@ class LRScheduleCallback(Callback):
     def load_state_dict(self, sd):
         if sd and self.sched is not None: self.sched.load_state_dict(sd['sched'])
 
+# %% ../nbs/08_callbacks.ipynb #cs47
 class EarlyStopCallback(Callback):
     "Stop after `patience` epochs without the monitored value improving by more than `min_delta`."
     order = LRScheduleCallback.order + 3
@@ -165,6 +168,7 @@ class HistoryCallback(Callback):
         if self.run_dir is not None and learn.is_main:
             atomic_write_text(self.run_dir/'history.csv', pd.DataFrame(learn.history).to_csv(index=False))
 
+# %% ../nbs/08_callbacks.ipynb #cs50
 class CheckpointCallback(Callback):
     """`best.pt` (the weights to use, when the monitored value improves, and the state of callbacks that set `keep_in_best`)
     and `last.pt` (everything) each epoch / N steps."""
@@ -183,6 +187,7 @@ class CheckpointCallback(Callback):
                             self.run_dir/'best.pt')
         learn.save_checkpoint(self.run_dir/'last.pt')
 
+# %% ../nbs/08_callbacks.ipynb #cs51
 class TimeBudgetCallback(Callback):
     """Stop cleanly within `minutes`: when the time left would not cover a validation, the epoch is cut short,
     validated and checkpointed (`last.pt`, `best.pt`), and the run ends (`stop_reason='time budget'`)."""
@@ -260,6 +265,7 @@ def plot_samples(samples, path=None, titles=('damaged', 'restored', 'truth')):
     if path is not None: save_figure(fig, path)
     return fig
 
+# %% ../nbs/08_callbacks.ipynb #cs55
 class PlotCallback(Callback):
     "Refresh curves.png and samples.png each epoch (rank 0); inline in notebooks."
     order = CheckpointCallback.order + 10
@@ -322,6 +328,7 @@ class GANCallback(Callback):
     def state_dict(self): return dict(disc=self.disc.state_dict(), d_opt=self.d_opt.state_dict())
     def load_state_dict(self, sd): self.disc.load_state_dict(sd['disc']); self.d_opt.load_state_dict(sd['d_opt'])
 
+# %% ../nbs/08_callbacks.ipynb #cs56
 STAGE_NETS = dict(restore='restore_net', colorize='colorize_net')
 
 def stage_modules(model: nn.Module, stage: str) -> tuple:
