@@ -31,6 +31,7 @@ def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
     if bias: nn.init.zeros_(conv.bias)
     return nn.utils.spectral_norm(conv)
 
+# %% ../nbs/05d_ddcolor.ipynb #dd105b
 class ShuffleUp(nn.Module):
     "Upsample x`scale`: 1x1 conv (+BN) to scale² x `nf` channels, ReLU, pixel shuffle, 2x2 blur."
     def __init__(self, ni: int, nf: int, scale: int = 2, bn: bool = False):
@@ -81,6 +82,7 @@ class QueryAttention(nn.Module):
         key, value = (qk, q) if mem is None else (mem + mem_pos, mem)
         return self.norm(q + getattr(self, self.name)(qk, key, value)[0])
 
+# %% ../nbs/05d_ddcolor.ipynb #dd114b
 class QueryFFN(nn.Module):
     "norm(q + linear2(relu(linear1(q))))."
     def __init__(self, d: int = 256, hidden: int = 2048):
@@ -172,6 +174,7 @@ def _seeded(name: str, shape) -> torch.Tensor:
     if len(shape) <= 1: return 0.1 * r                                  # biases, running means
     return r / math.sqrt(r[0].numel())                                   # unit gain: std 1/sqrt(fan-in)
 
+# %% ../nbs/05d_ddcolor.ipynb #dd133b
 def seeded_state_dict(layout: dict) -> dict:
     "Deterministic weights for a state-dict layout (name -> tensor or shape): `_seeded`, spectral-norm u/v converged."
     sd = {}
@@ -289,6 +292,7 @@ def d4(x, k: int, inverse: bool = False):
     if flip: x = x.flip(flip)
     return x.transpose(-1, -2) if inverse and k & 4 else x
 
+# %% ../nbs/05d_ddcolor.ipynb #dd164b
 def fp32(t):
     "A context where autocast (mixed precision) is off on `t`'s device: colour conversions stay float32."
     return torch.autocast(t.device.type, enabled=False)
@@ -318,6 +322,7 @@ class DDColorRestorer(Restorer):
     def run(self, damaged, mask):
         return dict(rgb=ddcolor_colorize(self.ddcolor, damaged, self.tta), gray=damaged)
 
+# %% ../nbs/05d_ddcolor.ipynb #dd171b
 def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_input_size: int = 512, ddcolor_weights='hub',
                            ddcolor_tta: str = 'none', **ignored) -> DDColorRestorer:
     """`build_model`'s builder for `'ddcolor'`: weights 'hub' (the released ones for the size, downloaded once), a
