@@ -14,7 +14,7 @@ from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, re
                              atomic_write_text)
 
 # %% auto #0
-__all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
+__all__ = ['TERMS', 'WEIGHTS', 'SSIM_WIN', 'SCORE_THREADS', 'STRIPE_ROWS', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
            'ignore_constant_warning', 'hue_hist', 'hue_hist_corr', 'score_reference', 'ssim_from_sums',
            'masked_ssim_fast', 'score', 'hue_opencv', 'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch',
            'masked_ssim_batch', 'score_batch', 'zip_problems', 'check_submission_zip', 'score_means', 'score_folder',
@@ -23,7 +23,7 @@ __all__ = ['TERMS', 'WEIGHTS', 'WIN', 'THREADS', 'STRIPE', 'DBL_EPSILON', 'NAN_P
 # %% ../nbs/03_metrics.ipynb #c005
 TERMS = ['ssim', 'masked_ssim', 'hist', 'score']  # the four numbers every scorer here returns
 WEIGHTS = dict(ssim=0.2, masked_ssim=0.4, hist=0.4)  # the competition's weights
-WIN = 7  # skimage's default SSIM window
+SSIM_WIN = 7  # skimage's default SSIM window
 
 _tls = threading.local()
 
@@ -37,6 +37,7 @@ def _workspace(key: str, shape, dtype=np.float64) -> np.ndarray:
 
 def _describe(a) -> str: return f"{a.dtype} array of shape {a.shape}"
 
+# %% ../nbs/03_metrics.ipynb #cs90
 def check_inputs(gt, pred, mask):
     "Validate a (gt, pred, mask) triple for the score; returns `(gt, pred, mask_bool)` or raises a clear `ValueError`."
     gt, pred, mask = np.asarray(gt), np.asarray(pred), np.asarray(mask)
@@ -49,17 +50,18 @@ def check_inputs(gt, pred, mask):
                              + (" (a gray image: stack it to 3 channels if you mean a gray prediction)" if a.ndim == 2 else ""))
     if gt.shape != pred.shape:
         raise ValueError(f"gt and pred differ in shape: gt {gt.shape} vs pred {pred.shape}")
-    if min(gt.shape[:2]) < WIN:
-        raise ValueError(f"images of {gt.shape[0]}x{gt.shape[1]} pixels are smaller than the {WIN}x{WIN} SSIM window")
+    if min(gt.shape[:2]) < SSIM_WIN:
+        raise ValueError(f"images of {gt.shape[0]}x{gt.shape[1]} pixels are smaller than the {SSIM_WIN}x{SSIM_WIN} SSIM window")
     if mask.ndim != 2 or mask.shape != gt.shape[:2]:
         raise ValueError(f"mask: expected a HxW array matching the images' {gt.shape[:2]}, got {_describe(mask)}")
     mask = mask.astype(bool) if mask.dtype != bool else mask
     n = int(mask.sum())
-    if n < WIN:
-        raise ValueError(f"mask: only {n} damaged pixel(s); the official masked SSIM needs at least {WIN} "
+    if n < SSIM_WIN:
+        raise ValueError(f"mask: only {n} damaged pixel(s); the official masked SSIM needs at least {SSIM_WIN} "
                          f"(skimage raises 'win_size exceeds image extent' for fewer)")
     return gt, pred, mask
 
+# %% ../nbs/03_metrics.ipynb #cs91
 def _warn_constant(where: str = 'the whole image'):
     warnings.warn(f"pred is constant over {where} (data_range = pred.max()-pred.min() = 0): the official SSIM divides "
                   "0 by 0 in both SSIM terms and returns NaN (`score_means` says how to count it)", stacklevel=3)
@@ -138,37 +140,39 @@ def _products(V):
 
 def _stripe_sum(gt, pred, y0: int, y1: int, R) -> float:
     "Sum of the SSIM map over the whole 7x7 windows centred on rows `y0..y1-1` of uint8 HxWxC images."
-    h, (_, W, C), r = y1 - y0 + WIN - 1, gt.shape, WIN // 2
+    h, (_, W, C), r = y1 - y0 + SSIM_WIN - 1, gt.shape, SSIM_WIN // 2
     V = _workspace('V', (4, h, W, C), np.int32)             # x, y, x^2+y^2, xy of rows y0-3 .. y1+2, stacked
     np.copyto(V[0], gt[y0 - r:y1 + r], casting='unsafe'); np.copyto(V[1], pred[y0 - r:y1 + r], casting='unsafe')
     _products(V)
     S = _workspace('S', (4, h, W, C), np.int32)             # their window sums, one box filter over the stack
-    cv2.boxFilter(V.reshape(4 * h, W, C), cv2.CV_32S, (WIN, WIN), dst=S.reshape(4 * h, W, C), normalize=False,
+    cv2.boxFilter(V.reshape(4 * h, W, C), cv2.CV_32S, (SSIM_WIN, SSIM_WIN), dst=S.reshape(4 * h, W, C), normalize=False,
                   borderType=cv2.BORDER_CONSTANT)
     shape = (4, h - 2 * r, W, C)                            # rows of whole windows only (each still contiguous);
-    S_map = ssim_from_sums(S[:, r:h - r], WIN * WIN, R,     # V is free again: reuse it
+    S_map = ssim_from_sums(S[:, r:h - r], SSIM_WIN * SSIM_WIN, R,     # V is free again: reuse it
                            _workspace('V', shape, np.int32), _workspace('F', shape, np.float32))
     return sum(cv2.sumElems(S_map[:, r:W - r])[:C])        # whole windows only (skimage's crop(S, pad=3)); float64 sum
 
-THREADS = min(2, os.cpu_count() or 1)  # threads `score` may use for the whole-image SSIM (set 1 to stay single-threaded)
-STRIPE = 64  # window rows per stripe (512x512 images: 32..128 rows are within 10% of each other, 16 rows 1.3x slower)
+# %% ../nbs/03_metrics.ipynb #cs92
+SCORE_THREADS = min(2, os.cpu_count() or 1)  # threads `score` may use for the whole-image SSIM (set 1 to stay single-threaded)
+STRIPE_ROWS = 64  # window rows per stripe (512x512 images: 32..128 rows are within 10% of each other, 16 rows 1.3x slower)
 _pool_state = {}
 
 def _pool():
     "A small thread pool, created lazily in each process (safe with forked DataLoader workers)."
     if _pool_state.get('pid') != os.getpid():
-        _pool_state.update(pid=os.getpid(), pool=ThreadPoolExecutor(max(1, THREADS - 1), thread_name_prefix='score'))
+        _pool_state.update(pid=os.getpid(), pool=ThreadPoolExecutor(max(1, SCORE_THREADS - 1), thread_name_prefix='score'))
     return _pool_state['pool']
 
 def _stripes(shape, rows: int = None):
     "An iterator over the `(y0, y1)` window-row ranges of the stripes; several threads may share it."
-    H, r, rows = shape[0], WIN // 2, rows or STRIPE
+    H, r, rows = shape[0], SSIM_WIN // 2, rows or STRIPE_ROWS
     return iter([(y, min(y + rows, H - r)) for y in range(r, H - r, rows)])
 
 def _stripes_sum(gt, pred, R, stripes) -> float:
     "Sum of the SSIM map over the stripes this thread takes from the shared iterator `stripes`."
     return sum(_stripe_sum(gt, pred, y0, y1, R) for y0, y1 in stripes)
 
+# %% ../nbs/03_metrics.ipynb #cs93
 def _list_sums(V, tmp):
     """Sums of 7 consecutive items along axis 1 of `V` (4, n, C), as a view (4, n-6, C) into `tmp` (4, n-1, C):
     sums of pairs, of fours, sixes, sevens (four additions; `V` is unchanged)."""
@@ -184,15 +188,15 @@ def masked_ssim_fast(gm: np.ndarray, pm: np.ndarray, data_range, chunk: int = 16
     `data_range` of the WHOLE prediction (as the organisers' code has it); long lists go in chunks of `chunk` windows (overlapping by 6 pixels) to stay in cache. Shares its scratch
     arrays with the whole-image SSIM (same thread, one after the other)."""
     n, c = gm.shape; R = float(data_range); total = 0.0
-    for i in range(0, n - WIN + 1, chunk):
-        m = min(n, i + chunk + WIN - 1) - i                 # pixels in this chunk
+    for i in range(0, n - SSIM_WIN + 1, chunk):
+        m = min(n, i + chunk + SSIM_WIN - 1) - i                 # pixels in this chunk
         V = _workspace('V', (4, m, c), np.int32)
         np.copyto(V[0], gm[i:i + m], casting='unsafe'); np.copyto(V[1], pm[i:i + m], casting='unsafe'); _products(V)
         S = _list_sums(V, _workspace('F', (4, m - 1, c), np.int32))
-        shape = (4, m - WIN + 1, c)                         # V and F are free again: reuse them
-        S_map = ssim_from_sums(S, WIN, R, _workspace('V', shape, np.int32), _workspace('F', shape, np.float32))
+        shape = (4, m - SSIM_WIN + 1, c)                         # V and F are free again: reuse them
+        S_map = ssim_from_sums(S, SSIM_WIN, R, _workspace('V', shape, np.int32), _workspace('F', shape, np.float32))
         total += sum(cv2.sumElems(S_map)[:c])
-    return total / ((n - WIN + 1) * c)
+    return total / ((n - SSIM_WIN + 1) * c)
 
 # %% ../nbs/03_metrics.ipynb #c013
 def score(gt, pred, mask) -> dict:
@@ -202,11 +206,11 @@ def score(gt, pred, mask) -> dict:
     if hi == lo: _warn_constant()
     H, W, C = gt.shape
     stripes = _stripes(gt.shape)
-    futs = [_pool().submit(_stripes_sum, gt, pred, hi - lo, stripes) for k in range(1, THREADS)]  # others start on SSIM
+    futs = [_pool().submit(_stripes_sum, gt, pred, hi - lo, stripes) for k in range(1, SCORE_THREADS)]  # others start on SSIM
     idx = np.flatnonzero(mask)  # row-major, the order of gt[mask]; np.take is ~10x faster than boolean indexing here
     gm, pm = np.take(gt.reshape(-1, 3), idx, axis=0), np.take(pred.reshape(-1, 3), idx, axis=0)
     masked, hist = masked_ssim_fast(gm, pm, hi - lo), hue_hist_corr(gt, pred)
-    ssim = (_stripes_sum(gt, pred, hi - lo, stripes) + sum(f.result() for f in futs)) / ((H - WIN + 1) * (W - WIN + 1) * C)
+    ssim = (_stripes_sum(gt, pred, hi - lo, stripes) + sum(f.result() for f in futs)) / ((H - SSIM_WIN + 1) * (W - SSIM_WIN + 1) * C)
     return _combine(ssim, masked, hist)
 
 # %% ../nbs/03_metrics.ipynb #c015
@@ -256,8 +260,8 @@ def _check_batch(gt, pred, mask):
         raise ValueError(f"mask: expected an N1HW tensor of shape {(n, 1, h, w)}, got "
                          f"{tuple(mask.shape) if torch.is_tensor(mask) else type(mask).__name__}")
     m = (mask if mask.dtype == torch.bool else mask > 0.5)[:, 0].to(gt.device)
-    few = (m.flatten(1).sum(1) < WIN).nonzero().flatten().tolist()
-    if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {WIN} damaged pixels; the official masked SSIM needs at least {WIN}")
+    few = (m.flatten(1).sum(1) < SSIM_WIN).nonzero().flatten().tolist()
+    if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {SSIM_WIN} damaged pixels; the official masked SSIM needs at least {SSIM_WIN}")
     return m
 
 def _uint8_images(x: torch.Tensor, key: str) -> np.ndarray:
@@ -269,17 +273,19 @@ def _uint8_images(x: torch.Tensor, key: str) -> np.ndarray:
     u[...] = f.transpose(0, 2, 3, 1)
     return u
 
+# %% ../nbs/03_metrics.ipynb #cs94
 def _box_sums_batch(x: torch.Tensor) -> torch.Tensor:
     "7x7 window sums (valid windows only) of an N,C,H,W float64 batch: two separable sum-pools, exact on integers."
-    x = F.avg_pool2d(x, (WIN, 1), stride=1, divisor_override=1)
-    return F.avg_pool2d(x, (1, WIN), stride=1, divisor_override=1)
+    x = F.avg_pool2d(x, (SSIM_WIN, 1), stride=1, divisor_override=1)
+    return F.avg_pool2d(x, (1, SSIM_WIN), stride=1, divisor_override=1)
 
 def ssim_batch(g: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
     "Whole-image SSIM per image of integer-valued float64 N3HW batches, data range from `p` (the official term)."
     R = (p.amax((1, 2, 3)) - p.amin((1, 2, 3))).view(-1, 1, 1, 1)
     sums = [_box_sums_batch(v) for v in (g, p, g * g + p * p, g * p)]
-    return ssim_from_sums(torch.stack(sums), WIN * WIN, R).mean((1, 2, 3))
+    return ssim_from_sums(torch.stack(sums), SSIM_WIN * SSIM_WIN, R).mean((1, 2, 3))
 
+# %% ../nbs/03_metrics.ipynb #cs95
 def masked_ssim_batch(g: torch.Tensor, p: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
     "Per-image 1-D SSIM along the damaged pixels in row-major order (as `gt[mask]`); `m` bool NHW, >= 7 pixels each."
     n, c = g.shape[:2]
@@ -293,12 +299,13 @@ def masked_ssim_batch(g: torch.Tensor, p: torch.Tensor, m: torch.Tensor) -> torc
     x, y = compact(g), compact(p)
     v = torch.cat([x, y, x * x + y * y, x * y], 2).cumsum(1)
     v = F.pad(v, (0, 0, 1, 0))                                  # prefix sums with a leading 0
-    w = v[:, WIN:] - v[:, :-WIN]                                # window k = items k..k+6
+    w = v[:, SSIM_WIN:] - v[:, :-SSIM_WIN]                                # window k = items k..k+6
     R = (p.amax((1, 2, 3)) - p.amin((1, 2, 3))).view(-1, 1, 1)    # the WHOLE prediction's range, as officially
-    S = ssim_from_sums(torch.stack(w.split(c, 2)), WIN, R)
-    valid = torch.arange(w.shape[1], device=g.device)[None] < (count - WIN + 1)[:, None]
-    return torch.where(valid[..., None], S, torch.zeros_like(S)).sum((1, 2)) / (c * (count - WIN + 1))
+    S = ssim_from_sums(torch.stack(w.split(c, 2)), SSIM_WIN, R)
+    valid = torch.arange(w.shape[1], device=g.device)[None] < (count - SSIM_WIN + 1)[:, None]
+    return torch.where(valid[..., None], S, torch.zeros_like(S)).sum((1, 2)) / (c * (count - SSIM_WIN + 1))
 
+# %% ../nbs/03_metrics.ipynb #cs96
 def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backend: str = 'auto') -> dict:
     """The competition score per image of N3HW RGB float [0, 1] batches (any device), as if saved to PNG and scored:
     `dict(ssim=, masked_ssim=, hist=, score=)`, each a float64 tensor of N values; agrees with `score` to ~1e-8.
