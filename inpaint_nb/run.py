@@ -14,6 +14,7 @@ from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, d
 from .data import checked_split, PairDataset, RedamageDataset
 from .models import build_model, build_discriminator
 from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
+from . import ddcolor as _ddcolor   # registers the DDColor restorer ('ddcolor') in models.MODELS
 from .losses import RestorationLoss, GRAY_LOSSES
 from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock,
                                 writable_dir, _first_line)
@@ -169,6 +170,12 @@ PRESETS = {
                      lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.99,
                      precision='fp32', channels_last=False, num_workers=1, threads=1, early_stop=0, max_val=16,
                      loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
+    # issue 23: DDColor-L (Hub weights) fine-tuned with its official recipe; = configs/gpu-pretrained.json
+    'gpu-pretrained': dict(model='ddcolor', model_kwargs=dict(ddcolor_size='large', ddcolor_input_size=512, ddcolor_weights='hub'),
+                           size=512, crop=None, loss_weights=dict(l1=0.1, perceptual=5.0, colorfulness=0.5),
+                           loss_options=dict(perceptual=dict(vgg_weights='imagenet')), adv_weight=1.0, d_lr=1e-4,
+                           optimizer='adamw', lr=1e-4, betas=[0.9, 0.99], weight_decay=0.01, scheduler='none',
+                           batch_size=16, epochs=3, grad_clip=None),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
                  precision='fp32', channels_last=False, num_workers=0, ema=0.0, early_stop=0, scheduler='none',
                  n_folds=4, progress=False, plots=False, loss_weights=dict(l1=1.0)),
