@@ -7,15 +7,17 @@ from __future__ import annotations
 import contextlib, errno, io, math, os, re, struct, warnings, zipfile
 from pathlib import Path
 import importlib.util
-import numpy as np, cv2, torch, matplotlib, skimage.data
+import numpy as np, cv2, torch, matplotlib, skimage.data, safetensors.torch
 from PIL import Image
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'BUNDLED_PHOTOS',
-           'InpaintError', 'check_number', 'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb',
-           'read_bgr', 'write_png', 'quantize', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
-           'resize', 'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir',
-           'writable_file', 'png_cap', 'read_member', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
+__all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'INERT_MODULES',
+           'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError', 'check_number',
+           'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
+           'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'atomic_write',
+           'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir', 'writable_file', 'png_cap',
+           'read_member', 'first_line', 'stand_ins', 'read_weights', 'read_state_dict', 'in_notebook', 'show_images',
+           'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -263,6 +265,81 @@ def read_member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
     except Exception as e: raise InpaintError(f"{what}: cannot unpack it ({type(e).__name__}: {str(e)[:80]})") from None
     if len(data) > cap: raise InpaintError(f"{what}: unpacks to over {cap:,} bytes")
     return data
+
+# %% ../nbs/00_core.ipynb #pg02
+def first_line(e, n: int = 160) -> str:
+    "An exception's message cut to its first line and `n` characters (its type when empty): the detail in a one-line error."
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:n]
+
+class _Inert:
+    "Stands in for a class a checkpoint names but no loader uses (Lightning callbacks, omegaconf configs): keeps its state, runs nothing."
+    def __new__(cls, *args, **kw): return object.__new__(cls)
+    def __init__(self, *args, **kw): self.args = args
+    def __setstate__(self, state): self.state = state
+
+class _Dict:
+    "Stands in for a dict-like class a checkpoint names (collections.defaultdict, Lightning's AttributeDict): a plain dict."
+    def __new__(cls, *args, **kw): return {}
+
+INERT_MODULES = ('pytorch_lightning.', 'omegaconf.', 'typing.')   # packages whose names become stand-ins
+DICT_LIKE = ('collections.defaultdict', 'pytorch_lightning.utilities.parsing.AttributeDict')
+INERT_BUILTINS = tuple(f'builtins.{t}' for t in ('dict', 'list', 'tuple', 'set', 'int', 'float', 'str', 'bool', 'object'))
+
+def stand_ins(names) -> list:
+    "(stand-in, name) pairs for `torch.serialization.safe_globals`, or an `InpaintError`-ready name that may not be stood in for."
+    if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS or n in DICT_LIKE)]: raise KeyError(bad[0])
+    return [(_Dict if n in DICT_LIKE else _Inert, n) for n in names]
+
+# %% ../nbs/00_core.ipynb #pg04
+def _torch_file_problem(path: Path, what: str) -> str | None:
+    "Why `path` cannot be a file `torch.save` wrote (empty, truncated zip, other zip, neither zip nor pickle), or None."
+    if (size := path.stat().st_size) == 0: return f"{what} file is empty (0 bytes)"
+    with open(path, 'rb') as f: head = f.read(4)
+    if head == b'PK\x03\x04':                      # torch.save writes a zip archive
+        if not zipfile.is_zipfile(path):
+            return f"truncated {what} ({size} bytes, the zip archive has no end record; was the copy or save interrupted?)"
+        with zipfile.ZipFile(path) as z: names = z.namelist()
+        if not any(n.endswith('data.pkl') for n in names): return f"a zip archive but not a torch {what} (no data.pkl inside; it holds {names[:3]})"
+    elif head[:1] != b'\x80': return f"not a {what} (neither a torch zip archive nor a pickle; it starts with {head!r})"
+
+# %% ../nbs/00_core.ipynb #pg05
+def read_weights(path, what: str = 'checkpoint', made_by: str = '', mmap: bool = True):
+    """What `torch.save` wrote to `path` (or a `.safetensors` file's tensors), read safely: `torch.load(weights_only=True)`
+    (`mmap`: tensors read from the file when used); Lightning/omegaconf classes as inert stand-ins, any other class or
+    function refused before anything runs. Bad files: an `InpaintError`, one line that names the file and calls it a
+    `what` (`made_by`: who should have written it)."""
+    path = Path(path)
+    if not path.is_file(): raise InpaintError(f"{path}: " + (f'is a folder, not a {what} file' if path.is_dir() else f'{what} not found'))
+    if path.suffix == '.safetensors' and path.stat().st_size:
+        try: return safetensors.torch.load_file(str(path))
+        except Exception as e: raise InpaintError(f"{path}: not a readable safetensors {what} ({first_line(e)})") from None
+    if problem := _torch_file_problem(path, what): raise InpaintError(f"{path}: {problem}")
+    refused = lambda name: InpaintError(f"{path}: not a {what}{made_by and ' ' + made_by} (a pickle of Python objects"
+                                        f"{name and ': it calls ' + name}, which safe weights_only loading refuses to run)")
+    is_zip = zipfile.is_zipfile(path)
+    try: allowed = stand_ins(torch.serialization.get_unsafe_globals_in_checkpoint(path) if is_zip else [])
+    except KeyError as e: raise refused(e.args[0]) from None
+    except Exception as e: raise InpaintError(f"{path}: damaged {what}, torch cannot read it ({first_line(e)})") from None
+    try:
+        with warnings.catch_warnings(), torch.serialization.safe_globals(allowed):
+            warnings.simplefilter('ignore')
+            return torch.load(path, map_location='cpu', weights_only=True, mmap=mmap and is_zip)
+    except Exception as e:
+        if 'Weights only load failed' in str(e): raise refused(m[1] if (m := re.search(r'GLOBAL (\S+)', str(e))) else '') from None
+        raise InpaintError(f"{path}: damaged {what}, torch cannot read it ({first_line(e)})") from None
+
+# %% ../nbs/00_core.ipynb #pg07
+STATE_DICT_KEYS = ('params', 'params_ema', 'state_dict')   # where basicsr's and Lightning's files keep the tensors
+
+def read_state_dict(path, what: str = 'weights file') -> dict:
+    """The names -> tensors in `path` (read with `read_weights`): a raw state dict, or one under basicsr's `params` /
+    `params_ema` or Lightning's `state_dict`; DDP's `module.` prefix dropped."""
+    sd = read_weights(path, what)
+    if isinstance(sd, dict): sd = next((sd[k] for k in STATE_DICT_KEYS if isinstance(sd.get(k), dict)), sd)
+    if not isinstance(sd, dict): raise InpaintError(f"{path}: not a state dict (names -> tensors); it holds a {type(sd).__name__}")
+    if (bad := next((k for k, v in sd.items() if not (isinstance(k, str) and torch.is_tensor(v))), None)) is not None:
+        raise InpaintError(f"{path}: not a state dict (names -> tensors); its entry {bad!r} is a {type(sd[bad]).__name__}")
+    return {k.removeprefix('module.'): v for k, v in sd.items()}
 
 # %% ../nbs/00_core.ipynb #rb13
 def in_notebook() -> bool:

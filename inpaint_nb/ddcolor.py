@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import huggingface_hub, safetensors.torch
-from .core import InpaintError, default_device
+from .core import InpaintError, default_device, read_state_dict, first_line
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
 from .models import MODELS, Restorer
@@ -19,9 +19,9 @@ from .models import MODELS, Restorer
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'sn_conv',
            'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
-           'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'read_weights', 'load_weights_into',
-           'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab',
-           'ddcolor_colorize', 'DDColorRestorer', 'build_ddcolor_restorer']
+           'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'load_weights_into', 'fetch_ddcolor',
+           'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab', 'ddcolor_colorize',
+           'DDColorRestorer', 'build_ddcolor_restorer']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -194,12 +194,10 @@ DDCOLOR_REPOS = {'large': 'piddnad/ddcolor_modelscope', 'tiny': 'piddnad/ddcolor
 DDCOLOR_ENCODERS = {'convnext-t': 'tiny', 'convnext-l': 'large'}                             # config.json's names
 WEIGHT_FILES = ('model.safetensors', 'pytorch_model.bin', 'pytorch_model.pth', 'pytorch_model.pt')
 
-def _line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
-
 def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tuple:
     "(size, input_size) from a Hub folder's config.json (DDColor's constructor arguments), or the defaults given."
     try: cfg = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e: raise InpaintError(f"{path}: not a readable JSON config ({_line(e)})") from None
+    except (OSError, ValueError) as e: raise InpaintError(f"{path}: not a readable JSON config ({first_line(e)})") from None
     if not isinstance(cfg, dict): raise InpaintError(f"{path}: the config is a {type(cfg).__name__}, not a JSON object")
     enc = cfg.get('encoder_name', None)
     if enc is not None and enc not in DDCOLOR_ENCODERS: raise InpaintError(f"{path}: encoder_name {enc!r} is not one of {list(DDCOLOR_ENCODERS)}")
@@ -210,22 +208,6 @@ def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tup
     n = cfg.get('input_size', input_size)
     n = n[0] if isinstance(n, (list, tuple)) and n else n
     return DDCOLOR_ENCODERS.get(enc, size), n
-
-# %% ../nbs/05d_ddcolor.ipynb #dd143
-def read_weights(path) -> dict:
-    "The state dict in a `.safetensors` file or a torch file (raw, or basicsr's under `params`/`params_ema`), weights only."
-    path = Path(path)
-    if not path.is_file(): raise InpaintError(f"{path}: DDColor weights not found")
-    try:
-        if path.suffix == '.safetensors': sd = safetensors.torch.load_file(str(path))
-        else: sd = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        why = 'a pickle of Python objects, which weights_only loading refuses to run' if 'Weights only' in str(e) else _line(e)
-        raise InpaintError(f"{path}: not readable DDColor weights ({why})") from None
-    if isinstance(sd, dict): sd = next((sd[k] for k in ('params', 'params_ema', 'state_dict') if isinstance(sd.get(k), dict)), sd)
-    if not isinstance(sd, dict) or not all(isinstance(k, str) and torch.is_tensor(v) for k, v in sd.items()):
-        raise InpaintError(f"{path}: not a state dict (names -> tensors); it holds a {type(sd).__name__}")
-    return {k.removeprefix('module.'): v for k, v in sd.items()}
 
 # %% ../nbs/05d_ddcolor.ipynb #dd144
 def load_weights_into(model: nn.Module, sd: dict, source) -> nn.Module:
@@ -250,7 +232,7 @@ def fetch_ddcolor(repo: str) -> Path:
     offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
     try: return Path(huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES], local_files_only=offline))
     except Exception as e:
-        raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({'offline' if offline else _line(e)}); "
+        raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({'offline' if offline else first_line(e)}); "
                            f"download its model.safetensors + config.json and pass the folder or file with "
                            f"--colorizer-weights PATH (CLI) or source=PATH (Python)") from None
 
@@ -271,7 +253,7 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     if path.is_dir():
         if (path/'config.json').is_file(): size, input_size = read_ddcolor_config(path/'config.json', size, input_size)
         path = weights_in(path)
-    sd = read_weights(path)
+    sd = read_state_dict(path, 'DDColor checkpoint')
     model = load_weights_into(build_ddcolor(size, input_size), sd, src)
     return model.to(device or default_device()).eval()
 

@@ -9,13 +9,12 @@ from pathlib import Path
 import torch, huggingface_hub
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import InpaintError, rgb_to_luma, default_device, atomic_write
+from .core import InpaintError, rgb_to_luma, default_device, atomic_write, read_weights, first_line
 from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 
 # %% auto #0
-__all__ = ['INERT_MODULES', 'DICT_LIKE', 'INERT_BUILTINS', 'FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'FourierUnit',
-           'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
-           'seeded_weights', 'seeded_input', 'read_weights_file', 'generator_state', 'lama_from_state',
+__all__ = ['FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock',
+           'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'generator_state', 'lama_from_state',
            'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
            'build_lama_restorer']
 
@@ -149,36 +148,6 @@ def seeded_input(n: int = 1, h: int = 64, w: int = 64, seed: int = 0) -> torch.T
     mask = torch.zeros(n, 1, h, w); mask[..., h // 3: 2 * h // 3, w // 4: 3 * w // 4] = 1
     return torch.cat([rgb * (1 - mask), mask], 1)
 
-# %% ../nbs/05b_lama.ipynb #la31
-class _Inert:
-    "Stands in for a class a checkpoint names but LaMa never uses (Lightning callbacks, omegaconf configs): holds its state, runs nothing."
-    def __new__(cls, *args, **kw): return object.__new__(cls)
-    def __init__(self, *args, **kw): self.args = args
-    def __setstate__(self, state): self.state = state
-
-class _Dict:
-    "Stands in for a dict-like class a checkpoint names (collections.defaultdict, Lightning's AttributeDict): a plain dict."
-    def __new__(cls, *args, **kw): return {}
-
-INERT_MODULES = ('pytorch_lightning.', 'omegaconf.', 'typing.')   # packages whose names become stand-ins
-DICT_LIKE = ('collections.defaultdict', 'pytorch_lightning.utilities.parsing.AttributeDict')
-INERT_BUILTINS = tuple(f'builtins.{t}' for t in ('dict', 'list', 'tuple', 'set', 'int', 'float', 'str', 'bool', 'object'))
-
-def _first_line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
-
-def read_weights_file(path):
-    "`torch.load(path, weights_only=True)`, the Lightning/omegaconf classes it names read as inert stand-ins; anything else refused."
-    path = Path(path)
-    if not path.is_file(): raise InpaintError(f"{path}: LaMa weights file not found")
-    try:
-        names = torch.serialization.get_unsafe_globals_in_checkpoint(path) if zipfile.is_zipfile(path) else []
-        if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS or n in DICT_LIKE)]:
-            raise InpaintError(f"{path}: refused: its pickle calls {bad[0]}, which a weights file never needs (it could run code)")
-        with torch.serialization.safe_globals([(_Dict if n in DICT_LIKE else _Inert, n) for n in names]):
-            return torch.load(path, map_location='cpu', weights_only=True, mmap=zipfile.is_zipfile(path))  # reads only what is used
-    except InpaintError: raise
-    except Exception as e: raise InpaintError(f"{path}: not a readable PyTorch checkpoint ({_first_line(e)})") from None
-
 # %% ../nbs/05b_lama.ipynb #la35
 FIRST_KEY = 'model.1.ffc.convl2l.weight'
 
@@ -215,7 +184,7 @@ def fetch_big_lama(cache_dir=None) -> Path:
     offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
     try: zpath = Path(huggingface_hub.hf_hub_download(repo, name, cache_dir=cache_dir, local_files_only=offline))
     except Exception as e:
-        raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({'offline' if offline else _first_line(e)}); "
+        raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({'offline' if offline else first_line(e)}); "
                            f"fetch https://huggingface.co/{repo}/resolve/main/{name}, unzip it and pass big-lama/models/best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
     ckpt = zpath.parent/'big-lama'/'models'/'best.ckpt'
     if not ckpt.is_file():
@@ -224,7 +193,7 @@ def fetch_big_lama(cache_dir=None) -> Path:
                 member = next((n for n in z.namelist() if n.endswith('models/best.ckpt')), None)
                 if member is None: raise InpaintError(f"{zpath}: no models/best.ckpt inside")
                 with z.open(member) as src, atomic_write(ckpt) as tmp, open(tmp, 'wb') as dst: shutil.copyfileobj(src, dst)
-        except (zipfile.BadZipFile, OSError) as e: raise InpaintError(f"{zpath}: cannot unzip ({_first_line(e)}); delete it to download again") from None
+        except (zipfile.BadZipFile, OSError) as e: raise InpaintError(f"{zpath}: cannot unzip ({first_line(e)}); delete it to download again") from None
     return ckpt
 
 def load_lama(source=None, device=None) -> LaMa:
@@ -233,7 +202,7 @@ def load_lama(source=None, device=None) -> LaMa:
     path = fetch_big_lama() if source is None else Path(source)
     if path.is_dir():
         path = next((p for p in (path/'models'/'best.ckpt', path/'big-lama'/'models'/'best.ckpt') if p.is_file()), path/'models'/'best.ckpt')
-    model = lama_from_state(generator_state(read_weights_file(path), path), path)
+    model = lama_from_state(generator_state(read_weights(path, 'LaMa checkpoint'), path), path)
     return model.to(device or default_device()).eval()
 
 # %% ../nbs/05b_lama.ipynb #la41

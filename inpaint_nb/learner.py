@@ -11,7 +11,7 @@ import numpy as np, torch, torch.nn as nn
 import torch.distributed as dist
 from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader
-from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file
+from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file, read_weights, first_line
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
@@ -291,30 +291,12 @@ def _validate(self: Trainer):
     self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
 
 # %% ../nbs/07_learner.ipynb #c015b
-def _first_line(e) -> str: return (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+_first_line = first_line   # the name later chapters import
 
 def read_checkpoint(path, keys=('model', 'config')) -> dict:
-    """`torch.load(path, weights_only=True)` of a checkpoint written by inpaint_nb, or an `InpaintError` that names the
+    """A checkpoint written by inpaint_nb, read by `core.read_weights` (weights only), or an `InpaintError` that names the
     file and says in one line what is wrong with it; `keys` are the entries the caller needs."""
-    path = Path(path)
-    if not path.is_file(): raise InpaintError(f"{path}: " + ('is a folder, not a checkpoint file' if path.is_dir() else 'checkpoint not found'))
-    if (size := path.stat().st_size) == 0: raise InpaintError(f"{path}: checkpoint file is empty (0 bytes)")
-    with open(path, 'rb') as f: head = f.read(4)
-    if head == b'PK\x03\x04':                      # torch.save writes a zip archive
-        if not zipfile.is_zipfile(path):
-            raise InpaintError(f"{path}: truncated checkpoint ({size} bytes, the zip archive has no end record; was the copy or save interrupted?)")
-        with zipfile.ZipFile(path) as z: names = z.namelist()
-        if not any(n.endswith('data.pkl') for n in names):
-            raise InpaintError(f"{path}: a zip archive but not a torch checkpoint (no data.pkl inside; it holds {names[:3]})")
-    elif head[:1] != b'\x80': raise InpaintError(f"{path}: not a checkpoint (neither a torch zip archive nor a pickle; it starts with {head!r})")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore'); sd = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as e:
-        if 'Weights only load failed' not in str(e): raise InpaintError(f"{path}: damaged checkpoint ({_first_line(e)})") from None
-        raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (a pickle of Python objects, which safe "
-                           "weights_only loading refuses to run)") from None
-    except Exception as e: raise InpaintError(f"{path}: damaged checkpoint, torch cannot read it ({_first_line(e)})") from None
+    sd = read_weights(path, 'checkpoint', made_by='written by inpaint_nb', mmap=False)   # tensors in memory: the run may overwrite the file
     if not isinstance(sd, dict): raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (it holds a {type(sd).__name__}, not a dict)")
     if not str(sd.get('format', '')).startswith('inpaint_nb.'):
         raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (no 'format' entry; its keys: {list(sd)[:6]})")
