@@ -18,14 +18,14 @@ from .colour import apply_hue_prior
 from .run import TrainConfig, train, UNTIL_BUDGET
 
 # %% auto #0
-__all__ = ['gray_copy', 'telea', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']
+__all__ = ['gray_copy', 'telea_baseline', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']
 
 # %% ../nbs/13_demo.ipynb #c004
 def gray_copy(damaged: np.ndarray) -> np.ndarray:
     "Baseline: the damaged input itself, as a 3-channel image."
     return np.repeat(damaged[..., None], 3, axis=2)
 
-def telea(damaged: np.ndarray) -> np.ndarray:
+def telea_baseline(damaged: np.ndarray) -> np.ndarray:
     "Baseline: OpenCV's Telea inpainting of the gray over the detected damage (structure only, no colour)."
     return gray_copy(telea_fill(damaged, detect_mask(damaged)))
 
@@ -72,11 +72,11 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
                                     epochs=UNTIL_BUDGET, num_workers=8, threads=None)
     if minutes is None: minutes = 5 if device.type == 'cpu' else 10
     print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
-    res = train(config, data, out/'run', minutes=minutes, device=device)
+    res = train(config, data, out/'run', minutes=minutes, device=device, overwrite=True)   # a demo run again replaces its run, and says so
     print(f'3/4 predicting the {n_test} test inputs, writing and checking the submission', flush=True)
     preds, cfg = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False)
     zips = {'gray copy': write_submission(baseline_predictions(data, gray_copy), data, out/'baselines'/'gray_copy.zip'),
-            'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea), data, out/'baselines'/'telea.zip'),
+            'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea_baseline), data, out/'baselines'/'telea.zip'),
             f'trained {cfg.model} ({res["epochs"]} epochs)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}
     prior = load_hue_prior(out/'run'/'best.pt')        # what `predict --hues prior` adds: the same look, a better hue term
     zips['the same + hue prior (--hues prior)'] = write_submission({k: apply_hue_prior(v, prior) for k, v in preds.items()},
