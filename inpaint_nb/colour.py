@@ -6,13 +6,13 @@
 from __future__ import annotations
 import functools
 import cv2, numpy as np, torch
-from .core import InpaintError, LUMA_WEIGHTS, rgb_to_gray, rgb_to_luma   # ITU-R 601, defined once in chapter 00
+from .core import InpaintError, LUMA_WEIGHTS, rgb_to_gray, rgb_to_luma, to_image   # ITU-R 601, defined once in chapter 00
 
 # %% auto #0
-__all__ = ['CHROMAS', 'AB_RANGE', 'HUE_BINS', 'rgb_to_cbcr', 'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb', 'gray_to_lightness',
-           'check_chroma', 'logits_to_chroma', 'rgb_to_chroma', 'chroma_to_rgb', 'compose', 'hue_render_table',
-           'render_hues', 'hue_cells', 'fit_hue_prior', 'check_hue_prior', 'expected_hue_hist', 'assign_hues',
-           'apply_hue_prior']
+__all__ = ['CHROMAS', 'AB_RANGE', 'CV2_GRAY', 'HUE_BINS', 'rgb_to_cbcr', 'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb',
+           'gray_to_lightness', 'check_chroma', 'logits_to_chroma', 'rgb_to_chroma', 'chroma_to_rgb', 'compose',
+           'to_image_keep_luma', 'hue_render_table', 'render_hues', 'hue_cells', 'fit_hue_prior', 'check_hue_prior',
+           'expected_hue_hist', 'assign_hues', 'apply_hue_prior']
 
 # %% ../nbs/04_colour.ipynb #k023
 CHROMAS = ("ycbcr", "lab")
@@ -87,6 +87,21 @@ def compose(damaged: torch.Tensor, mask: torch.Tensor, rgb: torch.Tensor) -> tor
     m = mask.to(rgb)
     y = damaged.to(rgb) * (1 - m) + rgb_to_luma(rgb) * m
     return chroma_to_rgb(y, rgb_to_chroma(rgb, 'ycbcr'), 'ycbcr').clamp(0, 1)
+
+# %% ../nbs/04_colour.ipynb #k037
+CV2_GRAY = (9798, 19235, 3735)   # OpenCV's fixed-point 601 weights for uint8 RGB -> gray (sum 2**15, rounded)
+
+def to_image_keep_luma(rgb: torch.Tensor, luma=None) -> np.ndarray:
+    """`3xHxW` RGB in [0, 1] -> `uint8 HxWx3` whose OpenCV gray is `luma` (uint8 HxW; default: the rounded 601 luma
+    of `rgb`) at every pixel: rounded, then G, R and B in turn moved to the nearest level that gives that gray."""
+    img = to_image(rgb).astype(np.int64)
+    y = (to_image(rgb_to_luma(rgb[None])[0]) if luma is None else np.asarray(luma)).astype(np.int64)
+    lo, hi = y * 2**15 - 2**14, y * 2**15 + 2**14 - 1        # OpenCV's weighted sum must land in [lo, hi]
+    for c in (1, 0, 2):                                        # G moves the gray most, B least
+        w = CV2_GRAY[c]
+        rest = (img * np.array(CV2_GRAY)).sum(-1) - img[..., c] * w
+        img[..., c] = np.clip(img[..., c], -((rest - lo) // w), (hi - rest) // w).clip(0, 255)
+    return img.astype(np.uint8)
 
 # %% ../nbs/04_colour.ipynb #k041
 HUE_BINS = 180        # OpenCV's 8-bit hue, 0..179, the bins the score's histogram uses
