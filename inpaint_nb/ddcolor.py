@@ -10,8 +10,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import huggingface_hub, safetensors.torch
-from .core import InpaintError, default_device, read_state_dict, first_line
+import huggingface_hub
+from .core import InpaintError, default_device, first_line, read_state_dict
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
 from .models import MODELS, Restorer
@@ -253,7 +253,7 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     if path.is_dir():
         if (path/'config.json').is_file(): size, input_size = read_ddcolor_config(path/'config.json', size, input_size)
         path = weights_in(path)
-    sd = read_state_dict(path, 'DDColor checkpoint')
+    sd = read_state_dict(path, 'DDColor weights')
     model = load_weights_into(build_ddcolor(size, input_size), sd, src)
     return model.to(device or default_device()).eval()
 
