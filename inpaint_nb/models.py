@@ -5,16 +5,18 @@
 # %% ../nbs/05_models.ipynb #c002
 from __future__ import annotations
 import math, time
+from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .core import InpaintError, read_state_dict
 from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 
 # %% auto #0
 __all__ = ['NORMS', 'UPS', 'INITS', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs',
-           'net_multiple', 'build_generator', 'PatchDiscriminator', 'build_discriminator', 'pad_to_multiple',
-           'clamp_st', 'Restorer', 'zero_last_conv', 'OneStageRestorer', 'TwoStageRestorer', 'build_model', 'n_params',
-           'forward_time']
+           'net_multiple', 'build_generator', 'imagenet_source', 'smp_create', 'load_encoder_weights',
+           'PatchDiscriminator', 'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv',
+           'OneStageRestorer', 'TwoStageRestorer', 'build_model', 'n_params', 'forward_time']
 
 # %% ../nbs/05_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")
@@ -117,8 +119,9 @@ def net_multiple(net: nn.Module) -> int:
 def build_generator(name: str, in_channels: int = 1, out_channels: int = 3, encoder: str = "resnet34",
                     encoder_weights: str | None = None, init: str | None = None, **kw) -> nn.Module:
     """Make the generator `name` (`'unet'` or `'smp-<arch>'`) mapping `in_channels` to `out_channels` raw outputs.
-    `init`: None keeps PyTorch's (own U-Net) or smp's initialisation; a kind of `init_weights` re-initialises the
-    network, except a pretrained encoder."""
+    `encoder_weights` (smp): None (random), 'imagenet' (smp's download) or a local file of the encoder's weights. `init`:
+    None keeps PyTorch's (own U-Net) or smp's initialisation; a kind of `init_weights` re-initialises the network, except
+    a pretrained encoder."""
     if name == "unet":
         return _init(UNet(in_channels, out_channels, **kw), init)
     if not name.startswith("smp-"):
@@ -129,10 +132,7 @@ def build_generator(name: str, in_channels: int = 1, out_channels: int = 3, enco
     if not encoder.startswith("tu-") and encoder not in smp.encoders.get_encoder_names():
         raise ValueError(f"unknown encoder {encoder!r} for {name!r}; see smp.encoders.get_encoder_names() "
                          "(e.g. resnet34, efficientnet-b4) or use a timm encoder as 'tu-<name>'")
-    if encoder_weights not in (None, "imagenet"):
-        raise ValueError(f"encoder_weights={encoder_weights!r}: use None (random) or 'imagenet' (pretrained)")
-    net = smp.create_model(arch, encoder_name=encoder, encoder_weights=encoder_weights,
-                           in_channels=in_channels, classes=out_channels, **kw)
+    net = smp_create(arch, encoder, encoder_weights, in_channels, out_channels, **kw)
     for unused in ("_conv_head", "_bn1"):   # EfficientNet's classifier head: smp keeps it, its forward never uses it
         if hasattr(net.encoder, unused): setattr(net.encoder, unused, nn.Identity())
     net.multiple = 2 ** kw.get("encoder_depth", 5)
@@ -143,6 +143,45 @@ def build_generator(name: str, in_channels: int = 1, out_channels: int = 3, enco
 def _init(net, init):
     "Apply `init_weights(net, init)` unless `init` is None (the network's own default initialisation)."
     return net if init is None else init_weights(net, init)
+
+# %% ../nbs/05_models.ipynb #pg12
+def imagenet_source(encoder: str) -> str:
+    "Where smp downloads `encoder`'s ImageNet weights from (a file on the Hugging Face Hub), for the offline message."
+    s = smp.encoders.encoders.get(encoder, {}).get('pretrained_settings', {}).get('imagenet')
+    return f"https://huggingface.co/{s['repo_id']}/resolve/{s['revision']}/model.safetensors" if s else f"timm's pretrained {encoder[3:]}"
+
+def smp_create(arch: str, encoder: str, encoder_weights, in_channels: int, out_channels: int, **kw) -> nn.Module:
+    "`smp.create_model` with `encoder_weights` None, 'imagenet' (smp's download; offline: one line) or a local file."
+    local = encoder_weights not in (None, "imagenet")
+    if local and not Path(str(encoder_weights)).is_file():
+        raise ValueError(f"encoder_weights={str(encoder_weights)!r}: use None (random), 'imagenet' (pretrained) or a weights file that exists")
+    try: net = smp.create_model(arch, encoder_name=encoder, encoder_weights=None if local else encoder_weights,
+                                in_channels=in_channels, classes=out_channels, **kw)
+    except OSError as e:   # the Hub download of 'imagenet'
+        if encoder_weights != "imagenet": raise
+        raise InpaintError(f"encoder_weights='imagenet': cannot get {encoder}'s ImageNet weights ({type(e).__name__}: offline?); fetch "
+                           f"{imagenet_source(encoder)} (or torchvision's or timm's {encoder} weights) and set encoder_weights to its path") from None
+    return load_encoder_weights(net, encoder, encoder_weights, in_channels) if local else net
+
+# %% ../nbs/05_models.ipynb #pg10
+def load_encoder_weights(net: nn.Module, encoder: str, path, in_channels: int) -> nn.Module:
+    """Load a local file of ImageNet weights of `encoder` (torchvision's or timm's state dict, or smp's `model.safetensors`)
+    into smp model `net`'s encoder as smp loads its download: strict (smp drops a classifier head), the first
+    convolution adapted to `in_channels` by smp's rule. A file that does not fit: one line."""
+    if encoder.startswith('tu-'): raise InpaintError(f"encoder_weights={str(path)!r}: a local file works with smp's own encoders (e.g. resnet34), not {encoder!r}")
+    sd = read_state_dict(path, f'{encoder} weights file')
+    enc = smp.encoders.get_encoder(encoder, in_channels=3, depth=getattr(net.encoder, '_depth', 5))
+    given = dict(sd)
+    try: enc.load_state_dict(given)                       # smp's encoders drop their classifier head (fc.*) from `given`
+    except RuntimeError:
+        own = enc.state_dict()
+        missing, extra = [k for k in own if k not in given], [k for k in given if k not in own]
+        bad = [f"{k} {tuple(given[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in given and given[k].shape != own[k].shape]
+        why = [f"{len(missing)} missing keys {missing[:2]}", f"{len(extra)} unexpected {extra[:2]}", f"{len(bad)} of other shapes {bad[:1]}"]
+        raise InpaintError(f"{path}: not {encoder} weights: " + ', '.join(w for w, n in zip(why, (missing, extra, bad)) if n)) from None
+    enc.set_in_channels(in_channels, pretrained=True)
+    net.encoder.load_state_dict(enc.state_dict())
+    return net
 
 # %% ../nbs/05_models.ipynb #c018
 class PatchDiscriminator(nn.Module):
