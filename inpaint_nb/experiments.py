@@ -19,7 +19,7 @@ from .run import TrainConfig, train, build_trainer
 # %% auto #0
 __all__ = ['STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep',
            'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'compare', 'final_scores', 'summarize',
-           'describe', 'plot_compare']
+           'summary_in_words', 'plot_compare']
 
 # %% ../nbs/12_experiments.ipynb #c006
 class LRFinderCallback(Callback):
@@ -57,6 +57,7 @@ def robust_smooth(x, median: int | None = None, sigma: float | None = None) -> n
     w = np.exp(-0.5 * ((d[:, None] - d[None]) / sigma) ** 2)
     return (w @ med) / w.sum(1)
 
+# %% ../nbs/12_experiments.ipynb #cs71
 def window_slopes(x, y, k: int) -> np.ndarray:
     "Least-squares slope of `y` against `x` over each run of `k` consecutive points (result[i] = window starting at i)."
     x, y = np.asarray(x, float), np.asarray(y, float)
@@ -64,6 +65,7 @@ def window_slopes(x, y, k: int) -> np.ndarray:
     xc = xs - xs.mean(1, keepdims=True)
     return (xc * (ys - ys.mean(1, keepdims=True))).sum(1) / (xc ** 2).sum(1)
 
+# %% ../nbs/12_experiments.ipynb #cs72
 def suggest_lr(lrs, smoothed, window: float = 0.2) -> tuple:
     """(suggestion, lr_steep, lr_min). `lr_steep`: the centre of the steepest descent of `smoothed` against log10(lr),
     the slope fitted over windows of `window` x the number of points (so one noisy point cannot win), among the
@@ -112,6 +114,7 @@ class LRFindResult:
         if fig is not None: fig.tight_layout()
         return fig if fig is not None else ax.figure
 
+# %% ../nbs/12_experiments.ipynb #cs73
 def _finish_sweep(cb: LRFinderCallback, show: bool, beta: float) -> LRFindResult:
     lrs, losses = np.array(cb.lrs), np.array(cb.losses)
     ok = np.isfinite(losses); lrs, losses = lrs[ok], losses[ok]
@@ -202,6 +205,7 @@ def _budget(budget) -> dict:
 
 def _slug(name: str) -> str: return re.sub(r'[^A-Za-z0-9._=-]+', '_', str(name)).strip('_') or 'variant'
 
+# %% ../nbs/12_experiments.ipynb #cs74
 def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool = True) -> tuple:
     "One run of `compare`: `train` with the budget applied; returns (history rows, result dict)."
     b = _budget(budget)
@@ -222,7 +226,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
             show: bool = True, spread: str = 'std', quiet: bool = True) -> pd.DataFrame:
     """Train every variant (name -> dict of `TrainConfig` overrides, optionally with `cbs`: a list of callbacks or a
     function returning one) for each seed under the same budget; returns the tidy curves (one row per variant, seed
-    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `describe`. `out_dir` keeps the runs (and writes
+    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `summary_in_words`. `out_dir` keeps the runs (and writes
     compare.csv, summary.csv, compare.png), else they go to a temporary folder."""
     if not isinstance(variants, dict) or not variants: raise ValueError("compare: variants must be a non-empty dict name -> overrides")
     _budget(budget)
@@ -267,7 +271,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
             from IPython.display import display
             display(summarize(df, spread)); display(fig)
         else: print(summarize(df, spread).to_string())
-        print(describe(summarize(df, spread)))
+        print(summary_in_words(summarize(df, spread)))
     return df
 
 # %% ../nbs/12_experiments.ipynb #c021
@@ -278,6 +282,7 @@ def final_scores(results: pd.DataFrame) -> pd.DataFrame:
     order = {v: i for i, v in enumerate(results.attrs.get('variants') or list(dict.fromkeys(results.variant)))}
     return last.sort_values(['variant', 'seed'], key=lambda s: s.map(order) if s.name == 'variant' else s).reset_index(drop=True)
 
+# %% ../nbs/12_experiments.ipynb #cs76
 def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score') -> pd.DataFrame:
     """Per variant: final `metric` mean, std, min, max over seeds, its three terms' means, the budget reached (`steps`),
     `nan_images` (validation images whose official score was NaN, scored 0), the gap to the best mean and
@@ -305,7 +310,8 @@ def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score')
     s.attrs['best'], s.attrs['spread'] = best, spread
     return s
 
-def describe(summary: pd.DataFrame) -> str:
+# %% ../nbs/12_experiments.ipynb #cs77
+def summary_in_words(summary: pd.DataFrame) -> str:
     "The `summarize` table in words: the leader, what is and is not distinguishable from it, constant-fill images."
     s = summary; best = s.attrs.get('best', s['mean'].idxmax()); n = int(s.seeds.min())
     rule = 'ranges do not overlap' if s.attrs.get('spread') == 'range' else 'gap > the larger std'
