@@ -5,12 +5,16 @@
 # %% ../nbs/01_damage.ipynb #c003
 from __future__ import annotations
 import random, contextlib
-import numpy as np, cv2, polygenerator
-from .core import IMG_SIZE, InpaintError, rgb_to_gray
+from dataclasses import dataclass
+from typing import Callable
+import numpy as np, cv2, polygenerator, torch
+import torch.nn.functional as F
+from .core import IMG_SIZE, InpaintError, rgb_to_gray, to_tensor, to_image
 
 # %% auto #0
-__all__ = ['POLYGON_FAMILIES', 'PREFILLS', 'TEXTURED_PREFILLS', 'random_polygon_mask', 'random_damage', 'organiser_damage',
-           'detect_mask', 'mask_iou', 'telea_fill', 'fsr_fill', 'get_prefill', 'detection_trials']
+__all__ = ['POLYGON_FAMILIES', 'FILLS', 'PREFILLS', 'TEXTURED_PREFILLS', 'random_polygon_mask', 'random_damage',
+           'organiser_damage', 'detect_mask', 'mask_iou', 'telea_fill', 'ns_fill', 'fsr_fill', 'detection_trials',
+           'Fill', 'register_fill', 'get_fill', 'get_prefill', 'loader_fill', 'pushpull_fill', 'set_fill']
 
 # %% ../nbs/01_damage.ipynb #c004
 POLYGON_FAMILIES = {'random': polygenerator.random_polygon,
@@ -121,6 +125,10 @@ def telea_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> n
     "The damaged gray with its destroyed region filled by OpenCV's Telea inpainting; pixels outside `mask` unchanged."
     return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_TELEA)
 
+def ns_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> np.ndarray:
+    "The same with OpenCV's Navier-Stokes inpainting."
+    return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_NS)
+
 def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     "The destroyed region filled by Frequency Selective Reconstruction (OpenCV contrib `xphoto`, FSR_FAST); outside unchanged."
     if not hasattr(cv2, 'xphoto'):
@@ -130,15 +138,6 @@ def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     out = np.zeros_like(damaged_gray)
     cv2.xphoto.inpaint(np.ascontiguousarray(damaged_gray), known, out, cv2.xphoto.INPAINT_FSR_FAST)
     return np.where(known.astype(bool), damaged_gray, out)
-
-PREFILLS = {None: None, 'telea': telea_fill, 'fsr': fsr_fill}   # name -> fn(damaged, mask) (None: the flat fill stays)
-TEXTURED_PREFILLS = ('fsr',)   # fills with full-resolution texture worth keeping in the hole (Telea's is smooth)
-
-def get_prefill(prefill):
-    "The prefill function for a name of `PREFILLS` (None: no prefill); a function `fn(damaged, mask)` passes through."
-    if prefill is None or callable(prefill): return prefill
-    if prefill not in PREFILLS: raise InpaintError(f"unknown prefill {prefill!r}; choose one of {list(PREFILLS)}")
-    return PREFILLS[prefill]
 
 # %% ../nbs/01_damage.ipynb #c016
 def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, damage_fn=None):
@@ -154,3 +153,105 @@ def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, 
         found = detect_mask(damaged)
         out.append(dict(photo=name, iou=mask_iou(found, mask), damaged=damaged, mask=mask, found=found))
     return out
+
+# %% ../nbs/01_damage.ipynb #ld01
+@dataclass(frozen=True)
+class Fill:
+    """A hole fill: `fn(damaged uint8 HxW, mask bool HxW) -> uint8 HxW`, one image on the CPU (in the loader), or
+    `device_fn(damaged N1HW, mask N1HW) -> N1HW`, a batch of float tensors on the model's device. Either way the
+    `Fill` itself fills one numpy image. `textured`: its hole keeps full-resolution detail worth keeping at prediction."""
+    name: str
+    fn: Callable | None = None
+    device_fn: Callable | None = None
+    textured: bool = False
+    @property
+    def on_device(self) -> bool: return self.fn is None
+    def __call__(self, damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if self.fn is not None: return self.fn(damaged_gray, mask)
+        d = to_tensor(damaged_gray)[None]; m = torch.from_numpy(np.asarray(mask, np.float32))[None, None]
+        return to_image(self.device_fn(d, m)[0])
+
+FILLS = {}                      # name -> Fill; later chapters add theirs with `register_fill`
+PREFILLS = FILLS                # the name the earlier chapters used
+
+def register_fill(name: str, fn=None, device_fn=None, textured: bool = False) -> Fill:
+    "Add a fill to `FILLS` (exactly one of `fn`, per image in the loader, or `device_fn`, batched on the device)."
+    if (fn is None) == (device_fn is None): raise ValueError(f"fill {name!r}: give exactly one of fn and device_fn")
+    FILLS[name] = Fill(name, fn, device_fn, textured)
+    return FILLS[name]
+
+for _n, _f in (('telea', telea_fill), ('ns', ns_fill)): register_fill(_n, _f)
+register_fill('fsr', fsr_fill, textured=True)
+
+# %% ../nbs/01_damage.ipynb #ld02
+def get_fill(prefill) -> Fill | None:
+    "The `Fill` of a name of `FILLS` (None or 'none': no fill, the flat value stays); a `Fill` or a function passes through."
+    if prefill is None or prefill == 'none' or isinstance(prefill, Fill): return prefill if prefill != 'none' else None
+    if callable(prefill): return Fill(getattr(prefill, '__name__', 'custom'), prefill)
+    if prefill not in FILLS: raise InpaintError(f"unknown prefill {prefill!r}; choose one of {[None, *FILLS]}")
+    return FILLS[prefill]
+
+def get_prefill(prefill):
+    "What fills one numpy image for a fill name (any fill, device fills on the CPU); None for no fill."
+    return get_fill(prefill)
+
+def loader_fill(prefill) -> Fill | None:
+    "The fill a data loader applies: a per-image fill, None for a device fill (the model applies it, `set_fill`)."
+    f = get_fill(prefill)
+    return None if f is None or f.on_device else f
+
+# %% ../nbs/01_damage.ipynb #ld05
+_EPS = 1e-6
+
+def _pull(a: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    """Mean known value per cell from `a` (mean of value x known) and `k` (known fraction), N1hw; cells with nothing
+    known take the bilinear upsampling of the next coarser level (recursively, down to one cell)."""
+    if min(a.shape[-2:]) <= 1: return a / k.clamp_min(_EPS)
+    coarse = _pull(F.avg_pool2d(a, 2, ceil_mode=True), F.avg_pool2d(k, 2, ceil_mode=True))
+    up = F.interpolate(coarse, size=a.shape[-2:], mode='bilinear', align_corners=False)
+    return torch.where(k > _EPS, a / k.clamp_min(_EPS), up)
+
+def _hole_boxes(cells: torch.Tensor) -> list:
+    "Per image of a N1hw bool tensor: the (y0, y1, x0, x1) box of its True cells, or None."
+    rows, cols = cells.any(-1)[:, 0], cells.any(-2)[:, 0]
+    out = []
+    for r, c in zip(rows, cols):
+        r, c = torch.nonzero(r)[:, 0], torch.nonzero(c)[:, 0]
+        out.append((int(r[0]), int(r[-1]) + 1, int(c[0]), int(c[-1]) + 1) if len(r) else None)
+    return out
+
+# %% ../nbs/01_damage.ipynb #ld06
+def pushpull_fill(damaged: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Push-pull fill of a batch on its device: `damaged` N1HW gray in [0, 1], `mask` N1HW (1 = destroyed) -> N1HW.
+    Known pixels are returned exactly; the pyramid starts at half resolution and is upsampled into each hole's box only."""
+    k = 1 - F.avg_pool2d(mask, 2, ceil_mode=True)                          # known fraction per 2x2 cell
+    a = F.avg_pool2d(torch.addcmul(damaged, damaged, mask, value=-1), 2, ceil_mode=True)   # mean of value x known
+    fill, out = _pull(a, k), damaged.clone()
+    (h, w), (hc, wc) = damaged.shape[-2:], k.shape[-2:]
+    for i, box in enumerate(_hole_boxes(k < 1)):
+        if box is None: continue
+        y0, y1, x0, x1 = max(box[0] - 1, 0), min(box[1] + 1, hc), max(box[2] - 1, 0), min(box[3] + 1, wc)   # + bilinear support
+        up = F.interpolate(fill[i:i + 1, :, y0:y1, x0:x1], scale_factor=2, mode='bilinear', align_corners=False)[0]
+        ys, xs = slice(2 * box[0], min(2 * box[1], h)), slice(2 * box[2], min(2 * box[3], w))
+        up = up[:, ys.start - 2 * y0:ys.stop - 2 * y0, xs.start - 2 * x0:xs.stop - 2 * x0]
+        out[i, :, ys, xs] = torch.where(mask[i, :, ys, xs] > 0, up, damaged[i, :, ys, xs])
+    return out
+
+register_fill('pushpull', device_fn=pushpull_fill)
+TEXTURED_PREFILLS = tuple(k for k, f in FILLS.items() if f.textured)   # the earlier name; `Fill.textured` is the rule
+
+# %% ../nbs/01_damage.ipynb #ld09
+def _fill_hook(module, args):
+    fill = getattr(module, 'device_fill', None)
+    if fill is None or len(args) < 2: return None
+    d, m = args[0], args[1]
+    with torch.autocast(d.device.type, enabled=False): filled = fill.device_fn(d.float(), m.float()).to(d.dtype)
+    return (filled, *args[1:])
+
+def set_fill(model: torch.nn.Module, prefill) -> torch.nn.Module:
+    """Make `model(damaged, mask)` fill the hole itself, on its device, when `prefill` names a device fill; a per-image
+    fill (or None) leaves its input as the loader gives it. Returns the model."""
+    f = get_fill(prefill)
+    model.device_fill = f if f is not None and f.on_device else None
+    if not any(h is _fill_hook for h in model._forward_pre_hooks.values()): model.register_forward_pre_hook(_fill_hook)
+    return model

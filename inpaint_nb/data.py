@@ -7,12 +7,12 @@ from __future__ import annotations
 import os, struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import numpy as np, pandas as pd, torch, cv2
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,
-                             resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number)
-from .damage import random_damage, organiser_damage, detect_mask, get_prefill
+                             resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number, writable_dir)
+from .damage import random_damage, organiser_damage, detect_mask, loader_fill
 
 # %% auto #0
 __all__ = ['SPLIT_COLUMNS', 'read_split', 'preflight', 'checked_split', 'Augment', 'PairDataset', 'RedamageDataset',
@@ -89,50 +89,67 @@ class Augment:
         if self.crop and self.crop < min(h, w):
             y, x = rng.integers(0, h - self.crop + 1), rng.integers(0, w - self.crop + 1)
             arrays = [a[y:y + self.crop, x:x + self.crop] for a in arrays]
-        if self.flip and rng.random() < 0.5: arrays = [a[:, ::-1] for a in arrays]
+        if self.flip and rng.random() < 0.5: arrays = [_flip(a) for a in arrays]
         if self.size and arrays[0].shape[0] != self.size:
             arrays = [resize(a, self.size) for a in arrays]
         return [np.ascontiguousarray(a) for a in arrays]
 
-def _item(id, damaged, mask, gt=None):
+def _flip(a: np.ndarray) -> np.ndarray:
+    "Left-right flip, as a new array (OpenCV's: several times numpy's reversed-stride copy; bool masks as bytes)."
+    return cv2.flip(np.ascontiguousarray(a.view(np.uint8)), 1).view(bool) if a.dtype == bool else cv2.flip(np.ascontiguousarray(a), 1)
+
+def _item(id, damaged, mask, gt=None, uint8=False):
+    "A dataset item: float tensors in [0, 1], or with `uint8` the bytes (mask bool; the Trainer makes them float on the device)."
+    if uint8:
+        d = dict(id=id, damaged=torch.from_numpy(damaged)[None], mask=torch.from_numpy(np.ascontiguousarray(mask))[None])
+        if gt is not None: d['gt'] = torch.from_numpy(gt).permute(2, 0, 1)
+        return d
     d = dict(id=id, damaged=to_tensor(damaged), mask=torch.from_numpy(np.ascontiguousarray(mask))[None].float())
     if gt is not None: d['gt'] = to_tensor(gt)
     return d
 
+def _read(images, path, read):
+    "The decoded image of `path`: from `images` (e.g. a decoded-image cache, chapter 02b) when it holds it, else the file."
+    key = str(path)
+    return np.array(images[key]) if images is not None and key in images else read(path, None)
+
 # %% ../nbs/02_data.ipynb #c015
 class PairDataset(Dataset):
     "The competition's given train pairs (organisers' damage); mask = where the input differs from the target's luma."
-    def __init__(self, df: pd.DataFrame, size=None, crop=None, flip=False, seed=None, prefill=None):
-        self.df, self.aug, self.seed, self.prefill = df.reset_index(drop=True), Augment(size, crop, flip), seed, get_prefill(prefill)
+    def __init__(self, df: pd.DataFrame, size=None, crop=None, flip=False, seed=None, prefill=None, images=None, uint8=False):
+        self.df, self.aug, self.seed, self.prefill = df.reset_index(drop=True), Augment(size, crop, flip), seed, loader_fill(prefill)
+        self.images, self.uint8 = images, uint8
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
-        damaged, gt = read_gray(r.input_path, None), read_rgb(r.gt_path, None)
+        damaged, gt = _read(self.images, r.input_path, read_gray), _read(self.images, r.gt_path, read_rgb)
         if damaged.shape != gt.shape[:2]: raise DataError(f"{r.input_path}: size {damaged.shape} differs from its target {r.gt_path} {gt.shape[:2]}")
         mask = damaged != rgb_to_gray(gt)
         rng = np.random.default_rng(None if self.seed is None else (self.seed, i))
         damaged, mask, gt = self.aug([damaged, mask, gt], rng)
         if self.prefill: damaged = self.prefill(damaged, mask)
-        return _item(r.ID, damaged, mask, gt)
+        return _item(r.ID, damaged, mask, gt, self.uint8)
 
 class RedamageDataset(Dataset):
-    "`train_gt` damaged on the fly with the competition's test recipe; a fixed `seed` fixes each index's damage."
-    def __init__(self, df: pd.DataFrame, seed=None, size=None, crop=None, flip=False, damage_fn=None, prefill=None):
+    """`train_gt` damaged on the fly with the competition's test recipe; a fixed `seed` fixes each index's damage.
+    `prefill`: a per-image fill is done here, a device fill is left to the model (`damage.set_fill`); `images`: decoded
+    images by path (a cache) read instead of the PNGs; `uint8`: items as bytes (4x less to collate and copy)."""
+    def __init__(self, df: pd.DataFrame, seed=None, size=None, crop=None, flip=False, damage_fn=None, prefill=None, images=None, uint8=False):
         self.df, self.seed, self.aug, self.damage_fn = df.reset_index(drop=True), seed, Augment(size, crop, flip), damage_fn or random_damage
-        self.prefill = get_prefill(prefill)
+        self.prefill, self.images, self.uint8 = loader_fill(prefill), images, uint8
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
         rng = np.random.default_rng(None if self.seed is None else (self.seed, i))
-        gt, = self.aug([read_rgb(r.gt_path, None)], rng)
+        gt, = self.aug([_read(self.images, r.gt_path, read_rgb)], rng)
         damaged, mask = self.damage_fn(gt, rng)
         if self.prefill: damaged = self.prefill(damaged, mask)
-        return _item(r.ID, damaged, mask, gt)
+        return _item(r.ID, damaged, mask, gt, self.uint8)
 
 class TestDataset(Dataset):
     "The test inputs; the destroyed region is found by `detect_mask` since the competition does not give it."
     def __init__(self, df: pd.DataFrame, size: int | None = IMG_SIZE, detect_fn=None, prefill=None):
-        self.df, self.size, self.detect_fn, self.prefill = df.reset_index(drop=True), size, detect_fn or detect_mask, get_prefill(prefill)
+        self.df, self.size, self.detect_fn, self.prefill = df.reset_index(drop=True), size, detect_fn or detect_mask, loader_fill(prefill)
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
@@ -170,6 +187,7 @@ def make_demo_data(out_dir, n_train: int = 64, n_test: int = 16, size: int = IMG
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DataError(f"{out}: " + (f"not empty (it holds {sorted(p.name for p in out.iterdir())[:4]}); demo data go into a new "
                                       "or empty folder" if out.is_dir() else "an existing file, not a folder"))
+    writable_dir(out, 'demo data folder')
     photos = photos or bundled_photos()
     if test_photos is None: train_names, test_names = split_photos(photos, test_frac, seed)
     else:

@@ -167,11 +167,13 @@ class Trainer:
     @property
     def lr(self) -> float: return self.opt.param_groups[0]['lr']
     def to_device(self, b: dict) -> dict:
-        "The batch's tensors on the device (4-D ones in `memory_format`)."
+        "The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there (uint8 /255, bool 0/1)."
         nb, out = self.device.type == 'cuda', {}
         for k, v in b.items():
             if isinstance(v, torch.Tensor):
                 v = v.to(self.device, non_blocking=nb)
+                if v.dtype == torch.uint8: v = v.float().div_(255)
+                elif v.dtype == torch.bool: v = v.float()
                 if v.ndim == 4 and self.memory_format != torch.contiguous_format: v = v.contiguous(memory_format=self.memory_format)
             out[k] = v
         return out
