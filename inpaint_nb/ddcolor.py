@@ -10,8 +10,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import huggingface_hub
-from .core import InpaintError, default_device, first_line, read_state_dict
+import huggingface_hub, safetensors.torch
+from .core import InpaintError, atomic_write, atomic_write_text, default_device, first_line, read_state_dict
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
 from .models import MODELS, Restorer
@@ -20,8 +20,8 @@ from .models import MODELS, Restorer
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'sn_conv',
            'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
            'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'load_weights_into', 'fetch_ddcolor',
-           'weights_in', 'load_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab', 'ddcolor_colorize',
-           'DDColorRestorer', 'build_ddcolor_restorer']
+           'weights_in', 'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab',
+           'ddcolor_colorize', 'DDColorRestorer', 'build_ddcolor_restorer']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -256,6 +256,19 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     sd = read_state_dict(path, 'DDColor weights')
     model = load_weights_into(build_ddcolor(size, input_size), sd, src)
     return model.to(device or default_device()).eval()
+
+# %% ../nbs/05d_ddcolor.ipynb #dd147b
+def save_ddcolor(model: DDColor, folder) -> Path:
+    "Write `model` as a Hub folder (model.safetensors + config.json, the official layout), each file atomically."
+    folder = Path(folder)
+    cfg = dict(encoder_name={v: k for k, v in DDCOLOR_ENCODERS.items()}[model.size], decoder_name='MultiScaleColorDecoder',
+               input_size=[model.input_size] * 2, num_output_channels=2, last_norm='Spectral', do_normalize=False,
+               num_queries=model.decoder.color_decoder.query_feat.num_embeddings, num_scales=3,
+               dec_layers=len(model.decoder.color_decoder.transformer_ffn_layers))
+    sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    with atomic_write(folder/'model.safetensors') as tmp: safetensors.torch.save_file(sd, str(tmp))
+    atomic_write_text(folder/'config.json', json.dumps(cfg, indent=2) + '\n')
+    return folder
 
 # %% ../nbs/05d_ddcolor.ipynb #dd161
 def ddcolor_input(gray, size: int):
