@@ -1,7 +1,8 @@
 """Held-out benchmark on a folder of real photos (e.g. Urban100): split BY PHOTO, train with the CLI, score officially.
 
     python benchmarks/heldout.py PHOTOS_DIR --minutes M [--seed S] [--work DIR] [--crops-per-photo K]
-                                 [--test-frac 0.2] [--hues model prior] [--train-args ARG ...]
+                                 [--test-frac 0.2] [--predict OPTIONS ...] [--inpainter lama] [--colorizer ddcolor]
+                                 [--train-args ARG ...]
 
 1. The photos are split by photo (seeded, 80/20 by default): no crop of a test photo is ever trained on.
 2. The competition layout is written at 512 px into WORK/data: `train.csv`, `train_input/`, `train_gt/` from K random
@@ -14,14 +15,17 @@
 4. Everything is scored with the official scorer (`inpaint_nb.metrics.score_folder`, both SSIMs with the data range
    of the whole prediction) and one table is printed: gray copy, Telea, Telea + mean colour (the training photos'
    mean CbCr added to the Telea-filled luma, luma kept), and the model, with the training wall and CPU time.
-   `--hues model prior` also scores `predict --hues prior` (the run's hue prior, chapter 04) and Telea + that prior;
-   a checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
+   Each `--predict` entry is one set of `inpaint_nb predict` options scored on the same checkpoint (default: `''`, the
+   defaults, and `'--prefill telea --hues model'`, the pipeline before they changed); Telea + the run's hue prior is
+   scored too. A checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
+   `--inpainter`/`--colorizer` (and their `-weights`) go to every predict; with `--skip-train` they are scored alone,
+   with no checkpoint (zero-shot pretrained models).
 
 A smoke test: `python benchmarks/heldout.py ../shared/photos/urban100 --minutes 0.5 --crops-per-photo 2`.
 Only public functions of the package and its CLI are used; imports are defensive, with plain OpenCV fallbacks.
 """
 from __future__ import annotations
-import argparse, json, resource, shutil, subprocess, sys, time
+import argparse, json, resource, shlex, shutil, subprocess, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from inpaint_nb.core import read_rgb, write_png, to_tensor, to_image, save_figure
@@ -173,11 +177,13 @@ def main(argv=None):
     p.add_argument('--crops-per-photo', type=int, default=8, help='random 512 px training crops per training photo')
     p.add_argument('--skip-train', action='store_true', help='baselines only (no training)')
     p.add_argument('--reuse-run', action='store_true', help="keep WORK/run's checkpoint if there is one (score other --tta)")
-    p.add_argument('--tta', nargs='*', default=['none'], help='test-time views to score the model with: none flip d4')
-    p.add_argument('--prefill', nargs='*', default=['as-trained'],
-                   help="hole fills to score the model with: as-trained telea fsr (see `inpaint_nb predict --prefill`)")
-    p.add_argument('--hues', nargs='*', default=['model'], choices=['model', 'prior'],
-                   help="colours to score the model with: model, prior (see `inpaint_nb predict --hues`)")
+    p.add_argument('--predict', nargs='*', default=['', '--prefill telea --hues model'], metavar='OPTIONS',
+                   help="sets of `inpaint_nb predict` options to score the model with, one quoted string each "
+                        "('' = the defaults; e.g. '--tta d4' '--prefill fsr --hues prior')")
+    p.add_argument('--inpainter', default=None, help='`predict --inpainter` for every prediction (e.g. lama)')
+    p.add_argument('--inpainter-weights', default=None, help='`predict --inpainter-weights` (a local LaMa checkpoint)')
+    p.add_argument('--colorizer', default=None, help='`predict --colorizer` for every prediction (e.g. ddcolor)')
+    p.add_argument('--colorizer-weights', default=None, help='`predict --colorizer-weights` (local DDColor weights)')
     p.add_argument('--json', type=Path, default=None, help='also write the table as JSON here')
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[],
                    help='everything after this goes to `inpaint_nb train` (e.g. --train-args --set ema=0.99)')
@@ -195,6 +201,8 @@ def main(argv=None):
     chroma = mean_chroma(photos, train_names)
     dirs = write_baselines(data, preds, chroma)
 
+    pretrained = [x for k in ('inpainter', 'inpainter_weights', 'colorizer', 'colorizer_weights') if getattr(a, k)
+                  for x in (f"--{k.replace('_', '-')}", str(getattr(a, k)))]
     rows = {'gray copy': score(data, dirs['gray']), 'Telea': score(data, dirs['telea']),
             'Telea + mean colour': score(data, dirs['telea_mean_colour'])}
     times = {}
@@ -206,21 +214,23 @@ def main(argv=None):
             times = dict(train_wall_s=wall, train_cpu_s=cpu)
         ckpt = next((run/n for n in ('best.pt', 'last.pt') if (run/n).is_file()), None)
         if ckpt is None: raise SystemExit(f"heldout.py: no best.pt or last.pt in {run}; see {work/'train.log'}")
-        if 'prior' in a.hues:
-            prior_ckpt = ensure_hue_prior(ckpt, data)
-            rows['Telea + hue prior'] = score(data, write_telea_prior(data, dirs['telea'], prior_ckpt, preds/'telea_prior'))
-        for tta in a.tta:
-            for fill in a.prefill:
-                for hues in a.hues:
-                    zp = preds/f'model_{tta}_{fill}_{hues}.zip'
-                    pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(prior_ckpt if hues == 'prior' else ckpt),
-                                     '--out', str(zp), '--tta', tta, '--prefill', fill, '--hues', hues], work/'predict.log')
-                    times[f'predict_{tta}_{fill}_{hues}_wall_s'] = pw
-                    rows[f'model ({ckpt.name}, tta {tta}, prefill {fill}, hues {hues})'] = score(data, zp)
+        prior_ckpt = ensure_hue_prior(ckpt, data)
+        rows['Telea + hue prior'] = score(data, write_telea_prior(data, dirs['telea'], prior_ckpt, preds/'telea_prior'))
+        for k, opts in enumerate(a.predict):
+            zp = preds/f'model_{k}.zip'
+            pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(prior_ckpt), '--out', str(zp), *shlex.split(opts),
+                             *pretrained], work/'predict.log')
+            times[f'predict_{k}_wall_s'] = pw
+            rows[f"model ({ckpt.name}, predict {opts or 'defaults'}{' ' + ' '.join(pretrained) if pretrained else ''})"] = score(data, zp)
+    elif pretrained:
+        zp = preds/'pretrained.zip'
+        pw, _ = run_cli(['predict', '--data', str(data), '--out', str(zp), *pretrained], work/'predict.log')
+        times['predict_pretrained_wall_s'] = pw
+        rows[f"pretrained, no checkpoint ({' '.join(pretrained)})"] = score(data, zp)
 
     table = pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
-    if not a.skip_train:
-        pic = write_picture(data, dirs['telea'], preds/f'model_{a.tta[0]}_{a.prefill[0]}_{a.hues[0]}.zip', work/'heldout.jpg')
+    if not a.skip_train and a.predict:
+        pic = write_picture(data, dirs['telea'], preds/'model_0.zip', work/'heldout.jpg')
         print(f"picture: {pic}")
     print(f"\nheld-out official score, {len(test_names)} photos never trained on ({data}):")
     print(table.to_string(float_format=lambda v: f'{v:.4f}'))

@@ -13,7 +13,7 @@ from .damage import detect_mask, telea_fill
 from .data import make_demo_data
 from .metrics import ignore_constant_warning, score_folder
 from .callbacks import plot_samples
-from .inference import predict_checkpoint, write_submission, check_submission, load_hue_prior
+from .inference import predict_checkpoint, write_submission, check_submission, load_hue_prior, AS_TRAINED
 from .colour import apply_hue_prior
 from .run import TrainConfig, train, UNTIL_BUDGET
 
@@ -57,7 +57,8 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
              config=None, seed: int = 0) -> pd.DataFrame:
     """The main job on demo data: data split by photo, training for `minutes` (default 5 on CPU, 10 on GPU; with no
     `config`, the whole budget is used), submission, scores on the test photos the model never trained on.
-    Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip` (and `submission_hues_prior.zip`), `out/demo.png`;
+    Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip` (`predict`'s defaults) beside
+    `submission_telea.zip` and `submission_telea_prior.zip` (what each part of the defaults gives), `out/demo.png`;
     returns the score table."""
     out = Path(out); t0 = time.time()
     device = torch.device(device) if device else default_device()
@@ -74,13 +75,15 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
     print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
     res = train(config, data, out/'run', minutes=minutes, device=device, overwrite=True)   # a demo run again replaces its run, and says so
     print(f'3/4 predicting the {n_test} test inputs, writing and checking the submission', flush=True)
-    preds, cfg = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False)
+    old, cfg = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False, prefill=AS_TRAINED, hues='model')
+    preds, _ = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False)   # the defaults
+    prior = load_hue_prior(out/'run'/'best.pt')
     zips = {'gray copy': write_submission(baseline_predictions(data, gray_copy), data, out/'baselines'/'gray_copy.zip'),
             'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea_baseline), data, out/'baselines'/'telea.zip'),
-            f'trained {cfg.model} ({res["epochs"]} epochs)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}
-    prior = load_hue_prior(out/'run'/'best.pt')        # what `predict --hues prior` adds: the same look, a better hue term
-    zips['the same + hue prior (--hues prior)'] = write_submission({k: apply_hue_prior(v, prior) for k, v in preds.items()},
-                                                                   data, out/'submission_hues_prior.zip')
+            f'trained {cfg.model} ({res["epochs"]} epochs), --prefill as-trained --hues model': write_submission(old, data, out/'submission_telea.zip'),
+            'the same + hue prior (--hues prior)': write_submission({k: apply_hue_prior(v, prior) for k, v in old.items()},
+                                                                   data, out/'submission_telea_prior.zip'),
+            'the same, predict defaults (+ FSR detail in the hole)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}
     print('4/4 scoring against the demo answers', flush=True)
     table = score_table(data, zips)
     demo_picture(data, preds, out/'demo.png')

@@ -6,24 +6,29 @@
 from __future__ import annotations
 import zipfile
 from collections import Counter
+from functools import partial
 from pathlib import Path
 import numpy as np, torch, cv2
-import torch.nn.functional as F
+import torch.nn as nn, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
                              atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member)
 from .data import read_split, checked_split, TestDataset
-from .damage import detect_mask, get_prefill, TEXTURED_PREFILLS
-from .colour import compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
+from .damage import detect_mask, get_fill, loader_fill, set_fill
+from .colour import to_image_keep_luma, compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
 from .learner import Callback, read_checkpoint, writable_dir, writable_file
 from .callbacks import PlotCallback
+from .models import TwoStageRestorer, pad_to_multiple
+from .lama import load_lama, lama_fill
+from .ddcolor import load_ddcolor, ddcolor_colorize
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'AS_TRAINED', 'HUES', 'dihedral', 'restore_batch', 'restore', 'predict_folder', 'write_submission',
-           'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior', 'predict_as_trained',
-           'predict_checkpoint', 'predict_cli', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'HUES', 'dihedral', 'restore_batch', 'restore',
+           'ColourStage', 'restore_pretrained_batch', 'load_inpainter', 'load_colorizer', 'predict_folder',
+           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior',
+           'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
@@ -49,6 +54,7 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', 
     the luma outside the damage stays exact, the colour (and the inside) are upsampled. `detail` (for a prefilled
     `damaged`): inside the damage, add back the full-resolution detail of the prefill that the small model never saw."""
     h, w = damaged.shape[-2:]
+    if detail and (f := getattr(model, 'device_fill', None)) is not None: damaged = f.device_fn(damaged.float(), mask.float())
     if work_size and (h, w) != (work_size, work_size):
         small_d = F.interpolate(damaged, size=(work_size, work_size), mode='area')
         small_m = F.adaptive_max_pool2d(mask.float(), work_size)    # a pixel touched by the damage counts as damaged
@@ -60,9 +66,12 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', 
     return compose(damaged, mask, rgb)
 
 def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size: int = 8, work_size: int | None = None,
-            prefill: str | None = None):
+            prefill: str | None = None, inpainter=None, colorizer=None):
     """Restore one damaged gray image (`uint8 HxW`) or a batch (`NxHxW` array or list): RGB `uint8` image(s).
-    The mask is found by `detect_mask` unless given; `prefill` ('telea') as the model was trained (its config's)."""
+    The mask is found by `detect_mask` unless given; `prefill` as the model was trained (its config's): a per-image
+    fill is done here, a device fill by the model (`damage.set_fill`); None leaves the model's own fill, if any.
+    `inpainter`/`colorizer` (e.g. 'lama', 'ddcolor': `load_inpainter`, `load_colorizer`) replace the model's stages;
+    `model` may be None then. Every pixel's gray in the result is the (inpainted) gray, byte for byte."""
     if isinstance(damaged_gray, np.ndarray) and damaged_gray.ndim == 3 and damaged_gray.shape[-1] in (3, 4):
         raise ValueError(f"restore expects uint8 HxW gray images, got a colour-looking array {damaged_gray.shape}")
     single = isinstance(damaged_gray, np.ndarray) and damaged_gray.ndim == 2
@@ -71,37 +80,93 @@ def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size:
         if not (isinstance(g, np.ndarray) and g.ndim == 2 and g.dtype == np.uint8):
             raise ValueError(f"restore expects uint8 HxW gray images, got {getattr(g, 'dtype', type(g))} {getattr(g, 'shape', '')}")
     masks = [detect_mask(g) for g in grays] if mask is None else ([mask] if single else list(mask))
-    fill = get_prefill(prefill)
-    if fill: grays = [fill(g, m) for g, m in zip(grays, masks)]
-    device = torch.device(device) if device else next(model.parameters()).device
-    was_training = model.training; model.eval().to(device)
+    fill = get_fill(prefill)
+    if prefill is not None and model is not None: set_fill(model, fill)   # 'none': no fill at all
+    if inpainter is None and (lf := loader_fill(fill)) is not None: grays = [lf(g, m) for g, m in zip(grays, masks)]
+    device = torch.device(device) if device else next(model.parameters()).device if model is not None else default_device()
+    if inpainter is not None or colorizer is not None:   # names ('lama', 'ddcolor') load their models
+        inpainter, colorizer = load_inpainter(inpainter, device=device), load_colorizer(colorizer, device=device)
+    was_training = model is not None and model.training
+    if model is not None: model.eval().to(device)
     out = []
     for i in range(0, len(grays), batch_size):
         d = torch.stack([to_tensor(g) for g in grays[i:i + batch_size]]).to(device)
         m = torch.stack([torch.from_numpy(np.asarray(x, bool))[None].float() for x in masks[i:i + batch_size]]).to(device)
-        out += [to_image(t) for t in restore_batch(model, d, m, tta, work_size, detail=prefill in TEXTURED_PREFILLS)]
-    model.train(was_training)
+        if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, work_size, detail=bool(fill and fill.textured))
+        else: rgb = restore_pretrained_batch(model, d, m, inpainter, colorizer, tta, work_size)
+        out += [to_image_keep_luma(t) for t in rgb]
+    if model is not None: model.train(was_training)
     return out[0] if single else out
+
+# %% ../nbs/10_inference.ipynb #pp02
+class ColourStage(nn.Module):
+    "A two-stage restorer's colour stage alone, for a gray an inpainter has already made whole (the mask is ignored)."
+    def __init__(self, model: TwoStageRestorer): super().__init__(); self.model = model
+    def forward(self, gray, mask=None):
+        m, (h, w) = self.model, gray.shape[-2:]
+        g = pad_to_multiple(gray, m.multiple)
+        return dict(rgb=m.colour(g, m.colorize_net(g * 2 - 1))[..., :h, :w])
+
+# %% ../nbs/10_inference.ipynb #pp04
+@torch.no_grad()
+def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=None, tta='none', work_size=None):
+    """The pipeline with pretrained stages (N1HW tensors on the device): the gray from `inpainter` (else the model's,
+    else the input); the colour from `colorizer` (else the model's colour stage; no model: gray). Every pixel's luma
+    is that gray's: the input outside the hole, the inpainter's (or the model's) inside."""
+    if inpainter is not None: gray = inpainter(damaged, mask)
+    elif model is not None and colorizer is not None: gray = rgb_to_luma(restore_batch(model, damaged, mask, tta, work_size))
+    else: gray = damaged
+    if colorizer is not None: rgb = colorizer(gray, tta=tta)
+    elif model is None: rgb = gray.expand(-1, 3, -1, -1)
+    else:
+        net = ColourStage(model) if isinstance(model, TwoStageRestorer) and inpainter is not None else model
+        if getattr(net, 'device_fill', None) is not None and inpainter is not None: set_fill(net, None)   # the hole is filled
+        rgb = restore_batch(net, gray, mask, tta, work_size)
+    return compose(gray, torch.zeros_like(mask), rgb)
+
+# %% ../nbs/10_inference.ipynb #pp06
+INPAINTERS, COLORIZERS = ('lama',), ('ddcolor',)
+
+def load_inpainter(name, weights=None, device=None):
+    """`inpainter` for the pipeline: None, a function `(gray, mask) -> gray`, or 'lama' (`load_lama(weights)`: the
+    official Big LaMa from the Hub when `weights` is None, or a local checkpoint)."""
+    if name is None or callable(name): return name
+    if name not in INPAINTERS: raise InpaintError(f"inpainter {name!r}: choose one of {INPAINTERS}")
+    return partial(lama_fill, load_lama(weights, device))
+
+def load_colorizer(name, weights=None, device=None, size: str = 'large'):
+    """`colorizer` for the pipeline: None, a function `(gray, tta=) -> RGB`, or 'ddcolor' (`load_ddcolor(weights)`:
+    the released DDColor of `size` from the Hub when `weights` is None, or a local folder/file)."""
+    if name is None or callable(name): return name
+    if name not in COLORIZERS: raise InpaintError(f"colorizer {name!r}: choose one of {COLORIZERS}")
+    return partial(ddcolor_colorize, load_ddcolor(weights, size=size, device=device))
 
 # %% ../nbs/10_inference.ipynb #c009
 def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch_size: int = 8,
                    num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None,
-                   hue_prior=None) -> dict:
+                   hue_prior=None, inpainter=None, colorizer=None) -> dict:
     """Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`);
-    with a `hue_prior` (chapter 04) its near-neutral pixels take their hues from it (`colour.apply_hue_prior`)."""
-    df = checked_split(data_dir, 'test', size='auto')
+    with a `hue_prior` (chapter 04) its near-neutral pixels take their hues from it (`colour.apply_hue_prior`);
+    `inpainter`/`colorizer` as in `restore` (loaded functions, or names), `model` None for the pretrained stages alone."""
+    df, fill = checked_split(data_dir, 'test', size='auto'), get_fill(prefill)
+    if inpainter is not None: prefill = fill = None              # the inpainter fills the hole
+    if prefill is not None and model is not None: set_fill(model, fill)   # a device fill runs in the model, a per-image one in TestDataset
     if hue_prior is not None: hue_prior = check_hue_prior(hue_prior)
     if out_dir is not None: writable_dir(out_dir, 'prediction folder')
     dl = torch.utils.data.DataLoader(TestDataset(df, size=None, prefill=prefill), batch_size=batch_size, num_workers=num_workers)
     device = torch.device(device) if device else default_device()
-    was_training = model.training; model.eval().to(device)
+    inpainter, colorizer = load_inpainter(inpainter, device=device), load_colorizer(colorizer, device=device)
+    was_training = model is not None and model.training
+    if model is not None: model.eval().to(device)
     preds = {}
     for b in tqdm(dl, desc='predict', disable=not progress):
-        rgb = restore_batch(model, b['damaged'].to(device), b['mask'].to(device), tta, work_size, detail=prefill in TEXTURED_PREFILLS)
+        d, m = b['damaged'].to(device), b['mask'].to(device)
+        if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, work_size, detail=bool(fill and fill.textured))
+        else: rgb = restore_pretrained_batch(model, d, m, inpainter, colorizer, tta, work_size)
         for id, t in zip(b['id'], rgb):
-            preds[id] = to_image(t) if hue_prior is None else apply_hue_prior(to_image(t), hue_prior)
+            preds[id] = to_image_keep_luma(t) if hue_prior is None else apply_hue_prior(to_image_keep_luma(t), hue_prior)
             if out_dir is not None: write_png(Path(out_dir)/f'{id}.png', preds[id])
-    model.train(was_training)
+    if model is not None: model.train(was_training)
     return preds
 
 # %% ../nbs/10_inference.ipynb #c011
@@ -161,46 +226,70 @@ def check_submission(zip_path, data_dir) -> Path:
     return Path(zip_path)
 
 # %% ../nbs/10_inference.ipynb #c014
-AS_TRAINED, HUES = 'as-trained', ('model', 'prior')
+AS_TRAINED, AUTO = 'as-trained', 'auto'
+HUES = (AUTO, 'model', 'prior')
 
-def load_hue_prior(ckpt) -> np.ndarray:
-    "The hue prior a run fitted on its training targets (`callbacks.HuePriorCallback`), from its best.pt or last.pt."
+def load_hue_prior(ckpt, required: bool = True) -> np.ndarray | None:
+    """The hue prior a run fitted on its training targets (`callbacks.HuePriorCallback`), from its best.pt or last.pt;
+    None for a run from before priors when not `required`."""
     path = Path(ckpt)
     prior = ((read_checkpoint(path, keys=()).get('cbs') or {}).get('hueprior') or {}).get('prior')
+    if prior is None and not required: return None
     if prior is None: raise InpaintError(f"{path}: this checkpoint has no hue prior (its run predates them); "
                                          "train again, or predict with --hues model")
     return check_hue_prior(prior.numpy())
 
 def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dict:
-    """Restore the test inputs of `data_dir` with `model` as its run was trained: at `work_size(config)` px, with the
-    config's prefill unless `prefill` names another (e.g. 'fsr', slower and better in the hole); other `predict_folder`
-    options in `kw`. The one place that says how a trained model predicts."""
+    """Restore the test inputs of `data_dir` with `model` at `work_size(config)` px. `prefill`: AS_TRAINED (the run's
+    fill), AUTO (the best measured: FSR, its full-resolution detail kept in the hole, when the model works below 512
+    px; else the run's fill) or a fill name; other `predict_folder` options in `kw`. The one place that says how a
+    trained model predicts."""
     cfg = config if isinstance(config, dict) else config.to_dict()
+    if prefill == AUTO: prefill = 'fsr' if (work_size(cfg) or IMG_SIZE) < IMG_SIZE else AS_TRAINED
     prefill = cfg.get('prefill') if prefill == AS_TRAINED else prefill
     return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=prefill, **kw)
 
-def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True,
-                       prefill=AS_TRAINED, num_workers: int = 0, hues: str = 'model'):
-    """Restore the test inputs with a training checkpoint, as its run was trained (size, prefill): (preds, config).
-    `hues='prior'` gives the near-neutral pixels hues from the run's hue prior (chapter 04: a better score, the same look)."""
+# %% ../nbs/10_inference.ipynb #pp20
+def _hues_for(ckpt, hues, colorizer):
+    "The hue prior `hues` asks for: AUTO = the run's prior when it has one and no colorizer decides the colours."
     if hues not in HUES: raise InpaintError(f"hues must be one of {HUES}, got {hues!r}")
-    device = torch.device(device) if device else default_device()
-    model, cfg = load_model(ckpt, device)
-    prior = load_hue_prior(ckpt) if hues == 'prior' else None
-    return predict_as_trained(model, cfg, data_dir, prefill, tta=tta, device=device, batch_size=batch_size,
-                              progress=progress, num_workers=num_workers, hue_prior=prior), cfg
+    if hues == 'model' or (hues == AUTO and colorizer is not None): return None
+    prior = load_hue_prior(ckpt, required=hues == 'prior')
+    if prior is None: print(f"note: {ckpt} has no hue prior (its run predates them): predicting with the model's hues", flush=True)
+    return prior
 
-def predict_cli(data_dir, ckpt, out='submission.zip', tta='none', device=None, batch_size: int = 8,
-                prefill=AS_TRAINED, workers: int = 0, hues: str = 'model') -> Path:
-    "`inpaint_nb predict`: check --out, the test files and the checkpoint, then restore, write and check the submission zip."
+def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True,
+                       prefill=AUTO, num_workers: int = 0, hues: str = AUTO, inpainter=None, colorizer=None,
+                       inpainter_weights=None, colorizer_weights=None):
+    """Restore the test inputs with a training checkpoint (`ckpt`, or None for the pretrained stages alone): (preds,
+    config or None). Defaults: the best measured pipeline (`prefill=AUTO`; the run's hue prior, `hues=AUTO`)."""
+    device = torch.device(device) if device else default_device()
+    inpainter, colorizer = load_inpainter(inpainter, inpainter_weights, device), load_colorizer(colorizer, colorizer_weights, device)
+    kw = dict(tta=tta, device=device, batch_size=batch_size, progress=progress, num_workers=num_workers,
+              inpainter=inpainter, colorizer=colorizer)
+    if ckpt is None:
+        if inpainter is None and colorizer is None:
+            raise InpaintError("predict: give --ckpt (a trained run), --inpainter / --colorizer (pretrained models), or both")
+        if hues == 'prior': raise InpaintError("--hues prior needs --ckpt: the prior is counted by a training run")
+        return predict_folder(None, data_dir, prefill='fsr' if prefill in (AUTO, AS_TRAINED) else prefill, **kw), None
+    model, cfg = load_model(ckpt, device)
+    return predict_as_trained(model, cfg, data_dir, prefill, hue_prior=_hues_for(ckpt, hues, colorizer), **kw), cfg
+
+# %% ../nbs/10_inference.ipynb #pp21
+def predict_cli(data_dir, ckpt=None, out='submission.zip', tta='none', device=None, batch_size: int = 8,
+                prefill=AUTO, workers: int = 0, hues: str = AUTO, **pretrained) -> Path:
+    """`inpaint_nb predict`: check --out and the test files, then restore (`predict_checkpoint`; `pretrained`:
+    inpainter, colorizer and their weights), write and check the submission zip."""
     out = writable_file(out, 'submission file (--out)')
     if gone := clean_temp_files(out.parent, out.name): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
     checked_split(data_dir, 'test', size=IMG_SIZE)   # a submission holds 512x512 images
     preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size, prefill=prefill,
-                                    num_workers=workers, hues=hues)
+                                    num_workers=workers, hues=hues, **pretrained)
     zp = check_submission(write_submission(preds, data_dir, out), data_dir)
-    print(f"wrote {zp} ({len(preds)} images, model {cfg.model} at {cfg.size} px{'' if tta in (False, 'none') else f', TTA {tta}'}"
-          f"{'' if prefill == AS_TRAINED else f', prefill {prefill}'}{'' if hues == 'model' else f', hues {hues}'})")
+    what = [f"model {cfg.model} at {cfg.size} px" if cfg else 'no model', *(f"{k} {v}" for k, v in pretrained.items() if v),
+            *([f'TTA {tta}'] if tta not in (False, 'none') else []),
+            *([f'prefill {prefill}', f'hues {hues}'] if cfg else [])]
+    print(f"wrote {zp} ({len(preds)} images; {', '.join(what)})")
     return zp
 
 # %% ../nbs/10_inference.ipynb #c014c
