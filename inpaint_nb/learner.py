@@ -179,6 +179,78 @@ class Trainer:
         return out
     def reset_train_acc(self): self.train_acc = dict(loss=0., n=0)
 
+# %% ../nbs/07_learner.ipynb #c011b
+@patch
+def check_finite(self: Trainer, loss, what: str = 'loss'):
+    "Stop on a NaN/inf `loss` (the training loss, or `what`: the validation loss), all ranks agreeing, with a message that says what to try."
+    bad = torch.tensor(float(not torch.isfinite(loss.detach()).all()), device=self.device)
+    if self.world > 1: dist.all_reduce(bad, op=dist.ReduceOp.MAX)
+    if bad.item():
+        parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
+        self.should_stop, self.stop_reason = True, f'non-finite {what}'
+        raise NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
+                                 f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep the last good "
+                                 "epoch. Try a lower lr, grad_clip, "
+                                 "or precision 'bf16'/'fp32' instead of 'fp16'.")
+
+# %% ../nbs/07_learner.ipynb #cs04
+@patch
+@with_cbs('batch', CancelBatchException)
+def train_step(self: Trainer):
+    "One optimisation step on `self.batch`: predict, loss, backward, step, each followed by its event."
+    b = self.batch
+    with self.autocast():
+        self.preds = self.net(b['damaged'], b['mask'])
+        self.callback('after_pred')
+        self.loss, self.loss_parts = self.loss_func(self.preds, b)
+        self.callback('after_loss')
+    self.check_finite(self.loss)
+    self.backward()
+    self.callback('after_backward')
+    self.opt_step()
+    self.step += 1; self.batch_idx += 1
+    n = len(b['damaged'])
+    self.train_acc['loss'] += float(self.loss.detach()) * n; self.train_acc['n'] += n
+    for k, v in (self.loss_parts or {}).items(): self.train_acc[f'loss_{k}'] = self.train_acc.get(f'loss_{k}', 0.) + float(v) * n
+    self.callback('after_step')
+
+# %% ../nbs/07_learner.ipynb #c013
+@patch
+def validate(self: Trainer):
+    "Score every validation image (sharded over ranks, gathered); fills `self.metrics` and `self.val_rows`."
+    if self.valid_dl is not None: self._validate()
+
+@patch
+@with_cbs('validate')
+def _validate(self: Trainer):
+    model = self.eval_model if self.eval_model is not None else self.model
+    was_training = model.training; model.eval()
+    rows, loss_sum, self.samples = [], 0., []
+    with torch.no_grad():
+        for b in self.valid_dl:
+            b = self.to_device(b)
+            with self.autocast():
+                preds = model(b['damaged'], b['mask'])
+                loss, _ = self.loss_func(preds, b)
+            rgb = preds['rgb'].float().clamp(0, 1)
+            with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
+            s = {k: v.detach().float().cpu() for k, v in s.items()}
+            for j, id_ in enumerate(b['id']): rows.append(dict(id=id_, **{k: float(v[j]) for k, v in s.items()}))
+            loss_sum += float(loss) * len(b['id'])
+            if len(self.samples) < self.config.get('n_samples', 4):
+                for j in range(len(b['id'])):
+                    self.samples.append((b['damaged'][j].float().cpu(), rgb[j].cpu(), b['gt'][j].float().cpu()))
+    model.train(was_training)
+    if self.world > 1:
+        gathered = [None] * self.world
+        dist.all_gather_object(gathered, (rows, loss_sum))
+        rows, loss_sum = [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
+    self.val_rows = sorted(rows, key=lambda r: r['id'])
+    n = max(len(rows), 1)
+    self.metrics = dict(val_loss=loss_sum / n, **score_means(rows, nan='zero')) if rows else {}
+    if rows: self.check_finite(torch.tensor(loss_sum), 'validation loss')      # NaN weights: not a score of 0 to keep
+    self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
+
 # %% ../nbs/07_learner.ipynb #c011
 @patch
 def fit(self: Trainer, epochs: int, cbs=(), resume_from=None):
@@ -220,77 +292,6 @@ def _all_batches(self: Trainer):
     for batch in self.train_dl:
         self.batch = self.to_device(batch)
         self.train_step()
-
-@patch
-@with_cbs('batch', CancelBatchException)
-def train_step(self: Trainer):
-    "One optimisation step on `self.batch`: predict, loss, backward, step, each followed by its event."
-    b = self.batch
-    with self.autocast():
-        self.preds = self.net(b['damaged'], b['mask'])
-        self.callback('after_pred')
-        self.loss, self.loss_parts = self.loss_func(self.preds, b)
-        self.callback('after_loss')
-    self.check_finite(self.loss)
-    self.backward()
-    self.callback('after_backward')
-    self.opt_step()
-    self.step += 1; self.batch_idx += 1
-    n = len(b['damaged'])
-    self.train_acc['loss'] += float(self.loss.detach()) * n; self.train_acc['n'] += n
-    for k, v in (self.loss_parts or {}).items(): self.train_acc[f'loss_{k}'] = self.train_acc.get(f'loss_{k}', 0.) + float(v) * n
-    self.callback('after_step')
-
-# %% ../nbs/07_learner.ipynb #c011b
-@patch
-def check_finite(self: Trainer, loss, what: str = 'loss'):
-    "Stop on a NaN/inf `loss` (the training loss, or `what`: the validation loss), all ranks agreeing, with a message that says what to try."
-    bad = torch.tensor(float(not torch.isfinite(loss.detach()).all()), device=self.device)
-    if self.world > 1: dist.all_reduce(bad, op=dist.ReduceOp.MAX)
-    if bad.item():
-        parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
-        self.should_stop, self.stop_reason = True, f'non-finite {what}'
-        raise NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
-                                 f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep the last good "
-                                 "epoch. Try a lower lr, grad_clip, "
-                                 "or precision 'bf16'/'fp32' instead of 'fp16'.")
-
-# %% ../nbs/07_learner.ipynb #c013
-@patch
-def validate(self: Trainer):
-    "Score every validation image (sharded over ranks, gathered); fills `self.metrics` and `self.val_rows`."
-    if self.valid_dl is not None: self._validate()
-
-@patch
-@with_cbs('validate')
-def _validate(self: Trainer):
-    model = self.eval_model if self.eval_model is not None else self.model
-    was_training = model.training; model.eval()
-    rows, loss_sum, self.samples = [], 0., []
-    with torch.no_grad():
-        for b in self.valid_dl:
-            b = self.to_device(b)
-            with self.autocast():
-                preds = model(b['damaged'], b['mask'])
-                loss, _ = self.loss_func(preds, b)
-            rgb = preds['rgb'].float().clamp(0, 1)
-            with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
-            s = {k: v.detach().float().cpu() for k, v in s.items()}
-            for j, id_ in enumerate(b['id']): rows.append(dict(id=id_, **{k: float(v[j]) for k, v in s.items()}))
-            loss_sum += float(loss) * len(b['id'])
-            if len(self.samples) < self.config.get('n_samples', 4):
-                for j in range(len(b['id'])):
-                    self.samples.append((b['damaged'][j].float().cpu(), rgb[j].cpu(), b['gt'][j].float().cpu()))
-    model.train(was_training)
-    if self.world > 1:
-        gathered = [None] * self.world
-        dist.all_gather_object(gathered, (rows, loss_sum))
-        rows, loss_sum = [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
-    self.val_rows = sorted(rows, key=lambda r: r['id'])
-    n = max(len(rows), 1)
-    self.metrics = dict(val_loss=loss_sum / n, **score_means(rows, nan='zero')) if rows else {}
-    if rows: self.check_finite(torch.tensor(loss_sum), 'validation loss')      # NaN weights: not a score of 0 to keep
-    self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
 
 # %% ../nbs/07_learner.ipynb #c015b
 _first_line = first_line   # the name later chapters import
