@@ -227,10 +227,11 @@ def load_weights_into(model: nn.Module, sd: dict, source) -> nn.Module:
     return model
 
 # %% ../nbs/05d_ddcolor.ipynb #dd146
-def fetch_ddcolor(repo: str) -> Path:
-    "The Hub repo `repo` (config.json + weights) in the local Hub cache, downloaded once."
+def fetch_ddcolor(repo: str, cache_dir=None) -> Path:
+    "The Hub repo `repo` (config.json + weights) in the local Hub cache (`cache_dir`: the Hub's default), downloaded once."
     offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
-    try: return Path(huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES], local_files_only=offline))
+    try: return Path(huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES], cache_dir=cache_dir,
+                                                       local_files_only=offline))
     except Exception as e:
         raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({'offline' if offline else first_line(e)}); "
                            f"download its model.safetensors + config.json and pass the folder or file with "
