@@ -10,6 +10,10 @@
 #   3. benchmarks/metric_speed.py: score_batch on CUDA vs score_reference on 100 photos; figures: speed-up, max |diff|;
 #   4. benchmarks/inference_speed.py --device cuda: 100 test inputs at 512 px restored into a checked submission zip
 #      by `inpaint_nb predict`; figures: images/s and the speed-up over the same command on CPU (reference);
+#   5. benchmarks/lama_speed.py --device cuda --batch 8 --ddcolor large: Big LaMa's and DDColor-L's time per 512 px
+#      image (random weights; the networks' cost, not their output) against Telea on the CPU in the same run;
+#   6. benchmarks/pretrained_check.py --random-weights tiny: the zero-shot pipeline (detect_mask -> LaMa -> DDColor,
+#      luma kept, official score) end to end on the GPU with seeded tiny weights written to files (a smoke test);
 # then prints one table (what | figure | device) and exits 1 if any step failed (a failed step does not stop the others).
 # Every figure is a ratio against a reference measured in the same run.
 #
@@ -19,6 +23,7 @@
 # Environment: GPU_CHECK_OUT=DIR keeps the logs and JSON there (default: a new /tmp/gpu_check.* folder);
 #   GPU_CHECK_BUDGET=S total seconds for the four steps (default 465); GPU_CHECK_COMPILE=0 skips torch.compile;
 #   GPU_CHECK_T_NBDEV / _T_TRAIN / _T_METRIC / _T_INFER per-step timeouts in seconds (defaults 200 / 120 / 45 / 100);
+#   GPU_CHECK_T_LAMA / _T_PRETRAINED timeouts of the LaMa/DDColor steps (defaults 90 / 120; they add to the budget);
 #   GPU_CHECK_MAX_DIFF largest allowed |score_batch - score_reference| (default 1e-6);
 #   GPU_CHECK_FORCE_DEVICE=cpu (testing only): runs the GPU branch on that device with tiny sizes (one notebook,
 #   64 px training benchmark, 4 photos, 4 test images) so that the steps, the parsing and the table can be exercised.
@@ -32,7 +37,7 @@ dry_run() {
   check() { # check DESCRIPTION COMMAND...: run it quietly, report it
     if "${@:2}" >/dev/null 2>&1; then printf '  ok   %s\n' "$1"; else printf '  FAIL %s  (%s)\n' "$1" "${*:2}"; bad=1; fi
   }
-  for s in train_speed metric_speed inference_speed; do
+  for s in train_speed metric_speed inference_speed lama_speed pretrained_check; do
     check "benchmarks/$s.py exists" test -f "benchmarks/$s.py"
     check "python benchmarks/$s.py --help" "$PY" "benchmarks/$s.py" --help
   done
@@ -58,6 +63,7 @@ fi
 
 OUT=${GPU_CHECK_OUT:-$(mktemp -d /tmp/gpu_check.XXXXXX)}; mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 BUDGET=${GPU_CHECK_BUDGET:-465}
+BUDGET=$(( BUDGET + ${GPU_CHECK_T_LAMA:-90} + ${GPU_CHECK_T_PRETRAINED:-120} ))   # the LaMa/DDColor steps' share
 DEVNAME=$("$PY" - "$DEV" <<'EOF' 2>/dev/null || echo "$DEV"
 import sys, platform, torch
 d = torch.device(sys.argv[1])
@@ -145,7 +151,32 @@ EOF
 if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "inference: inpaint_nb predict into a checked zip" "$fig" "$DEVNAME"
 else row FAIL "inference: inpaint_nb predict into a checked zip" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/inference_speed.log)" "$DEVNAME"; fi
 
-# 5. the table
+# 5. LaMa and DDColor-L: time per 512 px image on the device (random weights)
+if [ -z "$FORCE" ]; then LARGS=(--device cuda --batch 8 --ddcolor large); else LARGS=(--device "$DEV" --size 64 --blocks 2 --ngf 16 --ddcolor tiny --repeats 1); fi
+run_step "lama_speed" "${GPU_CHECK_T_LAMA:-90}" "$OUT/lama_speed.log" "$PY" benchmarks/lama_speed.py "${LARGS[@]}" --json "$OUT/lama_speed.json"
+fig=$("$PY" - "$OUT/lama_speed.json" <<'EOF' 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"LaMa {r['lama_s'] * 1e3:.1f} ms, DDColor-{r['ddcolor'][0].upper()} {r['ddcolor_s'] * 1e3:.1f} ms per {r['size']} px image (batch {r['batch']}); "
+      f"{r['ratio']:.0f}x / {r['ddcolor_ratio']:.0f}x Telea's {r['telea_s'] * 1e3:.1f} ms on the CPU")
+EOF
+); prc=$?
+if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "LaMa + DDColor: time per image (random weights)" "$fig" "$DEVNAME"
+else row FAIL "LaMa + DDColor: time per image (random weights)" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/lama_speed.log)" "$DEVNAME"; fi
+
+# 6. the zero-shot pretrained pipeline end to end (smoke test: seeded tiny weights written to files; no download)
+run_step "pretrained_check" "${GPU_CHECK_T_PRETRAINED:-120}" "$OUT/pretrained_check.log" "$PY" benchmarks/pretrained_check.py --random-weights tiny --device "$DEV" --json "$OUT/pretrained_check.json"
+fig=$("$PY" - "$OUT/pretrained_check.json" <<'EOF' 2>&1
+import json, math, sys
+r = json.load(open(sys.argv[1])); m = r['methods']; last = list(m)[-1]
+print(f"{r['n']} demo photos through {len(m)} pipelines (mask IoU {r['mask_iou']:.3f}), scores finite; {last} {m[last]['s_per_image']:.3f} s/image")
+sys.exit(0 if all(math.isfinite(v['score']) for v in m.values()) else 3)
+EOF
+); prc=$?
+if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$fig" "$DEVNAME"
+else row FAIL "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/pretrained_check.log)" "$DEVNAME"; fi
+
+# 7. the table
 echo
 "$PY" - "$ROWS" <<'EOF'
 import sys
