@@ -116,7 +116,7 @@ class LRScheduleCallback(Callback):
     def before_epoch(self, learn):
         sampler = getattr(learn.train_dl, 'sampler', None)
         self.steps_per_epoch = sampler.per_rank() // learn.train_dl.batch_size if hasattr(sampler, 'per_rank') else len(learn.train_dl)
-        self.steps_per_epoch = max(self.steps_per_epoch, 1)
+        self.steps_per_epoch = max(math.ceil(self.steps_per_epoch / learn.accumulate), 1)   # optimiser steps (gradient accumulation)
     def before_batch(self, learn):
         if self.kind != 'cosine': return
         total = learn.n_epochs * self.steps_per_epoch; warm = self.warmup_epochs * self.steps_per_epoch
@@ -198,7 +198,8 @@ class TimeBudgetCallback(Callback):
         learn.time_budget = (self.t0, self.budget)
     def before_validate(self, learn): self.tv = time.time()
     def after_validate(self, learn): self.val_s = time.time() - self.tv
-    def before_batch(self, learn): self.tb = time.time()
+    def before_batch(self, learn):
+        if not learn.pending: self.tb = time.time()   # a step's time: its whole group of batches
     def after_step(self, learn):
         dt = time.time() - self.tb
         self.step_s = dt if self.step_s is None else 0.9 * self.step_s + 0.1 * dt
@@ -221,7 +222,7 @@ class ProgressCallback(Callback):
                         mininterval=0.5 if sys.stderr.isatty() or in_notebook() else 30)
     def after_step(self, learn):
         if self.bar is not None:
-            self.bar.update(learn.world)
+            self.bar.update(learn.world * learn.group)   # the batches of this step
             if learn.batch_idx % 5 == 1:
                 post = dict(loss=f"{learn.train_acc['loss'] / max(learn.train_acc['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
                 if learn.history and 'score' in learn.history[-1]: post['last_score'] = f"{learn.history[-1]['score']:.4f}"
@@ -301,13 +302,16 @@ class HuePriorCallback(Callback):
 
 # %% ../nbs/08_callbacks.ipynb #c021
 class GANCallback(Callback):
-    "Alternating generator / PatchGAN discriminator updates; `weight` scales the generator's adversarial term."
+    """Alternating generator / PatchGAN discriminator updates; `weight` scales the generator's adversarial term, `mode`
+    is `GANLoss`'s ('lsgan'; 'bce' is the vanilla GAN). With gradient accumulation the discriminator steps once per
+    generator step, on the mean loss of every batch of the group (the batches' pairs kept until then)."""
     order = EMACallback.order - 1   # the discriminator steps before the EMA averages the generator
     def __init__(self, disc: nn.Module, d_opt, weight: float = 0.01, mode: str = 'lsgan'):
-        self.disc, self.d_opt, self.weight, self.gan_loss, self.d_net = disc, d_opt, weight, GANLoss(mode), None
+        self.disc, self.d_opt, self.weight, self.gan_loss, self.d_net, self.pairs = disc, d_opt, weight, GANLoss(mode), None, []
     def before_fit(self, learn):
         self.disc.to(learn.device, memory_format=learn.memory_format)
         self.d_net = ddp_wrap(self.disc, learn.device) if learn.world > 1 else self.disc
+    def before_train(self, learn): self.pairs = []
     def after_loss(self, learn):
         "G step: the generator's loss gets the adversarial term (the discriminator frozen meanwhile)."
         if not learn.training: return
@@ -316,15 +320,19 @@ class GANCallback(Callback):
         for p in self.disc.parameters(): p.requires_grad_(True)
         learn.loss = learn.loss + self.weight * adv
         learn.loss_parts = {**(learn.loss_parts or {}), 'adv': float(adv.detach())}
+        self.pairs.append((learn.batch['damaged'], learn.batch['gt'], learn.preds['rgb'].detach()))
     def after_step(self, learn):
-        "D step: real (gt) and fake (detached output) pairs in one batch, through the trainer's precision hooks."
-        b = learn.batch; n = len(b['damaged'])
-        with learn.autocast():
-            logits = self.d_net(torch.cat([b['damaged'], b['damaged']]), torch.cat([b['gt'], learn.preds['rgb'].detach()]))
-            d_loss = 0.5 * (self.gan_loss(logits[:n], True) + self.gan_loss(logits[n:], False))
-        learn.check_finite(d_loss)
-        learn.backward(d_loss); learn.opt_step(self.d_opt)
-        learn.train_acc['loss_d'] = learn.train_acc.get('loss_d', 0.) + float(d_loss.detach()) * n
+        "D step: real (gt) and fake (detached output) pairs of each batch since the last step, through the trainer's precision hooks."
+        pairs, self.pairs = self.pairs, []
+        for d, gt, fake in pairs:
+            n = len(d)
+            with learn.autocast():
+                logits = self.d_net(torch.cat([d, d]), torch.cat([gt, fake]))
+                d_loss = 0.5 * (self.gan_loss(logits[:n], True) + self.gan_loss(logits[n:], False))
+            learn.check_finite(d_loss)
+            learn.backward(d_loss / len(pairs) if len(pairs) > 1 else d_loss)
+            learn.train_acc['loss_d'] = learn.train_acc.get('loss_d', 0.) + float(d_loss.detach()) * n
+        if pairs: learn.opt_step(self.d_opt)
     def state_dict(self): return dict(disc=self.disc.state_dict(), d_opt=self.d_opt.state_dict())
     def load_state_dict(self, sd): self.disc.load_state_dict(sd['disc']); self.d_opt.load_state_dict(sd['d_opt'])
 

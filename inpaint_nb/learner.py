@@ -106,9 +106,10 @@ CKPT_FORMAT = 'inpaint_nb.train/1'   # the checkpoint format id (kept from the f
 class Trainer:
     """The training core: `model(damaged, mask) -> dict(rgb=...)`, `loss_func(preds, batch) -> (loss, parts)`,
     `score_func(gt, rgb, mask) -> dict of per-image tensors incl. 'score'` (default: the competition score,
-    `metrics.score_batch`). It predicts, computes the loss, backpropagates, steps and validates; the rest is callbacks."""
+    `metrics.score_batch`). It predicts, computes the loss, backpropagates, steps and validates; the rest is callbacks.
+    `accumulate`: batches whose gradients add up to one optimiser step (a big batch from small ones)."""
     def __init__(self, model, train_dl, valid_dl, loss_func, opt, score_func=None, cbs=(), device='cpu',
-                 monitor: str = 'score', config: dict | None = None):
+                 monitor: str = 'score', config: dict | None = None, accumulate: int = 1):
         self.device = torch.device(device)
         self.rank, self.world = dist_info()
         self.model = self.net = model.to(self.device)   # `net` is what trains; callbacks may wrap it (DDP, compile)
@@ -117,7 +118,8 @@ class Trainer:
         self.memory_format = torch.contiguous_format    # of 4-D batch tensors (a callback may choose channels_last)
         self.cbs = []; self.add_cbs(cbs)
         self.eval_model, self.history, self.metrics, self.samples, self.val_rows = None, [], {}, [], []
-        self.epoch = self.step = self.batch_idx = 0
+        self.epoch = self.step = self.batch_idx = self.pending = 0   # `pending`: batches backpropagated since the last step
+        self.accumulate = accumulate
         self.epoch_done, self.should_stop, self.stop_reason, self.failed, self.training = False, False, None, None, False
         self.best_score, self.monitor_value, self.improved, self.resumed_from = -math.inf, -math.inf, False, None
         self.reset_train_acc()
@@ -197,7 +199,7 @@ def check_finite(self: Trainer, loss, what: str = 'loss'):
 @patch
 @with_cbs('batch', CancelBatchException)
 def train_step(self: Trainer):
-    "One optimisation step on `self.batch`: predict, loss, backward, step, each followed by its event."
+    "One batch, `self.batch`: predict, loss, backward (scaled by 1/`accumulate`); the optimiser steps every `accumulate` batches."
     b = self.batch
     with self.autocast():
         self.preds = self.net(b['damaged'], b['mask'])
@@ -205,13 +207,26 @@ def train_step(self: Trainer):
         self.loss, self.loss_parts = self.loss_func(self.preds, b)
         self.callback('after_loss')
     self.check_finite(self.loss)
-    self.backward()
-    self.callback('after_backward')
-    self.opt_step()
-    self.step += 1; self.batch_idx += 1
+    self.backward(self.loss / self.accumulate if self.accumulate > 1 else self.loss)
+    self.batch_idx += 1; self.pending += 1
     n = len(b['damaged'])
     self.train_acc['loss'] += float(self.loss.detach()) * n; self.train_acc['n'] += n
     for k, v in (self.loss_parts or {}).items(): self.train_acc[f'loss_{k}'] = self.train_acc.get(f'loss_{k}', 0.) + float(v) * n
+    if self.pending == self.accumulate: self.step_group()
+
+@patch
+def step_group(self: Trainer):
+    """The optimiser step of the `pending` batches (their mean gradient; a short last group of an epoch is scaled up to
+    a mean too), each followed by its event: `after_backward` (gradients complete), the step, `after_step`."""
+    if not self.pending: return
+    self.group, self.pending = self.pending, 0
+    if self.group < self.accumulate:
+        for g in self.opt.param_groups:
+            for p in g['params']:
+                if p.grad is not None: p.grad.mul_(self.accumulate / self.group)
+    self.callback('after_backward')
+    self.opt_step()
+    self.step += 1
     self.callback('after_step')
 
 # %% ../nbs/07_learner.ipynb #c013
@@ -283,6 +298,7 @@ def _train(self: Trainer):
     self.net.train()
     sampler = getattr(self.train_dl, 'sampler', None)
     if hasattr(sampler, 'set_epoch'): sampler.set_epoch(self.epoch, skip=self.batch_idx * self.train_dl.batch_size)
+    self.pending = 0; self.opt.zero_grad(set_to_none=True)   # no gradients left from a cancelled epoch
     self._all_batches()
     self.training = False
 
@@ -292,6 +308,7 @@ def _all_batches(self: Trainer):
     for batch in self.train_dl:
         self.batch = self.to_device(batch)
         self.train_step()
+    self.step_group()   # the epoch's last, shorter group of batches (gradient accumulation)
 
 # %% ../nbs/07_learner.ipynb #c015b
 _first_line = first_line   # the name later chapters import
@@ -442,10 +459,10 @@ class ToyData(Dataset):
 def toy_score(gt, rgb, mask): return dict(score=1 - (gt - rgb).abs().mean((1, 2, 3)))
 def toy_loss(preds, b): l = (preds['rgb'] - b['gt']).abs().mean(); return l, dict(l1=float(l.detach()))
 
-def toy_trainer(cbs=(), seed=0, lr=1e-2, n=32, **kw) -> Trainer:
+def toy_trainer(cbs=(), seed=0, lr=1e-2, n=32, bs=8, **kw) -> Trainer:
     "A seeded `Trainer` on `ToyData` with `TinyRestorer`, Adam and an L1 loss: seconds on a CPU."
     seed_everything(seed)
     model = TinyRestorer()
-    tdl = DataLoader(ToyData(n), batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(seed))
+    tdl = DataLoader(ToyData(n), batch_size=bs, shuffle=True, generator=torch.Generator().manual_seed(seed))
     vdl = DataLoader(ToyData(16, seed=99), batch_size=8)
     return Trainer(model, tdl, vdl, toy_loss, torch.optim.Adam(model.parameters(), lr), toy_score, cbs=cbs, **kw)
