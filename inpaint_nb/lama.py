@@ -13,10 +13,10 @@ from .core import InpaintError, rgb_to_luma, default_device, atomic_write, read_
 from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 
 # %% auto #0
-__all__ = ['FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock',
-           'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'generator_state', 'lama_from_state',
-           'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
-           'build_lama_restorer']
+__all__ = ['FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT',
+           'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'generator_state',
+           'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
+           'build_lama_restorer', 'LamaFill']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -284,3 +284,25 @@ MODELS['lama-two-stage'] = dict(stages=2, generator='smp-unet', build=build_lama
                                 doc="Big LaMa (official weights, BatchNorm frozen) restores the gray, an smp U-Net colours it")
 MODELS['lama-two-stage-unet'] = dict(stages=2, generator='unet', build=build_lama_restorer, defaults=dict(width=16, depth=4),
                                      doc="Big LaMa restores the gray, a small own U-Net colours it (CPU-friendly)")
+
+# %% ../nbs/05b_lama.ipynb #gp02
+from .damage import register_fill
+class LamaFill:
+    """The 'lama' hole fill: Big LaMa as released (eval, no gradients) on the batch's device, loaded once per process,
+    device and weights. `use(weights)` picks the weights (a file or folder; None: the Hub download) and fails early."""
+    def __init__(self): self.path, self.nets = None, {}
+    def use(self, weights=None) -> Path:
+        if weights is None:
+            try: self.path = fetch_big_lama()
+            except InpaintError as e: raise InpaintError(f"prefill 'lama': {e}; in a training config: fill_weights=PATH") from None
+        elif not Path(weights).exists(): raise InpaintError(f"fill_weights: {weights}: not found (Big LaMa's best.ckpt, big-lama/ folder or state dict for prefill 'lama')")
+        else: self.path = Path(weights)
+        return self.path
+    def __call__(self, damaged: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        if self.path is None: self.use()
+        key = (str(self.path), str(damaged.device))
+        if key not in self.nets: self.nets[key] = load_lama(self.path, damaged.device).requires_grad_(False)
+        with torch.no_grad(): return lama_fill(self.nets[key].eval(), damaged, mask)
+
+LAMA_FILL = LamaFill()
+register_fill('lama', device_fn=LAMA_FILL, textured=True)
