@@ -353,6 +353,7 @@ def save_checkpoint(self: Trainer, path):
     sd = self.state_dict()
     if self.is_main: atomic_save(sd, path)
 
+# %% ../nbs/07_learner.ipynb #cs13
 RESUME_KEYS = ('model', 'opt', 'cbs', 'epoch', 'batch_idx', 'step', 'epoch_done', 'best_score', 'history', 'train_acc', 'rng')
 
 @patch
