@@ -21,7 +21,7 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS',
            'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
            'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'load_weights_into', 'fetch_ddcolor',
            'weights_in', 'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab',
-           'ddcolor_colorize', 'DDColorRestorer', 'build_ddcolor_restorer']
+           'ddcolor_colorize', 'DDColorRestorer', 'build_ddcolor_restorer', 'ddcolor_unpretrained']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -329,3 +329,16 @@ def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_inpu
 
 MODELS['ddcolor'] = dict(stages=1, generator='ddcolor', build=build_ddcolor_restorer,
                          doc="DDColor (pretrained colour queries, Hub weights) colours the prefilled gray, luma kept exactly")
+
+# %% ../nbs/05d_ddcolor.ipynb #pg26
+def ddcolor_unpretrained(kw: dict, weights: dict) -> dict:
+    """`models.unpretrained_kwargs` of `'ddcolor'`: `ddcolor_weights` None, the size read from the checkpoint's encoder, the
+    input size from the weights folder's config.json while it is there (else the run's `ddcolor_input_size`)."""
+    stem = next((v for k, v in weights.items() if k.endswith('ddcolor.encoder.arch.downsample_layers.0.0.weight')), None)
+    size = next((s for s, (_, dims) in CONVNEXT_SIZES.items() if stem is not None and dims[0] == stem.shape[0]), None)
+    if size is None: return kw                                     # not DDColor's tensors: read the weights as the run did
+    src, n = kw.get('ddcolor_weights'), kw.get('ddcolor_input_size', 512)
+    if src not in (None, 'hub') and (Path(src)/'config.json').is_file(): n = read_ddcolor_config(Path(src)/'config.json', size, n)[1]
+    return {**kw, 'ddcolor_weights': None, 'ddcolor_size': size, 'ddcolor_input_size': n}
+
+MODELS['ddcolor']['unpretrained'] = ddcolor_unpretrained

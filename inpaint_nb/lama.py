@@ -16,7 +16,7 @@ from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 __all__ = ['FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT',
            'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'generator_state',
            'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
-           'build_lama_restorer', 'LamaFill']
+           'build_lama_restorer', 'lama_unpretrained', 'LamaFill']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -284,6 +284,16 @@ MODELS['lama-two-stage'] = dict(stages=2, generator='smp-unet', build=build_lama
                                 doc="Big LaMa (official weights, BatchNorm frozen) restores the gray, an smp U-Net colours it")
 MODELS['lama-two-stage-unet'] = dict(stages=2, generator='unet', build=build_lama_restorer, defaults=dict(width=16, depth=4),
                                      doc="Big LaMa restores the gray, a small own U-Net colours it (CPU-friendly)")
+
+# %% ../nbs/05b_lama.ipynb #pg24
+def lama_unpretrained(kw: dict, weights: dict) -> dict:
+    "`models.unpretrained_kwargs` of the LaMa restorers: `lama_weights` None, LaMa's size (blocks, width) read from the checkpoint's tensors."
+    first = next((v for k, v in weights.items() if k.endswith('lama.' + FIRST_KEY)), None)
+    if first is None: return kw                                    # no LaMa tensors in it: read them as the run did
+    n_blocks = sum(k.endswith('.conv1.ffc.convl2l.weight') for k in weights)
+    return {**kw, 'lama_weights': None, 'lama_ngf': first.shape[0], 'lama_blocks': n_blocks}
+
+for _name in ('lama-two-stage', 'lama-two-stage-unet'): MODELS[_name]['unpretrained'] = lama_unpretrained
 
 # %% ../nbs/05b_lama.ipynb #gp02
 from .damage import register_fill

@@ -16,7 +16,7 @@ from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 __all__ = ['NORMS', 'UPS', 'INITS', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs',
            'net_multiple', 'build_generator', 'imagenet_source', 'smp_create', 'load_encoder_weights',
            'PatchDiscriminator', 'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv',
-           'OneStageRestorer', 'TwoStageRestorer', 'build_model', 'n_params', 'forward_time']
+           'OneStageRestorer', 'TwoStageRestorer', 'build_model', 'unpretrained_kwargs', 'n_params', 'forward_time']
 
 # %% ../nbs/05_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")
@@ -336,6 +336,15 @@ def build_model(name: str = "two-stage", encoder: str = "resnet34", encoder_weig
     if spec["stages"] == 1:
         return OneStageRestorer(gen(n_in, 3), use_mask=use_mask, chroma=chroma)
     return TwoStageRestorer(gen(n_in, 1), gen(1, 3 if chroma is None else 2), use_mask=use_mask, chroma=chroma)
+
+# %% ../nbs/05_models.ipynb #pg21
+def unpretrained_kwargs(name: str, kwargs: dict, weights: dict) -> dict:
+    """`build_model(name, **kwargs)`'s options changed to build the same network without reading or downloading any
+    pretrained weights (`encoder_weights` None; a registered model's own through its spec's `'unpretrained'` hook,
+    which may read sizes from `weights`, a state dict that then supplies every tensor)."""
+    kw = {**kwargs, 'encoder_weights': None} if 'encoder_weights' in kwargs else dict(kwargs)
+    spec = MODELS.get(name, {})
+    return spec['unpretrained'](kw, weights) if 'unpretrained' in spec else kw
 
 # %% ../nbs/05_models.ipynb #c060
 def n_params(model: nn.Module) -> int:

@@ -249,6 +249,8 @@ class ShardSampler(Sampler):
     def __len__(self): return len(range(self.rank, self.n, self.world))
 
 # %% ../nbs/09_run.ipynb #c017
+from .models import unpretrained_kwargs
+
 def init_distributed(device=None) -> tuple:
     "Join the `torchrun` process group if there is one; returns (rank, world, device, owned)."
     owned = False
@@ -276,11 +278,16 @@ def work_size(cfg) -> int | None:
     return None if cfg.get('crop') else cfg.get('size')
 
 def load_model(ckpt, device='cpu'):
-    "A trained restorer from a `best.pt` or `last.pt` (EMA weights when the run had them): returns (model in eval mode, TrainConfig)."
+    """A trained restorer from a `best.pt` or `last.pt` (EMA weights when the run had them): returns (model in eval mode,
+    TrainConfig). Built without pretrained weights (`models.unpretrained_kwargs`: the checkpoint holds every tensor), so a
+    fine-tuned LaMa/DDColor/ImageNet-encoder run loads offline, without its original weight files."""
     path = Path(ckpt)
     sd = read_checkpoint(path)
     cfg = TrainConfig.from_dict(sd['config'], f"{path} (its config)")
-    model, weights = make_model(cfg.replace(init_from=None)), EMACallback.eval_weights(sd)
+    weights = EMACallback.eval_weights(sd)
+    kw = unpretrained_kwargs(cfg.model, cfg.model_kwargs, weights)
+    model = make_model(cfg.replace(init_from=None, model_kwargs=kw))
+    if kw != cfg.model_kwargs and set(model.state_dict()) != set(weights): model = make_model(cfg.replace(init_from=None))  # as the run built it
     check_state_dict(model, weights, path, f"model {cfg.model!r} {cfg.model_kwargs} of its config")
     model.load_state_dict(weights)
     return model.to(device).eval(), cfg
