@@ -302,7 +302,7 @@ class RestorationLoss:
 # %% ../nbs/06_losses.ipynb #dd061
 import functools
 from torchvision.models import vgg16_bn, VGG16_BN_Weights
-from .core import InpaintError
+from .core import InpaintError, read_state_dict
 
 PERCEPTUAL_LAYERS = {'conv1_1': 1 / 16, 'conv2_1': 1 / 8, 'conv3_1': 1 / 4, 'conv4_1': 1 / 2, 'conv5_1': 1.0}   # train_ddcolor.yml
 VGG16_BN_CONV = {'conv1_1': 0, 'conv2_1': 7, 'conv3_1': 14, 'conv4_1': 24, 'conv5_1': 34}   # in vgg16_bn().features
@@ -316,8 +316,8 @@ def _vgg_state(weights) -> dict:
             raise InpaintError(f"perceptual loss: cannot get the ImageNet VGG16-BN weights {url} ({type(e).__name__}, offline?); "
                                f"put the file in {torch.hub.get_dir()}/checkpoints/ or pass its path as loss_options "
                                "{'perceptual': {'vgg_weights': PATH}}") from None
-    try: return torch.load(weights, map_location='cpu', weights_only=True)
-    except Exception as e: raise InpaintError(f"perceptual loss: vgg_weights {weights}: not a readable VGG16-BN state dict ({type(e).__name__})") from None
+    try: return read_state_dict(weights, 'VGG16-BN weights file')          # core's safe reader: one line for a bad file
+    except InpaintError as e: raise InpaintError(f"perceptual loss: vgg_weights {e}") from None
 
 @functools.lru_cache(maxsize=4)
 def vgg16_bn_features(weights='imagenet', device: str = 'cpu') -> nn.Module:
