@@ -43,7 +43,7 @@ def load_all(lama_src, colorizers: dict, device) -> tuple:
         lama = load_lama(lama_src, device)
         report.append(f"LaMa ({lama_src or f'Hub {LAMA_HUB[0]}/{LAMA_HUB[1]}'}): all {len(lama.state_dict())} generator tensors "
                       f"matched ({sum(p.numel() for p in lama.parameters()) / 1e6:.2f}M parameters; load_lama refuses any missing or unexpected key)")
-    except InpaintError as e: failed.append((lama_src or f'{LAMA_HUB[0]}/{LAMA_HUB[1]}', e))
+    except InpaintError as e: failed.append((lama_src, f'{LAMA_HUB[0]}/{LAMA_HUB[1]}', e))
     for name, (src, size) in colorizers.items():
         out = io.StringIO()
         try:
@@ -51,10 +51,11 @@ def load_all(lama_src, colorizers: dict, device) -> tuple:
             n = len(models[name].state_dict())
             report.append(f"{name} ({src or f'Hub {DDCOLOR_REPOS[size]}'}): " +
                           (out.getvalue().strip().removeprefix('warning: ') or f"all {n} tensors matched (0 missing, 0 unexpected)"))
-        except InpaintError as e: failed.append((src or DDCOLOR_REPOS[size], e))
+        except InpaintError as e: failed.append((src, DDCOLOR_REPOS[size], e))
+    if bad := [e for src, _, e in failed if src is not None]: raise bad[0]     # a local file: its own one line
     if failed:
         offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
-        raise InpaintError(f"could not fetch {', '.join(str(s) for s, _ in failed)} ({'HF_HUB_OFFLINE is set' if offline else failed[0][1]}); "
+        raise InpaintError(f"could not fetch {', '.join(hub for _, hub, _ in failed)} ({'HF_HUB_OFFLINE is set' if offline else failed[0][2]}); "
                            "with the internet this script downloads them, or pass local copies: --lama PATH --ddcolor PATH --ddcolor-tiny PATH")
     return lama, models, report
 
