@@ -29,6 +29,7 @@ def _check_pair(pred, target, name):
     dtype = torch.promote_types(torch.promote_types(pred.dtype, target.dtype), torch.float32)
     return pred.to(dtype), target.to(dtype)
 
+# %% ../nbs/06_losses.ipynb #sz002
 def _weight_map(mask, like, inside_weight):
     "Per-pixel weights 1 outside the damaged region, `inside_weight` inside it (None -> no weighting)."
     if mask is None or inside_weight == 1.0: return None
@@ -36,6 +37,7 @@ def _weight_map(mask, like, inside_weight):
         raise ValueError(f"mask must be N1HW matching the image {tuple(like.shape)}, got {tuple(mask.shape)}")
     return 1 + (inside_weight - 1) * mask.to(like.dtype)
 
+# %% ../nbs/06_losses.ipynb #sz004
 def _weighted_mean(err, weight):
     "Mean of `err` (NCHW) with an optional N1HW weight map, normalised so weights sum to 1."
     if weight is None: return err.mean()
@@ -63,6 +65,7 @@ def gaussian_window(size=11, sigma=1.5, dtype=torch.float32, device=None):
     g = torch.exp(-x ** 2 / (2 * sigma ** 2))
     return g / g.sum()
 
+# %% ../nbs/06_losses.ipynb #sz007
 def _window_1d(window, size, sigma, dtype, device):
     if window == "gaussian": return gaussian_window(size, sigma, dtype, device)
     if window == "uniform": return torch.full((size,), 1.0 / size, dtype=dtype, device=device)
@@ -74,6 +77,7 @@ def _filter2d(x, w1):
     x = F.conv2d(x, w1.view(1, 1, k, 1).expand(c, 1, k, 1), groups=c)
     return F.conv2d(x, w1.view(1, 1, 1, k).expand(c, 1, 1, k), groups=c)
 
+# %% ../nbs/06_losses.ipynb #sz009
 def _ssim_from_moments(ux, uy, uxx, uyy, uxy, cov_norm, R):
     "SSIM map from local moments, as skimage computes it."
     vx, vy, vxy = cov_norm * (uxx - ux * ux), cov_norm * (uyy - uy * uy), cov_norm * (uxy - ux * uy)
@@ -86,6 +90,7 @@ def _data_range(data_range, x):
         return data_range.to(x.dtype).reshape(-1, *([1] * (x.ndim - 1)))
     return float(data_range)
 
+# %% ../nbs/06_losses.ipynb #sz011
 def ssim(pred, target, window="gaussian", size=None, sigma=1.5, data_range=1.0,
          sample_covariance=True, reduction="mean"):
     """Differentiable SSIM of NCHW images, per channel then averaged (skimage's `channel_axis` behaviour).
@@ -106,6 +111,7 @@ def ssim(pred, target, window="gaussian", size=None, sigma=1.5, data_range=1.0,
     if reduction == "mean": return S.mean()
     raise ValueError(f"ssim: reduction must be 'mean', 'none' or 'map', got {reduction!r}")
 
+# %% ../nbs/06_losses.ipynb #sz013
 def ssim_loss(pred, target, mask=None, inside_weight=1.0, **kwargs):
     """`1 - SSIM`; with `mask` and `inside_weight` the SSIM map is weighted toward the damaged region
     (the mask is cropped to the map's valid region). Extra arguments go to `ssim`."""
@@ -138,6 +144,7 @@ def masked_ssim(pred, target, mask, size=7, data_range=1.0, sample_covariance=Tr
         out.append(_ssim_from_moments(f(x), f(y), f(x * x), f(y * y), f(x * y), cov_norm, Ri).mean())
     return torch.stack(out)
 
+# %% ../nbs/06_losses.ipynb #sz016
 def masked_ssim_loss(pred, target, mask, **kwargs):
     "`1 - masked_ssim`, averaged over the batch: the loss shaped like the score's 0.4-weight masked term."
     return 1 - masked_ssim(pred, target, mask, **kwargs).mean()
@@ -193,6 +200,7 @@ def rgb_to_hue(rgb, eps=1e-8):
     h = torch.remainder(h, 360) / 2
     return torch.where(chroma > 0, h, torch.zeros_like(h)), chroma
 
+# %% ../nbs/06_losses.ipynb #sz019
 def _circular_smooth(hist, sigma):
     "Smooth (N, bins) histograms with a circular Gaussian of `sigma` bins."
     bins = hist.shape[-1]
@@ -202,10 +210,12 @@ def _circular_smooth(hist, sigma):
     kern = g[(k[None, :] - k[:, None]).long() % bins]          # circulant matrix
     return hist @ (kern / g.sum())
 
+# %% ../nbs/06_losses.ipynb #sz021
 def quantize_ste(t):
     "Round to the uint8 levels a saved PNG holds (clamped to [0,1]) in the forward pass; identity gradient."
     return t + (quantize(t, t.dtype) / 255 - t).detach()
 
+# %% ../nbs/06_losses.ipynb #sz023
 def soft_hue_histogram(rgb, bins=180, chroma_tau=1 / 255, smooth=0.0, quantize=False):
     """Differentiable hue histogram (N, bins) of N3HW RGB in [0,1]: every pixel votes once, its hue vote
     weighted by `c = chroma/(chroma+chroma_tau)` and the rest (1-c) going to bin 0 (OpenCV's gray pixels);
@@ -230,11 +240,13 @@ def soft_hue_histogram(rgb, bins=180, chroma_tau=1 / 255, smooth=0.0, quantize=F
     if smooth > 0: hist = _circular_smooth(hist, smooth)
     return hist / pos.shape[1]
 
+# %% ../nbs/06_losses.ipynb #sz025
 def hist_correlation(a, b, eps=1e-12):
     "Pearson correlation of histograms along the last axis (OpenCV's HISTCMP_CORREL) -> (N,)."
     a, b = a - a.mean(-1, keepdim=True), b - b.mean(-1, keepdim=True)
     return (a * b).sum(-1) / ((a * a).sum(-1) * (b * b).sum(-1)).clamp_min(eps).sqrt()
 
+# %% ../nbs/06_losses.ipynb #sz027
 def hue_hist_loss(pred, target, mask=None, bins=180, chroma_tau=1 / 255, smooth=0.0, quantize=False,
                   reduction="mean"):
     """1 - correlation of the soft hue histograms of the whole `pred` and `target` (the score's colour term;
@@ -262,6 +274,7 @@ def known_loss_names():
     "Every name `RestorationLoss` accepts."
     return list(LOSSES) + [f"gray_{k}" for k in GRAY_LOSSES]
 
+# %% ../nbs/06_losses.ipynb #sz030
 class RestorationLoss:
     """Weighted sum of named losses (see `known_loss_names()`): `loss(out, batch) -> (total, parts)`.
     `out` is the model's dict (rgb, optional gray), `batch` the data dict (damaged, mask, gt)."""
@@ -319,6 +332,7 @@ def _vgg_state(weights) -> dict:
     try: return read_state_dict(weights, 'VGG16-BN weights file')          # core's safe reader: one line for a bad file
     except InpaintError as e: raise InpaintError(f"perceptual loss: vgg_weights {e}") from None
 
+# %% ../nbs/06_losses.ipynb #sz033
 @functools.lru_cache(maxsize=4)
 def vgg16_bn_features(weights='imagenet', device: str = 'cpu') -> nn.Module:
     "torchvision's VGG16-BN up to conv5_1, frozen, eval mode; `weights` 'imagenet', a file, or None (random, seeded: tests)."
