@@ -36,6 +36,7 @@ def _block(hist: np.ndarray) -> np.ndarray:
     h = np.sqrt(hist.ravel() / max(hist.sum(), 1e-12))
     return _unit(h)
 
+# %% ../nbs/11_clusters.ipynb #sz036
 class OfflineEmbedder:
     "Colour-histogram + thumbnail + gradient features: a CLIP stand-in with the same interface that needs no download."
     name = 'offline-v1'  # bump when the features change: the name keys the embedding cache
@@ -78,6 +79,7 @@ def _center_square(img: np.ndarray) -> np.ndarray:
     y, x = (h - c) // 2, (w - c) // 2
     return img[y:y + c, x:x + c]
 
+# %% ../nbs/11_clusters.ipynb #sz038
 def _folder_stamp(folder: Path) -> str:
     "A short hash of a folder's path and its files' names, sizes and times: changes when the weights change."
     h = hashlib.sha1(str(folder.resolve()).encode())
@@ -85,6 +87,7 @@ def _folder_stamp(folder: Path) -> str:
         if f.is_file(): st = f.stat(); h.update(f"|{f.name}|{st.st_size}|{st.st_mtime_ns}".encode())
     return h.hexdigest()[:8]
 
+# %% ../nbs/11_clusters.ipynb #sz040
 class CLIPEmbedder:
     "CLIP image embeddings (L2-normalised) from a transformers `CLIPModel`: a local folder, a hub name, or a model object."
     def __init__(self, model, device: str | None = None):
@@ -148,6 +151,7 @@ def get_embedder(model="offline", device: str | None = None):
     if callable(model) and hasattr(model, 'name'): return model
     raise InpaintError(f"model must be 'offline', a CLIP folder or hub name, a CLIPModel or an embedder, got {model!r}")
 
+# %% ../nbs/11_clusters.ipynb #sz042
 def cache_path(cache_dir, name: str, paths) -> Path:
     "Where `embed_images` caches the embeddings of `paths` by embedder `name`: keyed on the name and the file list."
     h = hashlib.sha1(name.encode())
@@ -157,6 +161,7 @@ def cache_path(cache_dir, name: str, paths) -> Path:
     slug = re.sub(r'[^A-Za-z0-9_.-]+', '_', name)[-48:]
     return Path(cache_dir)/f"emb-{slug}-{len(paths)}-{h.hexdigest()[:12]}.npy"
 
+# %% ../nbs/11_clusters.ipynb #sz044
 def embed_images(paths, model="offline", batch_size: int = 64, cache=None, workers: int = 4, device: str | None = None) -> np.ndarray:
     "Embed image files -> `(N, D)` float32 L2-normalised rows; cached as `.npy` in the folder `cache` when given."
     paths = [Path(p) for p in paths]
@@ -191,6 +196,7 @@ def _cache_umap_kernels():
                 if isinstance(f, CPUDispatcher) and type(f._cache).__name__ == 'NullCache': f.enable_caching()
     except Exception: pass   # an optimisation only: never fail because of it
 
+# %% ../nbs/11_clusters.ipynb #sz046
 def exact_knn(X: np.ndarray, k: int, chunk: int = 512):
     "Exact k nearest neighbours by Euclidean distance (each point its own first neighbour) -> (indices, distances)."
     X = np.asarray(X, dtype=np.float32); n = len(X); k = min(k, n)
@@ -205,10 +211,12 @@ def exact_knn(X: np.ndarray, k: int, chunk: int = 512):
         dist[s:s + chunk] = np.sqrt(np.maximum(np.take_along_axis(d2, order, 1), 0))
     return idx, dist
 
+# %% ../nbs/11_clusters.ipynb #sz048
 def auto_min_cluster_size(n: int) -> int:
     "The default smallest scene: `max(4, round(sqrt(n) / 2))`: 4 for 64 photos, 8 for 256, 86 for the 29,603 of the competition."
     return max(4, int(round(np.sqrt(n) / 2)))
 
+# %% ../nbs/11_clusters.ipynb #sz050
 def cluster(embeddings, n_neighbors: int = 15, min_cluster_size: int | None = None, min_samples: int | None = None,
             seed: int = 0, n_epochs: int | None = None, min_dist: float = 0.0):
     "UMAP to 2-D, then HDBSCAN -> (labels: int array, -1 = noise; coords: `(N, 2)` float32)."
