@@ -12,11 +12,17 @@ documented competition layout: test.csv, test_input/), so the script survives re
 
     python benchmarks/inference_speed.py --device cuda                  # 100 test images at 512 px
     python benchmarks/inference_speed.py --device cpu --n-test 8 --size 64 --ref-n 4
+    python benchmarks/inference_speed.py --device cpu --ref-n 0 --predict '' '--prefill as-trained --hues model'
 
-Options: --device D --n-test N --n-train N --size PX --config PRESET --ref-device D --ref-n N --work DIR --json PATH
+Each `--predict` entry (default: '', predict's defaults) is one set of `inpaint_nb predict` options, timed on all the
+test inputs. `--fills` also times each hole fill alone per 512 px test input (`damage.FILLS` on the CPU, one thread),
+as a ratio against Telea measured in the same run: what `--prefill auto`'s FSR costs an image.
+
+Options: --device D --n-test N --n-train N --size PX --config PRESET --ref-device D --ref-n N --predict OPTS ... --fills
+         --work DIR --json PATH
 """
 from __future__ import annotations
-import argparse, csv, json, os, shutil, subprocess, sys, tempfile, time
+import argparse, csv, json, os, shlex, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 
@@ -46,6 +52,30 @@ def subset(data: Path, out: Path, n: int) -> Path:
     return out
 
 
+def fill_times(data: Path, n: int) -> dict:
+    "Seconds per image of each per-image fill of `damage.FILLS` (and the device fills on the CPU) on `n` test inputs."
+    import torch
+    from inpaint_nb.core import read_gray, to_tensor
+    from inpaint_nb.damage import FILLS, detect_mask
+    torch.set_num_threads(1)
+    grays = [read_gray(p, None) for p in sorted((data / 'test_input').glob('*.png'))[:n]]
+    masks = [detect_mask(g) for g in grays]
+    out = {}
+    for name, f in FILLS.items():
+        if f.device_fn is None: run = lambda: [f.fn(g, m) for g, m in zip(grays, masks)]
+        else:
+            d = torch.stack([to_tensor(g) for g in grays]); m = torch.stack([torch.from_numpy(x)[None].float() for x in masks])
+            run = lambda: f.device_fn(d, m)
+        try:
+            t = time.perf_counter(); run(); out[name] = (time.perf_counter() - t) / len(grays)
+        except Exception as e: print(f"fill {name}: skipped ({type(e).__name__}: {str(e)[:80]})")
+    ref = out.get('telea')
+    print(f"\nhole fill per {grays[0].shape[0]} px image, one CPU thread ({len(grays)} test inputs):")
+    print(f"{'fill':10s} {'s/image':>9s} {'x Telea':>8s}")
+    for k, v in out.items(): print(f"{k:10s} {v:9.3f} {v / ref if ref else float('nan'):8.1f}")
+    return out
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: cuda when available)')
@@ -55,6 +85,9 @@ def main(argv=None):
     p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='more `inpaint_nb train --set` overrides')
     p.add_argument('--ref-device', default='cpu', help='the reference: the same predict on this device ...')
     p.add_argument('--ref-n', type=int, default=8, help='... over this many test inputs (0: no reference)')
+    p.add_argument('--predict', nargs='*', default=[''], metavar='OPTIONS',
+                   help="sets of `inpaint_nb predict` options to time, one quoted string each ('' = the defaults)")
+    p.add_argument('--fills', action='store_true', help='also time each hole fill per image, against Telea')
     p.add_argument('--work', type=Path, default=None, help='work folder (default: a temporary one, deleted afterwards)')
     p.add_argument('--json', default=None, help='write the results here')
     a = p.parse_args(argv)
@@ -80,17 +113,21 @@ def main(argv=None):
         if ckpt is None: raise SystemExit(f'no checkpoint in {run} after `inpaint_nb train` (see {work / "log.txt"})')
         print(f"checkpoint: 1 epoch of the {config!r} config on {a.device} ({dt:.1f} s) -> {ckpt.name}", flush=True)
 
-        def timed_predict(d, device, n, tag):
+        def timed_predict(d, device, n, tag, opts=''):
             z = work / f'submission_{tag}.zip'
-            dt, out = cli('predict', '--data', d, '--ckpt', ckpt, '--out', z, '--device', device, log=log)
+            dt, out = cli('predict', '--data', d, '--ckpt', ckpt, '--out', z, '--device', device, *shlex.split(opts), log=log)
             _, chk = cli('check-submission', z, '--data', d, log=log)
             if 'OK' not in chk: raise SystemExit(f'check-submission did not say OK: {chk}')
             line = next((l for l in out.splitlines() if l.startswith('wrote')), '').strip()
-            print(f"predict on {device:8s}: {n:4d} images in {dt:7.2f} s = {n / dt:7.2f} images/s, zip checked OK  [{line}]", flush=True)
+            print(f"predict {opts or '(defaults)'} on {device}: {n} images in {dt:.2f} s = {n / dt:.2f} images/s, "
+                  f"zip checked OK  [{line}]", flush=True)
             return dt
 
-        t = timed_predict(data, a.device, a.n_test, 'main')
-        res = dict(device=a.device, config=config, n_test=a.n_test, size=a.size, seconds=t, images_per_s=a.n_test / t)
+        times = {opts: timed_predict(data, a.device, a.n_test, f'main{k}', opts) for k, opts in enumerate(a.predict)}
+        t = times[a.predict[0]]
+        res = dict(device=a.device, config=config, n_test=a.n_test, size=a.size, seconds=t, images_per_s=a.n_test / t,
+                   predict_seconds=times)
+        if a.fills: res['fill_seconds_per_image'] = fill_times(data, min(a.n_test, 16))
         if a.ref_n:
             n = min(a.ref_n, a.n_test)
             tr = timed_predict(subset(data, work / 'ref_data', n), a.ref_device, n, 'ref')
