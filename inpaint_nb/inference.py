@@ -40,12 +40,14 @@ def dihedral(x: torch.Tensor, k: int, inverse: bool = False) -> torch.Tensor:
         if k & bit: x = op(x)
     return x
 
+# %% ../nbs/10_inference.ipynb #sz080
 def _run(model, damaged, mask, tta):
     "The model's RGB averaged over the test-time views `tta` (False/'none', True/'flip': 2 views, 'd4': all 8)."
     if tta not in TTA_VIEWS: raise ValueError(f"tta must be one of {list(TTA_VIEWS)}, got {tta!r}")
     views = TTA_VIEWS[tta]
     return sum(dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views) / len(views)
 
+# %% ../nbs/10_inference.ipynb #sz082
 @torch.no_grad()
 def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', work_size: int | None = None,
                   detail: bool = False) -> torch.Tensor:
@@ -65,6 +67,7 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', 
     else: rgb = _run(model, damaged, mask, tta)
     return compose(damaged, mask, rgb)
 
+# %% ../nbs/10_inference.ipynb #sz084
 def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size: int = 8, work_size: int | None = None,
             prefill: str | None = None, inpainter=None, colorizer=None):
     """Restore one damaged gray image (`uint8 HxW`) or a batch (`NxHxW` array or list): RGB `uint8` image(s).
@@ -175,6 +178,7 @@ def _png_bytes(rgb: np.ndarray) -> bytes:
     if not ok: raise DataError('could not encode a PNG')
     return buf.tobytes()
 
+# %% ../nbs/10_inference.ipynb #sz086
 def write_submission(preds: dict, data_dir, zip_path='submission.zip') -> Path:
     "Zip `{ID: RGB uint8}` flat, one PNG per `test.csv` row named like its input; atomic (temp file + rename)."
     df = read_split(data_dir, 'test', check_files=False)
@@ -200,6 +204,7 @@ class SubmissionError(DataError):
         self.problems = problems
         super().__init__(f"{zip_path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
+# %% ../nbs/10_inference.ipynb #sz090
 def submission_problems(zip_path, data_dir) -> list:
     """Every problem of a submission zip against `test.csv`, checking what the leaderboard reads: a flat zip of PNGs
     (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable; nothing larger is unpacked."""
@@ -219,6 +224,7 @@ def submission_problems(zip_path, data_dir) -> list:
             except InpaintError as e: problems.append(str(e))
     return problems
 
+# %% ../nbs/10_inference.ipynb #sz092
 def check_submission(zip_path, data_dir) -> Path:
     "Raise `SubmissionError` listing every problem of the zip (see `submission_problems`); return the path if it is fine."
     problems = submission_problems(zip_path, data_dir)
@@ -229,6 +235,7 @@ def check_submission(zip_path, data_dir) -> Path:
 AS_TRAINED, AUTO = 'as-trained', 'auto'
 HUES = (AUTO, 'model', 'prior')
 
+# %% ../nbs/10_inference.ipynb #sz095
 def load_hue_prior(ckpt, required: bool = True) -> np.ndarray | None:
     """The hue prior a run fitted on its training targets (`callbacks.HuePriorCallback`), from its best.pt or last.pt;
     None for a run from before priors when not `required`."""
@@ -239,6 +246,7 @@ def load_hue_prior(ckpt, required: bool = True) -> np.ndarray | None:
                                          "train again, or predict with --hues model")
     return check_hue_prior(prior.numpy())
 
+# %% ../nbs/10_inference.ipynb #sz097
 def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dict:
     """Restore the test inputs of `data_dir` with `model` at `work_size(config)` px. `prefill`: AS_TRAINED (the run's
     fill), AUTO (the best measured: FSR, its full-resolution detail kept in the hole, when the model works below 512
@@ -258,6 +266,7 @@ def _hues_for(ckpt, hues, colorizer):
     if prior is None: print(f"note: {ckpt} has no hue prior (its run predates them): predicting with the model's hues", flush=True)
     return prior
 
+# %% ../nbs/10_inference.ipynb #sz100
 def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int = 8, progress: bool = True,
                        prefill=AUTO, num_workers: int = 0, hues: str = AUTO, inpainter=None, colorizer=None,
                        inpainter_weights=None, colorizer_weights=None):
