@@ -10,9 +10,12 @@
 #   3. benchmarks/metric_speed.py: score_batch on CUDA vs score_reference on 100 photos; figures: speed-up, max |diff|;
 #   4. benchmarks/inference_speed.py --device cuda: 100 test inputs at 512 px restored into a checked submission zip
 #      by `inpaint_nb predict`; figures: images/s and the speed-up over the same command on CPU (reference);
-#   5. benchmarks/lama_speed.py --device cuda --batch 8 --ddcolor large: Big LaMa's and DDColor-L's time per 512 px
+#   5. data wait: `inpaint_nb train` one short epoch with the gpu preset's loader settings (cache, workers from the
+#      cores, pinned memory, push-pull fill on the device) on 512 px demo data; figure: the fraction of the step time
+#      the model waited for data (the train log's `data:` line);
+#   6. benchmarks/lama_speed.py --device cuda --batch 8 --ddcolor large: Big LaMa's and DDColor-L's time per 512 px
 #      image (random weights; the networks' cost, not their output) against Telea on the CPU in the same run;
-#   6. benchmarks/pretrained_check.py --random-weights tiny: the zero-shot pipeline (detect_mask -> LaMa -> DDColor,
+#   7. benchmarks/pretrained_check.py --random-weights tiny: the zero-shot pipeline (detect_mask -> LaMa -> DDColor,
 #      luma kept, official score) end to end on the GPU with seeded tiny weights written to files (a smoke test);
 # then prints one table (what | figure | device) and exits 1 if any step failed (a failed step does not stop the others).
 # Every figure is a ratio against a reference measured in the same run.
@@ -22,7 +25,7 @@
 #
 # Environment: GPU_CHECK_OUT=DIR keeps the logs and JSON there (default: a new /tmp/gpu_check.* folder);
 #   GPU_CHECK_BUDGET=S total seconds for the four steps (default 465); GPU_CHECK_COMPILE=0 skips torch.compile;
-#   GPU_CHECK_T_NBDEV / _T_TRAIN / _T_METRIC / _T_INFER per-step timeouts in seconds (defaults 200 / 120 / 45 / 100);
+#   GPU_CHECK_T_NBDEV / _T_TRAIN / _T_METRIC / _T_INFER / _T_WAIT per-step timeouts in seconds (defaults 200 / 120 / 45 / 100 / 90);
 #   GPU_CHECK_T_LAMA / _T_PRETRAINED timeouts of the LaMa/DDColor steps (defaults 90 / 120; they add to the budget);
 #   GPU_CHECK_MAX_DIFF largest allowed |score_batch - score_reference| (default 1e-6);
 #   GPU_CHECK_FORCE_DEVICE=cpu (testing only): runs the GPU branch on that device with tiny sizes (one notebook,
@@ -37,7 +40,7 @@ dry_run() {
   check() { # check DESCRIPTION COMMAND...: run it quietly, report it
     if "${@:2}" >/dev/null 2>&1; then printf '  ok   %s\n' "$1"; else printf '  FAIL %s  (%s)\n' "$1" "${*:2}"; bad=1; fi
   }
-  for s in train_speed metric_speed inference_speed lama_speed pretrained_check; do
+  for s in train_speed metric_speed inference_speed loader_speed lama_speed pretrained_check; do
     check "benchmarks/$s.py exists" test -f "benchmarks/$s.py"
     check "python benchmarks/$s.py --help" "$PY" "benchmarks/$s.py" --help
   done
@@ -151,7 +154,17 @@ EOF
 if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "inference: inpaint_nb predict into a checked zip" "$fig" "$DEVNAME"
 else row FAIL "inference: inpaint_nb predict into a checked zip" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/inference_speed.log)" "$DEVNAME"; fi
 
-# 5. LaMa and DDColor-L: time per 512 px image on the device (random weights)
+# 5. data wait: the gpu preset's loader feeding the model (no pretrained weights needed: none are downloaded)
+if [ -z "$FORCE" ]; then DARGS=(--n-train 200 --size 512); WARGS=(--set 'model_kwargs={"encoder": "resnet34", "encoder_weights": null}')
+else DARGS=(--n-train 24 --size 64); WARGS=(--set size=64 --set batch_size=4 --set 'model=two-stage-unet' --set 'model_kwargs={"width": 8}'); fi
+rm -rf "$OUT/wait_data" "$OUT/wait_run"
+run_step "data wait" "${GPU_CHECK_T_WAIT:-90}" "$OUT/data_wait.log" bash -c 'd=$0 r=$1 dev=$2; shift 2; inpaint_nb make-demo "$d" --n-test 4 "${@:1:4}" && shift 4 && inpaint_nb train --data "$d" --out "$r" --config gpu --device "$dev" --epochs 1 --set max_val=8 "$@"' \
+  "$OUT/wait_data" "$OUT/wait_run" "$DEV" "${DARGS[@]}" "${WARGS[@]}"
+fig=$(grep -m1 '^data: the model waited' "$OUT/data_wait.log")
+if [ $RC = 0 ] && [ -n "$fig" ]; then row ok "data: share of step time waiting (gpu preset loader)" "${fig#data: }" "$DEVNAME"
+else row FAIL "data: share of step time waiting (gpu preset loader)" "$( [ $RC = 0 ] && echo 'no data: line in the log' || why) (see $OUT/data_wait.log)" "$DEVNAME"; fi
+
+# 6. LaMa and DDColor-L: time per 512 px image on the device (random weights)
 if [ -z "$FORCE" ]; then LARGS=(--device cuda --batch 8 --ddcolor large); else LARGS=(--device "$DEV" --size 64 --blocks 2 --ngf 16 --ddcolor tiny --repeats 1); fi
 run_step "lama_speed" "${GPU_CHECK_T_LAMA:-90}" "$OUT/lama_speed.log" "$PY" benchmarks/lama_speed.py "${LARGS[@]}" --json "$OUT/lama_speed.json"
 fig=$("$PY" - "$OUT/lama_speed.json" <<'EOF' 2>&1
@@ -164,7 +177,7 @@ EOF
 if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "LaMa + DDColor: time per image (random weights)" "$fig" "$DEVNAME"
 else row FAIL "LaMa + DDColor: time per image (random weights)" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/lama_speed.log)" "$DEVNAME"; fi
 
-# 6. the zero-shot pretrained pipeline end to end (smoke test: seeded tiny weights written to files; no download)
+# 7. the zero-shot pretrained pipeline end to end (smoke test: seeded tiny weights written to files; no download)
 run_step "pretrained_check" "${GPU_CHECK_T_PRETRAINED:-120}" "$OUT/pretrained_check.log" "$PY" benchmarks/pretrained_check.py --random-weights tiny --device "$DEV" --json "$OUT/pretrained_check.json"
 fig=$("$PY" - "$OUT/pretrained_check.json" <<'EOF' 2>&1
 import json, math, sys
@@ -176,7 +189,7 @@ EOF
 if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$fig" "$DEVNAME"
 else row FAIL "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/pretrained_check.log)" "$DEVNAME"; fi
 
-# 7. the table
+# 8. the table
 echo
 "$PY" - "$ROWS" <<'EOF'
 import sys

@@ -4,90 +4,138 @@
 
 # %% ../nbs/09_run.ipynb #c002
 from __future__ import annotations
-import os, json, math, difflib, dataclasses
+import copy, os, json, math, time, difflib, dataclasses
+from collections import ChainMap
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
-from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device
+from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number
+from .damage import PREFILLS, get_fill, set_fill
+from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
 from .models import build_model, build_discriminator
 from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
 from . import ddcolor as _ddcolor   # registers the DDColor restorer ('ddcolor') in models.MODELS
-from .losses import RestorationLoss, GRAY_LOSSES
-from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock,
+from .losses import RestorationLoss, GRAY_LOSSES, GANLoss
+from .learner import (Trainer, Callback, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock, RESUME_KEYS,
                                 writable_dir, _first_line)
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback, CompileCallback,
                                   EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback, CheckpointCallback,
                                   TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback, FreezeStageCallback,
-                                  HuePriorCallback, stage_modules)
+                                  HuePriorCallback, stage_modules, STAGE_NETS, PRECISIONS)
 
 # %% auto #0
-__all__ = ['PRESETS', 'UNTIL_BUDGET', 'TrainConfig', 'config_from_dict', 'config_from_json', 'check_config', 'kfold_folds',
-           'kfold_split', 'EpochSampler', 'EpochKeyed', 'ShardSampler', 'init_distributed', 'resolve_precision',
-           'work_size', 'load_model', 'make_split', 'make_datasets', 'make_loaders', 'make_model', 'make_loss',
-           'make_optimizer', 'make_callbacks', 'build_trainer', 'train']
+__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'opt', 'field_kind',
+           'config_table', 'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict',
+           'config_from_json', 'check_field', 'check_config', 'parse_field', 'kfold_folds', 'kfold_split',
+           'EpochSampler', 'EpochKeyed', 'ShardSampler', 'init_distributed', 'resolve_precision', 'work_size',
+           'load_model', 'make_split', 'make_datasets', 'make_loaders', 'loader_workers', 'make_images',
+           'DataWaitCallback', 'make_model', 'make_loss', 'make_optimizer', 'make_callbacks', 'build_trainer',
+           'run_state', 'train']
 
 # %% ../nbs/09_run.ipynb #c005
+SOURCES, OPTIMIZERS, SCHEDULERS, MONITORS = ('redamage', 'pairs', 'both'), ('adam', 'adamw', 'sgd'), ('plateau', 'cosine', 'none'), ('auto', 'score', 'val_loss')
+
+def opt(default, help: str, range: str | None = None, choices=None):
+    """One config field, declared once: its default, `help`, and the values it takes: `range` for a number (as
+    `core.check_number` reads it: '[1, inf)'), `choices` for a name. Its type is its annotation. `check_config` checks
+    it, and the command line (`cli.add_config_args`) derives an option from it."""
+    kw = dict(default_factory=lambda: copy.deepcopy(default)) if isinstance(default, (dict, list)) else dict(default=default)
+    return field(**kw, metadata=dict(help=help, range=range, choices=None if choices is None else tuple(choices)))
+
+def field_kind(f) -> tuple:
+    "(type name, None allowed) of a config field, from its annotation: 'int | None' -> ('int', True)."
+    t = str(f.type); return t.split('|')[0].strip(), 'None' in t
+
+def config_table(cls) -> pd.DataFrame:
+    "The declaration of every field of a config dataclass, as a table."
+    rows = [dict(field=f.name, type=str(f.type), default=f.default_factory() if f.default is dataclasses.MISSING else f.default,
+                 values=f.metadata.get('range') or f.metadata.get('choices') or '', help=f.metadata.get('help', '')) for f in fields(cls)]
+    return pd.DataFrame(rows).set_index('field')
+
+# %% ../nbs/09_run.ipynb #rb51
 @dataclass
-class TrainConfig:
-    "Everything a training run needs; JSON-serialisable (`to_json`/`from_json`), shared by notebooks and the CLI."
-    # data
-    size: int = 512                  # side the images are resized to (after the optional crop)
-    crop: int | None = None          # random square crop (px) of the training images at native resolution; None = whole image
-    flip: bool = True                # random horizontal flips of training images
-    source: str = 'redamage'         # 'redamage' (train_gt damaged on the fly), 'pairs' (the given inputs) or 'both'
-    n_folds: int = 5                 # k-fold split of train.csv; validation = fold `fold`
-    fold: int = 0
-    group_col: str | None = None     # keep groups (e.g. a scene 'cluster' label) on one side of the split
-    cluster_csv: str | None = None   # optional CSV (ID + group column, e.g. train_preproc.csv) merged into train.csv
-    drop_noise: bool = False         # drop rows whose group is -1 (HDBSCAN noise)
-    skip_bad: bool = False           # train on the rows whose files pass the pre-flight check (list: RUN/bad_files.txt)
-    max_train: int | None = None     # use at most this many training images (quick experiments)
-    max_val: int | None = None       # validate on at most this many images
-    val_seed: int = 1234             # seed of the fixed validation damage
-    prefill: str | None = 'telea'    # fill the hole by Telea inpainting before the networks see it (None: the flat fill)
-    # model
-    model: str = 'two-stage'         # a name of inpaint_nb.models.MODELS (or 'smp-<arch>'), built by build_model
-    model_kwargs: dict = field(default_factory=lambda: dict(encoder='resnet34', encoder_weights='imagenet'))
-    stage: str = 'joint'             # train both stages, or only 'restore' / 'colorize' (the other one frozen)
-    init_from: str | None = None     # start from these weights (a best.pt/last.pt), e.g. for stage-by-stage training
-    # losses
-    loss_weights: dict = field(default_factory=lambda: dict(l1=1.0, ssim=0.5))
-    loss_options: dict = field(default_factory=dict)  # more RestorationLoss arguments, e.g. inside_weight (damaged pixels count more)
-    adv_weight: float = 0.0          # > 0: alternate generator / PatchGAN discriminator updates
-    d_lr: float | None = None        # discriminator learning rate (None = lr)
-    # optimisation
-    epochs: int = 15
-    batch_size: int = 16
-    optimizer: str = 'adamw'
-    lr: float = 2e-4
-    weight_decay: float = 1e-4
-    betas: list = field(default_factory=lambda: [0.9, 0.999])
-    momentum: float = 0.9            # SGD only
-    scheduler: str = 'plateau'       # ReduceLROnPlateau on the validation score, or cosine with linear warm-up
-    warmup_epochs: float = 0.5
-    plateau_patience: int = 1
-    plateau_factor: float = 0.5
-    min_lr: float = 1e-6
-    grad_clip: float | None = 1.0
-    precision: str = 'auto'          # auto = bf16 on a GPU that has it (else fp16 + GradScaler), fp32 on CPU
-    channels_last: bool = True
-    compile: bool = False
-    ema: float = 0.999               # EMA decay of the weights used for validation and best.pt; 0 = off
-    early_stop: int = 4              # epochs without a better score before stopping; 0 = off
-    monitor: str = 'auto'            # what best.pt / plateau / early stop follow; auto = score (val_loss for stage 'restore')
-    seed: int = 0
-    num_workers: int = 4             # data-loading processes (kept alive across epochs)
-    threads: int | None = None       # torch CPU threads while training on CPU (None: leave torch's setting)
-    steps_per_epoch: int | None = None  # cap the batches per epoch (an "epoch" of a big set can be shorter)
-    ckpt_every: int = 0              # also write last.pt every N steps (0 = each epoch only)
-    # outputs
-    progress: bool = True
-    plots: bool = True
-    n_samples: int = 4
-    predict_every: int = 0           # test predictions + a submission zip every N epochs (needs inference.PredictCallback)
+class DataConfig:
+    "The data of a run: which images, how they are cut, split and filled."
+    size: int = opt(512, 'side the images are resized to (after the optional crop; the model may need more)', '[8, 4096]')
+    crop: int | None = opt(None, 'random square crop (px) of the training images at native resolution; None = whole image', f'[8, {IMG_SIZE}]')
+    flip: bool = opt(True, 'random horizontal flips of training images')
+    source: str = opt('redamage', "train_gt damaged on the fly, the given input pairs, or both", choices=SOURCES)
+    n_folds: int = opt(5, 'k-fold split of train.csv; validation = fold `fold`', '[2, 100]')
+    fold: int = opt(0, 'the validation fold', '[0, 99]')
+    group_col: str | None = opt(None, "keep groups (e.g. a scene 'cluster' label) on one side of the split")
+    cluster_csv: str | None = opt(None, 'CSV (ID + group column, e.g. train_preproc.csv) merged into train.csv')
+    drop_noise: bool = opt(False, 'drop rows whose group is -1 (HDBSCAN noise)')
+    skip_bad: bool = opt(False, 'train on the rows whose files pass the pre-flight check (list: RUN/bad_files.txt)')
+    max_train: int | None = opt(None, 'use at most this many training images', '[1, inf)')
+    max_val: int | None = opt(None, 'validate on at most this many images', '[1, inf)')
+    val_seed: int = opt(1234, 'seed of the fixed validation damage', '[0, inf)')
+    prefill: str | None = opt('pushpull', 'fill the hole before the networks see it (damage.FILLS; None: the flat fill stays)', choices=PREFILLS)
+    fill_weights: str | None = opt(None, "weights of a learnt fill (prefill 'lama': Big LaMa's best.ckpt or big-lama/ folder; None: the Hub download, once)")
+    cache: bool = opt(True, 'read train_gt (and the given inputs) from a decoded-image cache, built once (cache.open_cache)')
+    cache_dir: str | None = opt(None, 'folder of the decoded-image cache (None: DATA/cache)')
+
+# %% ../nbs/09_run.ipynb #rb53
+@dataclass
+class ModelConfig:
+    "The networks and what they learn from."
+    model: str = opt('two-stage', "a name of inpaint_nb.models.MODELS (or 'smp-<arch>'), built by build_model")
+    model_kwargs: dict = opt(dict(encoder='resnet34', encoder_weights='imagenet'), "build_model's options, e.g. {\"width\": 8}")
+    stage: str = opt('joint', "train both stages, or only 'restore' / 'colorize' (the other one frozen)", choices=('joint', *STAGE_NETS))
+    init_from: str | None = opt(None, 'start from these weights (a best.pt/last.pt), e.g. for stage-by-stage training')
+    loss_weights: dict = opt(dict(l1=1.0, ssim=0.5), 'loss name -> weight (RestorationLoss)')
+    loss_options: dict = opt({}, 'more RestorationLoss arguments, e.g. {"inside_weight": 3} (damaged pixels count more)')
+    adv_weight: float = opt(0.0, '> 0: alternate generator / PatchGAN discriminator updates', '[0, 1000]')
+    d_lr: float | None = opt(None, 'discriminator learning rate (None = lr)', '(0, 10]')
+    gan_mode: str = opt('lsgan', "the adversarial loss: least squares, 'bce' (the vanilla GAN of pix2pix and DDColor) or hinge", choices=GANLoss.modes)
+
+# %% ../nbs/09_run.ipynb #rb55
+@dataclass
+class OptimConfig:
+    "How long and how the weights move."
+    epochs: int = opt(15, 'epochs to train (a time budget may end the run first)', '[1, 1000000]')
+    batch_size: int = opt(16, 'images per batch and process', '[1, 65536]')
+    accumulate: int = opt(1, 'batches whose gradients add up to one optimiser step (a step sees batch_size x accumulate x processes images)', '[1, 4096]')
+    optimizer: str = opt('adamw', 'the optimiser', choices=OPTIMIZERS)
+    lr: float = opt(2e-4, 'learning rate', '(0, 10]')
+    weight_decay: float = opt(1e-4, 'weight decay', '[0, 10]')
+    betas: list = opt([0.9, 0.999], 'Adam betas: two numbers in [0, 1)')
+    momentum: float = opt(0.9, 'SGD momentum', '[0, 1]')
+    scheduler: str = opt('plateau', 'ReduceLROnPlateau on the validation score, or cosine with linear warm-up', choices=SCHEDULERS)
+    warmup_epochs: float = opt(0.5, 'linear warm-up of the cosine schedule', '[0, 1000000]')
+    plateau_patience: int = opt(1, 'epochs without improvement before the plateau schedule lowers the lr', '[0, 1000]')
+    plateau_factor: float = opt(0.5, 'what the plateau schedule multiplies the lr by', '(0, 1)')
+    min_lr: float = opt(1e-6, 'the lowest lr a schedule goes to', '[0, 10]')
+    grad_clip: float | None = opt(1.0, 'clip the gradient norm to this (None: off)', '(0, 1e6]')
+    precision: str = opt('auto', 'auto = bf16 on a GPU that has it (else fp16 + GradScaler), fp32 on CPU', choices=('auto', *PRECISIONS))
+    channels_last: bool = opt(True, 'channels-last memory format (faster convolutions on GPUs)')
+    compile: bool = opt(False, 'torch.compile the model')
+    ema: float = opt(0.999, 'EMA decay of the weights used for validation and best.pt; 0 = off', '[0, 1)')
+    early_stop: int = opt(4, 'epochs without a better score before stopping; 0 = off', '[0, 1000000]')
+    monitor: str = opt('auto', 'what best.pt / plateau / early stop follow; auto = score (val_loss for stage restore)', choices=MONITORS)
+
+# %% ../nbs/09_run.ipynb #rb57
+@dataclass
+class RunConfig:
+    "Seeds, processes and what a run writes."
+    seed: int = opt(0, 'seed of the split, the data order, the damage and the weights', '[0, inf)')
+    num_workers: int | None = opt(None, 'data-loading processes per training process, kept alive across epochs (None: from the CPU cores)', '[0, 256]')
+    prefetch_factor: int = opt(4, 'batches each loader process prepares ahead', '[1, 64]')
+    threads: int | None = opt(None, "torch CPU threads while training on CPU (None: leave torch's setting)", '[1, 1024]')
+    steps_per_epoch: int | None = opt(None, 'cap the batches per epoch (an "epoch" of a big set can be shorter)', '[1, inf)')
+    ckpt_every: int = opt(0, 'also write last.pt every N steps (0 = each epoch only)', '[0, inf)')
+    progress: bool = opt(True, 'progress bars')
+    plots: bool = opt(True, 'curves.png and samples.png in the run folder')
+    n_samples: int = opt(4, 'validation images in samples.png', '[0, 64]')
+    predict_every: int = opt(0, 'test predictions + a submission zip every N epochs (0: off)', '[0, inf)')
+
+# %% ../nbs/09_run.ipynb #rb59
+@dataclass
+class TrainConfig(RunConfig, OptimConfig, ModelConfig, DataConfig):
+    """Everything a training run needs (the fields of `DataConfig`, `ModelConfig`, `OptimConfig`, `RunConfig`, in that
+    order); JSON-serialisable (`to_json`/`from_json`), shared by notebooks and the CLI."""
     def to_dict(self) -> dict: return dataclasses.asdict(self)
     def to_json(self, path=None) -> str:
         "The config as JSON text; with `path`, also written there (atomically)."
@@ -111,9 +159,6 @@ class TrainConfig:
     def tiny(cls, **overrides) -> TrainConfig: return cls.preset('tiny', **overrides)   # seconds on a CPU, for tests
 
 # %% ../nbs/09_run.ipynb #c006
-_CHOICES = dict(prefill=(None, 'telea'), source=('redamage', 'pairs', 'both'), stage=('joint', 'restore', 'colorize'),
-                optimizer=('adam', 'adamw', 'sgd'), scheduler=('plateau', 'cosine', 'none'),
-                precision=('auto', 'fp32', 'bf16', 'fp16'), monitor=('auto', 'score', 'val_loss'))
 _ALIASES = dict(learning_rate='lr', bs='batch_size', n_epochs='epochs', num_epochs='epochs', img_size='size', image_size='size',
                 encoder='model_kwargs', amp='precision', patience='early_stop', lr_scheduler='scheduler', opt='optimizer')
 
@@ -134,48 +179,65 @@ def config_from_json(cls, text_or_path) -> TrainConfig:
     if isinstance(text_or_path, Path) or (isinstance(text_or_path, str) and not text_or_path.lstrip().startswith('{')):
         src = str(text_or_path)
         if not Path(text_or_path).is_file(): raise InpaintError(f"{src}: config file not found")
-        text = Path(text_or_path).read_text()
+        try: text = Path(text_or_path).read_text()
+        except (OSError, UnicodeDecodeError) as e: raise InpaintError(f"{src}: cannot read the config file ({type(e).__name__})") from None
     try: d = json.loads(text)
     except json.JSONDecodeError as e: raise InpaintError(f"{src}: not valid JSON ({e})") from None
     return config_from_dict(cls, d, src)
 
+# %% ../nbs/09_run.ipynb #rb61
+def check_field(f, v, source: str = 'config'):
+    "Raise `InpaintError` unless `v` fits config field `f` as declared: its type, its range (finite numbers) or its choices."
+    (kind, nullable), choices = field_kind(f), f.metadata.get('choices')
+    if v is None and (nullable or (choices and None in choices)): return
+    if choices is not None:
+        if v not in choices: raise InpaintError(f"{source}: {f.name}={v!r} is not one of {choices}")
+    elif kind in ('int', 'float'): check_number(f"{source}: {f.name}", v, int if kind == 'int' else float, f.metadata.get('range') or '(-inf, inf)')
+    elif not isinstance(v, {'bool': bool, 'str': str, 'dict': dict, 'list': list}[kind]):
+        raise InpaintError(f"{source}: {f.name} must be {'true or false' if kind == 'bool' else f'a {kind}'}"
+                           f"{' or null' if nullable else ''}, got {v!r}")
+
 def check_config(c: TrainConfig, source: str = 'config') -> TrainConfig:
-    "Validate the values; a bad one raises `InpaintError` naming the field (one line)."
-    for k, ok in _CHOICES.items():
-        if getattr(c, k) not in ok: raise InpaintError(f"{source}: {k}={getattr(c, k)!r} is not one of {ok}")
-    for k in ('size', 'epochs', 'batch_size', 'n_folds'):
-        v = getattr(c, k)
-        if not isinstance(v, int) or v < 1: raise InpaintError(f"{source}: {k} must be a positive integer, got {v!r}")
-    if c.crop is not None and not 8 <= c.crop <= IMG_SIZE:
-        raise InpaintError(f"{source}: crop must be None or 8..{IMG_SIZE} px (the images are {IMG_SIZE}x{IMG_SIZE}), got {c.crop}")
-    for k, lo in (('max_train', 1), ('max_val', 1), ('steps_per_epoch', 1), ('threads', 1), ('num_workers', 0), ('ckpt_every', 0),
-                  ('early_stop', 0), ('predict_every', 0)):
-        if (v := getattr(c, k)) is not None and (not isinstance(v, int) or v < lo): raise InpaintError(f"{source}: {k} must be an integer >= {lo}, got {v!r}")
-    for k in ('adv_weight', 'weight_decay', 'warmup_epochs'):
-        if not getattr(c, k) >= 0: raise InpaintError(f"{source}: {k} must be >= 0, got {getattr(c, k)!r}")
-    if c.grad_clip is not None and not c.grad_clip > 0: raise InpaintError(f"{source}: grad_clip must be None (off) or > 0, got {c.grad_clip!r}")
-    if c.n_folds > 1 and not 0 <= c.fold < c.n_folds: raise InpaintError(f"{source}: fold must be in 0..{c.n_folds - 1}, got {c.fold}")
-    if c.n_folds == 1: raise InpaintError(f"{source}: n_folds must be >= 2 (validation needs a held-out fold)")
-    if not c.lr > 0: raise InpaintError(f"{source}: lr must be > 0, got {c.lr}")
-    if not 0 <= c.ema < 1: raise InpaintError(f"{source}: ema is a decay in [0, 1) (0 = off), got {c.ema}")
+    "Check every field against its declaration (`check_field`), then the rules between fields; one line naming the field."
+    for f in fields(c): check_field(f, getattr(c, f.name), source)
+    if not c.fold < c.n_folds: raise InpaintError(f"{source}: fold must be in 0..{c.n_folds - 1} (n_folds={c.n_folds}), got {c.fold}")
     if len(c.betas) != 2: raise InpaintError(f"{source}: betas must be two numbers, got {c.betas}")
-    if not isinstance(c.loss_weights, dict) or not c.loss_weights:
-        raise InpaintError(f"{source}: loss_weights must be a non-empty dict name -> weight, got {c.loss_weights!r}")
+    for i, b in enumerate(c.betas): check_number(f"{source}: betas[{i}]", b, float, '[0, 1)')
+    if not c.loss_weights: raise InpaintError(f"{source}: loss_weights must name at least one loss, got {c.loss_weights!r}")
+    for k, w in c.loss_weights.items(): check_number(f"{source}: loss_weights[{k!r}]", w, float, '[0, 1e6]')
     return c
+
+# %% ../nbs/09_run.ipynb #rb63
+def parse_field(name: str, text: str):
+    """A value for config field `name` from command-line text (`--lr 1e-3`, `--set lr=1e-3`): JSON (`3`, `0.1`, `true`,
+    `null`, `{"width": 8}`), else the text itself; a str field takes the text as it is, and `inf`/`nan` read as numbers so
+    that the range check, not a parser, refuses them. The checks are `check_field`'s, as for a config file."""
+    f = next((f for f in fields(TrainConfig) if f.name == name), None)
+    kind = field_kind(f)[0] if f else None
+    try: v = json.loads(text)
+    except json.JSONDecodeError:
+        try: v = float(text) if kind in ('int', 'float') else text
+        except ValueError: v = text
+    return text if kind == 'str' and v is not None and not isinstance(v, str) else v
 
 # %% ../nbs/09_run.ipynb #c008
 PRESETS = {
-    'gpu': {},
+    # the default config plus the loss design that held out on CPU (cpu-demo, 12_experiments: hue_hist 0.5 gave +0.06 of
+    # score on photos never trained on; gray_l1 and inside_weight train the hole): the `gpu` run is the measured design
+    'gpu': dict(loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
     'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=96, crop=None, batch_size=8, epochs=40,
                      lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.99,
                      precision='fp32', channels_last=False, num_workers=1, threads=1, early_stop=0, max_val=16,
                      loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
-    # issue 23: DDColor-L (Hub weights) fine-tuned with its official recipe; = configs/gpu-pretrained.json
+    # issue 23, the winner's pipeline: Big LaMa as released fills the hole (prefill 'lama', frozen), DDColor-L (Hub weights)
+    # is fine-tuned for colour with its official recipe (= configs/gpu-pretrained.json): batches of 16 as 4 x accumulate 4
+    # on one GPU; its vanilla GAN (bce) of weight 1, on our PatchGAN rather than their dynamic U-Net discriminator: it is
+    # already in the trainer (alternating steps, checkpointed, resumed exactly) and judges the colours with the gray input
     'gpu-pretrained': dict(model='ddcolor', model_kwargs=dict(ddcolor_size='large', ddcolor_input_size=512, ddcolor_weights='hub'),
-                           size=512, crop=None, loss_weights=dict(l1=0.1, perceptual=5.0, colorfulness=0.5),
+                           prefill='lama', size=512, crop=None, loss_weights=dict(l1=0.1, perceptual=5.0, colorfulness=0.5),
                            loss_options=dict(perceptual=dict(vgg_weights='imagenet')), adv_weight=1.0, d_lr=1e-4,
                            optimizer='adamw', lr=1e-4, betas=[0.9, 0.99], weight_decay=0.01, scheduler='none',
-                           batch_size=16, epochs=3, grad_clip=None),
+                           batch_size=4, accumulate=4, gan_mode='bce', epochs=3, grad_clip=None),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
                  precision='fp32', channels_last=False, num_workers=0, ema=0.0, early_stop=0, scheduler='none',
                  n_folds=4, progress=False, plots=False, loss_weights=dict(l1=1.0)),
@@ -309,26 +371,66 @@ def make_split(cfg: TrainConfig, data_dir, report=None) -> tuple:
     if cfg.max_val: va = va.iloc[:cfg.max_val]
     return tr, va
 
-def make_datasets(cfg: TrainConfig, train_df, val_df) -> tuple:
-    "Training set (re-damaged train_gt and/or the given pairs) and the fixed, seeded validation set."
+def make_datasets(cfg: TrainConfig, train_df, val_df, images=None) -> tuple:
+    "Training set (re-damaged train_gt and/or the given pairs) and the fixed, seeded validation set; items as bytes, `images` a decoded cache."
     size = None if cfg.crop else cfg.size
     parts = []
-    aug = dict(size=size, crop=cfg.crop, flip=cfg.flip, prefill=cfg.prefill)
+    aug = dict(size=size, crop=cfg.crop, flip=cfg.flip, prefill=cfg.prefill, images=images, uint8=True)
     if cfg.source in ('redamage', 'both'): parts.append(RedamageDataset(train_df, seed=0, **aug))
     if cfg.source in ('pairs', 'both'): parts.append(PairDataset(train_df, seed=0, **aug))
     train_ds = parts[0] if len(parts) == 1 else ConcatDataset(parts)
-    return train_ds, RedamageDataset(val_df, seed=cfg.val_seed, size=cfg.size, prefill=cfg.prefill)
+    return train_ds, RedamageDataset(val_df, seed=cfg.val_seed, size=cfg.size, prefill=cfg.prefill, images=images, uint8=True)
 
 def make_loaders(cfg: TrainConfig, train_ds, valid_ds, rank=0, world=1, pin=False) -> tuple:
-    "Seeded, sharded loaders: `EpochSampler` for training (replayable order), `ShardSampler` for validation."
+    "Seeded, sharded loaders: `EpochSampler` for training (replayable order), `ShardSampler` for validation; `pin` on CUDA."
     cap = cfg.steps_per_epoch * cfg.batch_size * world if cfg.steps_per_epoch else None
     sampler = EpochSampler(len(train_ds), seed=cfg.seed, rank=rank, world=world, max_items=cap)
-    kw = dict(num_workers=cfg.num_workers, pin_memory=pin, generator=torch.Generator().manual_seed(cfg.seed),
-              persistent_workers=cfg.num_workers > 0)   # items are keyed by (epoch, index): live workers stay exact
+    n = loader_workers(cfg, world)
+    kw = dict(num_workers=n, pin_memory=pin, generator=torch.Generator().manual_seed(cfg.seed),
+              persistent_workers=n > 0, prefetch_factor=cfg.prefetch_factor if n else None)   # items keyed by (epoch, index): live workers stay exact
     train_dl = DataLoader(EpochKeyed(train_ds, cfg.seed), batch_size=cfg.batch_size, sampler=sampler,
                           drop_last=sampler.per_rank() >= cfg.batch_size, **kw)
     valid_dl = DataLoader(valid_ds, batch_size=cfg.batch_size, sampler=ShardSampler(len(valid_ds), rank, world), **kw)
     return train_dl, valid_dl
+
+# %% ../nbs/09_run.ipynb #ld19
+def loader_workers(cfg: TrainConfig, world: int = 1) -> int:
+    "Loader processes per training process: the config's, or (None) the CPU cores this process may use shared by `world` ranks, one kept for the main process, at most 8."
+    if cfg.num_workers is not None: return cfg.num_workers
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    return max(1, min(8, cores // world - 1))
+
+def make_images(cfg: TrainConfig, data_dir, dfs, progress: bool = True):
+    """The decoded images the datasets read (`cache.open_cache`: train_gt, and the given inputs for source 'pairs'/'both')
+    in `cache_dir` (default DATA/cache), or None with `cache=False` (the PNGs are read every time)."""
+    if not cfg.cache: return None
+    df = pd.concat(list(dfs)).sort_values('ID')
+    folder = Path(cfg.cache_dir) if cfg.cache_dir else Path(data_dir)/'cache'
+    try:
+        caches = [open_cache(folder/'train_gt.npy', df.gt_path, 'RGB', progress=progress)]
+        if cfg.source != 'redamage': caches.append(open_cache(folder/'train_input.npy', df.input_path, 'L', progress=progress))
+    except InpaintError as e: raise InpaintError(f"{e} (config cache_dir names another folder; --no-cache reads the PNGs)") from None
+    return ChainMap(*caches)
+
+# %% ../nbs/09_run.ipynb #ld19b
+class DataWaitCallback(Callback):
+    """Times each training step from the end of the previous one: the part spent waiting for the batch (loader and
+    copy to the device) and the whole. After the first epoch of a fit, rank 0 says what fraction was waiting (`learn.data_wait`)."""
+    order = GradClipCallback.order + 10   # last: a step ends after every other callback's work
+    def __init__(self, verbose: bool = True): self.verbose, self.said = verbose, False
+    def before_train(self, learn): self.t, self.wait, self.total, self.n = time.perf_counter(), 0., 0., -1   # the 1st batch starts the workers: not counted
+    def before_batch(self, learn): self.ready = time.perf_counter()
+    def after_step(self, learn):
+        now = time.perf_counter()
+        if self.n >= 0: self.wait += self.ready - self.t; self.total += now - self.t
+        self.n += 1; self.t = now
+    def after_train(self, learn):
+        if self.n < 1 or self.said: return
+        learn.data_wait, self.said = self.wait / self.total, True
+        if self.verbose and learn.is_main:
+            hint = '; the model is starved: more loader workers (num_workers), the decoded cache (cache)' if learn.data_wait > 0.3 else ''
+            print(f"data: the model waited for data {learn.data_wait:.0%} of the step time in epoch {learn.epoch} "
+                  f"({1000 * self.wait / self.n:.0f} of {1000 * self.total / self.n:.0f} ms per step){hint}", flush=True)
 
 # %% ../nbs/09_run.ipynb #c020
 def make_model(cfg: TrainConfig) -> nn.Module:
@@ -341,7 +443,10 @@ def make_model(cfg: TrainConfig) -> nn.Module:
         sd = read_checkpoint(cfg.init_from)
         check_state_dict(model, sd['model'], cfg.init_from, f"model {cfg.model!r} {cfg.model_kwargs} (config init_from)")
         model.load_state_dict(sd['model'])
-    return model
+    fill = get_fill(cfg.prefill)
+    if hasattr(getattr(fill, 'device_fn', None), 'use'): fill.device_fn.use(cfg.fill_weights)   # a learnt fill (LaMa): its weights, checked now
+    elif cfg.fill_weights: raise InpaintError(f"config: fill_weights is for a learnt fill (prefill 'lama'), not prefill={cfg.prefill!r}")
+    return set_fill(model, fill)     # a device fill (the config's prefill) runs in the model
 
 def make_loss(cfg: TrainConfig):
     "`RestorationLoss(loss_weights)`; for stage 'restore' the weights apply to the gray output (gray_ prefix added)."
@@ -361,7 +466,7 @@ def make_optimizer(cfg: TrainConfig, params, lr=None):
 
 def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', world: int = 1, minutes: float | None = None) -> list:
     "The callbacks a config asks for; without `run_dir` nothing is written (no checkpoints, plots, history.csv)."
-    cbs = [FreezeStageCallback(cfg.stage), HistoryCallback(run_dir), ProgressCallback(cfg.progress)]
+    cbs = [FreezeStageCallback(cfg.stage), HistoryCallback(run_dir), ProgressCallback(cfg.progress), DataWaitCallback(cfg.progress)]
     if precision != 'fp32': cbs.append(MixedPrecisionCallback(precision))
     if cfg.grad_clip: cbs.append(GradClipCallback(cfg.grad_clip))
     if cfg.channels_last: cbs.append(ChannelsLastCallback())
@@ -375,7 +480,7 @@ def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', worl
     if cfg.plots and run_dir is not None: cbs.append(PlotCallback(run_dir))
     if cfg.adv_weight:
         disc = build_discriminator(in_channels=4)
-        cbs.append(GANCallback(disc, make_optimizer(cfg, disc.parameters(), cfg.d_lr), cfg.adv_weight))
+        cbs.append(GANCallback(disc, make_optimizer(cfg, disc.parameters(), cfg.d_lr), cfg.adv_weight, cfg.gan_mode))
     if minutes: cbs.append(TimeBudgetCallback(minutes))
     return cbs
 
@@ -387,7 +492,7 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
     precision = resolve_precision(cfg.precision, device)
     seed_everything(cfg.seed)
     train_df, val_df = make_split(cfg, data_dir, Path(run_dir)/'bad_files.txt' if run_dir is not None and rank == 0 else None)
-    train_ds, valid_ds = make_datasets(cfg, train_df, val_df)
+    train_ds, valid_ds = make_datasets(cfg, train_df, val_df, make_images(cfg, data_dir, [train_df, val_df], cfg.progress and rank == 0))
     train_dl, valid_dl = make_loaders(cfg, train_ds, valid_ds, rank, world, pin=device.type == 'cuda')
     model = make_model(cfg)
     trained, _ = stage_modules(model, cfg.stage)
@@ -399,25 +504,66 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
         n_par = sum(p.numel() for p in trained.parameters())
         print(f"train: {len(train_ds)} images ({cfg.source}), validate: {len(valid_ds)} (fold {cfg.fold}/{cfg.n_folds}); "
               f"model {cfg.model} ({n_par / 1e6:.2f}M trained params, stage {cfg.stage}); {device} x{world} {precision}; "
-              f"{len(train_dl)} steps/epoch/rank of {cfg.batch_size}" + (f"; budget {minutes} min" if minutes else ''), flush=True)
+              f"{len(train_dl)} {'batches' if cfg.accumulate > 1 else 'steps'}/epoch/rank of {cfg.batch_size}"
+              + (f" (one optimiser step every {cfg.accumulate})" if cfg.accumulate > 1 else '') + (f"; budget {minutes} min" if minutes else ''), flush=True)
     return Trainer(model, train_dl, valid_dl, make_loss(cfg), opt, cbs=callbacks, device=device, monitor=monitor,
-                   config=cfg.to_dict())
+                   config=cfg.to_dict(), accumulate=cfg.accumulate)
+
+# %% ../nbs/09_run.ipynb #rb70
+RUN_FILES = ('config.json', 'last.pt', 'best.pt', 'history.csv', 'val_scores.csv', 'bad_files.txt', 'curves.png', 'samples.png')
+
+def run_state(run_dir) -> dict | None:
+    """What a run folder holds: None when no run (none of `RUN_FILES`' first four), else dict(files, what: one phrase,
+    done: epochs completed, finished: the stop reason of a run that ended, None for one that was stopped, sd: last.pt)."""
+    run_dir = Path(run_dir)
+    files = [n for n in RUN_FILES if (run_dir/n).is_file()] + sorted(p.name for p in run_dir.glob('submission_epoch*.zip'))
+    if not set(files) & set(RUN_FILES[:4]): return None
+    if 'last.pt' not in files: return dict(files=files, what='a started run (no checkpoint yet)', done=0, finished=None, sd=None)
+    sd = read_checkpoint(run_dir/'last.pt', RESUME_KEYS)
+    done = sd['epoch'] + bool(sd['epoch_done'])
+    finished = sd.get('stop_reason') or ('epochs' if sd['epoch_done'] and done >= sd['config'].get('epochs', math.inf) else None)
+    best = f", best {sd['best_score']:.4f}" if math.isfinite(sd['best_score']) else ''
+    what = f"a {'finished' if finished else 'stopped'} run ({done} epoch(s){f', ended by {finished}' if finished else ''}{best})"
+    return dict(files=files, what=what, done=done, finished=finished, sd=sd)
+
+def _nothing_more(cfg: TrainConfig, state: dict, minutes) -> str | None:
+    "Why `--resume` has nothing to do on a finished run (None: it continues): neither more epochs nor a new time budget."
+    if not state['finished']: return None
+    asked = minutes is not None or cfg.epochs > state['sd']['config'].get('epochs', 0)
+    if asked and state['done'] < cfg.epochs: return None
+    return (f"nothing to do: it holds {state['what']}; ask for more with --epochs N (N > {state['done']})"
+            + ('' if cfg.epochs <= state['done'] else ' or --minutes M'))
 
 # %% ../nbs/09_run.ipynb #c024
 def _check_same_config(cfg: TrainConfig, path: Path):
-    "`resume` keeps the run's config.json: a different config is an error naming the keys that differ."
+    "`resume` keeps the run's config.json (only `epochs` may grow): a different config is an error naming the keys that differ."
     if not path.is_file(): return
     old, new = TrainConfig.from_json(path).to_dict(), cfg.to_dict()
-    if diff := [f"{k} ({old[k]!r} -> {new[k]!r})" for k in new if old[k] != new[k]]:
+    if diff := [f"{k} ({old[k]!r} -> {new[k]!r})" for k in new if old[k] != new[k] and k != 'epochs']:
         raise InpaintError(f"{path}: resuming with a config that differs from the run's in {', '.join(diff[:6])}; resume with "
                            "the run's config (the CLI reads it when --config is left out) or train into a new folder")
 
+def _claim_run_dir(run_dir: Path, cfg: TrainConfig, resume: bool, overwrite: bool, minutes) -> tuple:
+    """(resume, state, why nothing is to do): a folder holding a run is refused unless `resume` (which continues it, or
+    extends a finished one) or `overwrite`."""
+    state = run_state(run_dir)
+    if state and not (resume or overwrite):
+        raise InpaintError(f"{run_dir}: holds {state['what']}; continue it with --resume, replace it with --overwrite, "
+                           "or choose another --out")
+    if resume and (state is None or state['sd'] is None):
+        print(f"{run_dir/'last.pt'}: no checkpoint to resume from; starting a new run", flush=True)
+        return False, state, None
+    if resume: _check_same_config(cfg, run_dir/'config.json')
+    return resume, state, _nothing_more(cfg, state, minutes) if resume else None
+
+# %% ../nbs/09_run.ipynb #c024b
 def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes: float | None = None,
-          device=None, cbs=()) -> dict:
-    """Train as `config` says on the competition-layout folder `data_dir`, writing the run to `out_dir` (config.json, best.pt,
-    last.pt, history.csv, val_scores.csv, curves.png, samples.png). `resume`: continue exactly from out_dir/last.pt. Returns dict(best_score=, run_dir=, epochs=, stop_reason=, history=, rank=)."""
+          device=None, cbs=(), overwrite: bool = False) -> dict:
+    """Train as `config` says on the competition-layout folder `data_dir` into the run folder `out_dir` (config.json, best.pt,
+    last.pt, history.csv, val_scores.csv, curves.png, samples.png). A folder holding a run is refused unless `resume`
+    (continue from last.pt exactly, or extend a finished run) or `overwrite`. Returns dict(best_score, run_dir, epochs, stop_reason, history, rank)."""
     cfg = (config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))).check()
-    if minutes is not None and not minutes > 0: raise InpaintError(f"minutes: the time budget must be a positive number of minutes, got {minutes}")
+    if minutes is not None: check_number('minutes (the time budget)', minutes, float, '(0, 1e6]')
     if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs):
         raise InpaintError(f"predict_every={cfg.predict_every}: train() writes no predictions itself; pass "
                            "cbs=[inpaint_nb.inference.PredictCallback(data_dir, out_dir, every)] (the CLI does this)")
@@ -430,15 +576,19 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
         if rank == 0:
             writable_dir(run_dir, 'run folder'); lock.acquire()
             if gone := clean_temp_files(run_dir): print(f"{run_dir}: removed what a killed run left: {gone}", flush=True)
-        if resume and not last.is_file():
-            if rank == 0: print(f"{last}: no checkpoint to resume from; starting a new run", flush=True)
-            resume = False
-        if resume: _check_same_config(cfg, cfg_file)
+        resume, state, idle = _claim_run_dir(run_dir, cfg, resume, overwrite, minutes)
+        if idle:
+            if rank == 0: print(f"{run_dir}: {idle}", flush=True)
+            return dict(best_score=state['sd']['best_score'], run_dir=str(run_dir), epochs=state['done'], stop_reason='nothing to do',
+                        history=state['sd']['history'], rank=rank)
         if device.type == 'cuda':
             torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
         learn = build_trainer(cfg, data_dir, run_dir, device, minutes, cbs, rank, world, verbose=rank == 0)
         if resume: learn.check_resume(last)
-        if rank == 0 and not (resume and cfg_file.is_file()): cfg.to_json(cfg_file)    # the run has started
+        if rank == 0 and overwrite and state and not resume:            # the data and the model are fine: now replace
+            for n in state['files']: (run_dir/n).unlink(missing_ok=True) if n != 'bad_files.txt' or not cfg.skip_bad else None
+            print(f"{run_dir}: --overwrite: replaced {state['what']} ({', '.join(state['files'])})", flush=True)
+        if rank == 0: cfg.to_json(cfg_file)                              # the run has started (or grew: epochs)
         learn.fit(cfg.epochs, resume_from=last if resume else None)
         if rank == 0 and learn.val_rows: atomic_write_text(run_dir/'val_scores.csv', pd.DataFrame(learn.val_rows).to_csv(index=False))
         return dict(best_score=learn.best_score, run_dir=str(run_dir), epochs=len(learn.history),
