@@ -25,10 +25,12 @@ def gray_copy(damaged: np.ndarray) -> np.ndarray:
     "Baseline: the damaged input itself, as a 3-channel image."
     return np.repeat(damaged[..., None], 3, axis=2)
 
+# %% ../nbs/13_demo.ipynb #sz104
 def telea_baseline(damaged: np.ndarray) -> np.ndarray:
     "Baseline: OpenCV's Telea inpainting of the gray over the detected damage (structure only, no colour)."
     return gray_copy(telea_fill(damaged, detect_mask(damaged)))
 
+# %% ../nbs/13_demo.ipynb #sz106
 def baseline_predictions(data_dir, fn) -> dict:
     "`{ID: RGB}` of a no-training baseline `fn(damaged_gray) -> RGB` on the test inputs."
     return {r.ID: fn(read_gray(r.input_path)) for r in read_split(data_dir, 'test').itertuples()}
@@ -43,6 +45,7 @@ def score_table(data_dir, zips: dict) -> pd.DataFrame:
         rows = {name: score_folder(data_dir/'test_gt', zp, data_dir/'test_mask', nan='zero')[1] for name, zp in zips.items()}
     return pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
 
+# %% ../nbs/13_demo.ipynb #sz109
 def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
     "damaged | restored | truth for the first `n` test images (the package's sample grid); saved to `path` when given."
     df = read_split(data_dir, 'test').head(n)
