@@ -212,8 +212,8 @@ def _pull(a: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
     return torch.where(k > _EPS, a / k.clamp_min(_EPS), up)
 
 def _hole_boxes(cells: torch.Tensor) -> list:
-    "Per image of a N1hw bool tensor: the (y0, y1, x0, x1) box of its True cells, or None."
-    rows, cols = cells.any(-1)[:, 0], cells.any(-2)[:, 0]
+    "Per image of a N1hw bool tensor: the (y0, y1, x0, x1) box of its True cells, or None (two copies to the host in all)."
+    rows, cols = cells.any(-1)[:, 0].cpu(), cells.any(-2)[:, 0].cpu()
     out = []
     for r, c in zip(rows, cols):
         r, c = torch.nonzero(r)[:, 0], torch.nonzero(c)[:, 0]
