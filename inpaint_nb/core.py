@@ -14,10 +14,10 @@ from PIL import Image
 __all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'INERT_MODULES',
            'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError', 'check_number',
            'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
-           'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'atomic_write',
-           'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir', 'writable_file', 'png_cap',
-           'read_member', 'first_line', 'stand_ins', 'read_weights', 'read_state_dict', 'in_notebook', 'show_images',
-           'save_figure', 'bundled_photos']
+           'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'check_device',
+           'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir', 'writable_file',
+           'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights', 'read_state_dict', 'in_notebook',
+           'show_images', 'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -176,6 +176,16 @@ def resize(img: np.ndarray, size: int) -> np.ndarray:
     interp = cv2.INTER_AREA if size < img.shape[0] else cv2.INTER_CUBIC
     return cv2.resize(img, (size, size), interpolation=interp)
 
+# %% ../nbs/00_core.ipynb #rb18
+def check_device(device) -> torch.device:
+    "A torch device that exists on this machine ('cpu', 'cuda', 'cuda:1'), else one line naming it."
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError, ValueError): raise InpaintError(f"{device!r} is not a device: cpu, cuda or cuda:N") from None
+    if d.type == 'cuda' and (d.index or 0) >= (n := torch.cuda.device_count()):
+        raise InpaintError(f"{device}: " + ('this machine has no GPU (use cpu)' if n == 0 else f'no such GPU; this machine has cuda:0..cuda:{n - 1}'))
+    if d.type not in ('cpu', 'cuda'): raise InpaintError(f"{device}: not a device this package runs on (cpu, cuda, cuda:N)")
+    return d
+
 # %% ../nbs/00_core.ipynb #c010c
 TMP_TAG = '.inpaint-tmp'   # marks temporary files: NAME.inpaint-tmpPID.EXT
 _TMP_NAME = re.compile(rf'(?P<stem>.+){re.escape(TMP_TAG)}(?P<pid>[0-9]+)(?P<ext>\.[^.]*)?')
@@ -243,9 +253,10 @@ def writable_dir(folder, what: str = 'output folder') -> Path:
     return folder
 
 def writable_file(path, what: str = 'output file') -> Path:
-    "Check that `path` can be written: not an existing folder, and its folder writable (created if needed)."
+    "Check that `path` can be written: not an existing folder or device, and its folder writable (created if needed)."
     path = Path(path)
     if path.is_dir(): raise InpaintError(f"{path}: the {what} is an existing folder; give a file name")
+    if path.exists() and not path.is_file(): raise InpaintError(f"{path}: the {what} is a device or other special file; give a file name")
     writable_dir(path.parent, f'folder of the {what}')
     return path
 
