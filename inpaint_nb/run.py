@@ -4,20 +4,22 @@
 
 # %% ../nbs/09_run.ipynb #c002
 from __future__ import annotations
-import copy, os, json, math, difflib, dataclasses
+import copy, os, json, math, time, difflib, dataclasses
+from collections import ChainMap
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
 from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number
-from .damage import PREFILLS
+from .damage import PREFILLS, get_fill, set_fill
+from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
 from .models import build_model, build_discriminator
 from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
 from . import ddcolor as _ddcolor   # registers the DDColor restorer ('ddcolor') in models.MODELS
-from .losses import RestorationLoss, GRAY_LOSSES
-from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock, RESUME_KEYS,
+from .losses import RestorationLoss, GRAY_LOSSES, GANLoss
+from .learner import (Trainer, Callback, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock, RESUME_KEYS,
                                 writable_dir, _first_line)
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback, CompileCallback,
                                   EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback, CheckpointCallback,
@@ -29,8 +31,9 @@ __all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_
            'config_table', 'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict',
            'config_from_json', 'check_field', 'check_config', 'parse_field', 'kfold_folds', 'kfold_split',
            'EpochSampler', 'EpochKeyed', 'ShardSampler', 'init_distributed', 'resolve_precision', 'work_size',
-           'load_model', 'make_split', 'make_datasets', 'make_loaders', 'make_model', 'make_loss', 'make_optimizer',
-           'make_callbacks', 'build_trainer', 'run_state', 'train']
+           'load_model', 'make_split', 'make_datasets', 'make_loaders', 'loader_workers', 'make_images',
+           'DataWaitCallback', 'make_model', 'make_loss', 'make_optimizer', 'make_callbacks', 'build_trainer',
+           'run_state', 'train']
 
 # %% ../nbs/09_run.ipynb #c005
 SOURCES, OPTIMIZERS, SCHEDULERS, MONITORS = ('redamage', 'pairs', 'both'), ('adam', 'adamw', 'sgd'), ('plateau', 'cosine', 'none'), ('auto', 'score', 'val_loss')
@@ -52,7 +55,6 @@ def config_table(cls) -> pd.DataFrame:
                  values=f.metadata.get('range') or f.metadata.get('choices') or '', help=f.metadata.get('help', '')) for f in fields(cls)]
     return pd.DataFrame(rows).set_index('field')
 
-
 # %% ../nbs/09_run.ipynb #rb51
 @dataclass
 class DataConfig:
@@ -70,8 +72,10 @@ class DataConfig:
     max_train: int | None = opt(None, 'use at most this many training images', '[1, inf)')
     max_val: int | None = opt(None, 'validate on at most this many images', '[1, inf)')
     val_seed: int = opt(1234, 'seed of the fixed validation damage', '[0, inf)')
-    prefill: str | None = opt('telea', 'fill the hole before the networks see it (None: the flat fill stays)', choices=PREFILLS)
-
+    prefill: str | None = opt('pushpull', 'fill the hole before the networks see it (damage.FILLS; None: the flat fill stays)', choices=PREFILLS)
+    fill_weights: str | None = opt(None, "weights of a learnt fill (prefill 'lama': Big LaMa's best.ckpt or big-lama/ folder; None: the Hub download, once)")
+    cache: bool = opt(True, 'read train_gt (and the given inputs) from a decoded-image cache, built once (cache.open_cache)')
+    cache_dir: str | None = opt(None, 'folder of the decoded-image cache (None: DATA/cache)')
 
 # %% ../nbs/09_run.ipynb #rb53
 @dataclass
@@ -85,14 +89,15 @@ class ModelConfig:
     loss_options: dict = opt({}, 'more RestorationLoss arguments, e.g. {"inside_weight": 3} (damaged pixels count more)')
     adv_weight: float = opt(0.0, '> 0: alternate generator / PatchGAN discriminator updates', '[0, 1000]')
     d_lr: float | None = opt(None, 'discriminator learning rate (None = lr)', '(0, 10]')
-
+    gan_mode: str = opt('lsgan', "the adversarial loss: least squares, 'bce' (the vanilla GAN of pix2pix and DDColor) or hinge", choices=GANLoss.modes)
 
 # %% ../nbs/09_run.ipynb #rb55
 @dataclass
 class OptimConfig:
     "How long and how the weights move."
     epochs: int = opt(15, 'epochs to train (a time budget may end the run first)', '[1, 1000000]')
-    batch_size: int = opt(16, 'images per step and process', '[1, 65536]')
+    batch_size: int = opt(16, 'images per batch and process', '[1, 65536]')
+    accumulate: int = opt(1, 'batches whose gradients add up to one optimiser step (a step sees batch_size x accumulate x processes images)', '[1, 4096]')
     optimizer: str = opt('adamw', 'the optimiser', choices=OPTIMIZERS)
     lr: float = opt(2e-4, 'learning rate', '(0, 10]')
     weight_decay: float = opt(1e-4, 'weight decay', '[0, 10]')
@@ -111,13 +116,13 @@ class OptimConfig:
     early_stop: int = opt(4, 'epochs without a better score before stopping; 0 = off', '[0, 1000000]')
     monitor: str = opt('auto', 'what best.pt / plateau / early stop follow; auto = score (val_loss for stage restore)', choices=MONITORS)
 
-
 # %% ../nbs/09_run.ipynb #rb57
 @dataclass
 class RunConfig:
     "Seeds, processes and what a run writes."
     seed: int = opt(0, 'seed of the split, the data order, the damage and the weights', '[0, inf)')
-    num_workers: int = opt(4, 'data-loading processes (kept alive across epochs)', '[0, 256]')
+    num_workers: int | None = opt(None, 'data-loading processes per training process, kept alive across epochs (None: from the CPU cores)', '[0, 256]')
+    prefetch_factor: int = opt(4, 'batches each loader process prepares ahead', '[1, 64]')
     threads: int | None = opt(None, "torch CPU threads while training on CPU (None: leave torch's setting)", '[1, 1024]')
     steps_per_epoch: int | None = opt(None, 'cap the batches per epoch (an "epoch" of a big set can be shorter)', '[1, inf)')
     ckpt_every: int = opt(0, 'also write last.pt every N steps (0 = each epoch only)', '[0, inf)')
@@ -125,7 +130,6 @@ class RunConfig:
     plots: bool = opt(True, 'curves.png and samples.png in the run folder')
     n_samples: int = opt(4, 'validation images in samples.png', '[0, 64]')
     predict_every: int = opt(0, 'test predictions + a submission zip every N epochs (0: off)', '[0, inf)')
-
 
 # %% ../nbs/09_run.ipynb #rb59
 @dataclass
@@ -154,7 +158,6 @@ class TrainConfig(RunConfig, OptimConfig, ModelConfig, DataConfig):
     @classmethod
     def tiny(cls, **overrides) -> TrainConfig: return cls.preset('tiny', **overrides)   # seconds on a CPU, for tests
 
-
 # %% ../nbs/09_run.ipynb #c006
 _ALIASES = dict(learning_rate='lr', bs='batch_size', n_epochs='epochs', num_epochs='epochs', img_size='size', image_size='size',
                 encoder='model_kwargs', amp='precision', patience='early_stop', lr_scheduler='scheduler', opt='optimizer')
@@ -182,7 +185,6 @@ def config_from_json(cls, text_or_path) -> TrainConfig:
     except json.JSONDecodeError as e: raise InpaintError(f"{src}: not valid JSON ({e})") from None
     return config_from_dict(cls, d, src)
 
-
 # %% ../nbs/09_run.ipynb #rb61
 def check_field(f, v, source: str = 'config'):
     "Raise `InpaintError` unless `v` fits config field `f` as declared: its type, its range (finite numbers) or its choices."
@@ -205,7 +207,6 @@ def check_config(c: TrainConfig, source: str = 'config') -> TrainConfig:
     for k, w in c.loss_weights.items(): check_number(f"{source}: loss_weights[{k!r}]", w, float, '[0, 1e6]')
     return c
 
-
 # %% ../nbs/09_run.ipynb #rb63
 def parse_field(name: str, text: str):
     """A value for config field `name` from command-line text (`--lr 1e-3`, `--set lr=1e-3`): JSON (`3`, `0.1`, `true`,
@@ -219,20 +220,24 @@ def parse_field(name: str, text: str):
         except ValueError: v = text
     return text if kind == 'str' and v is not None and not isinstance(v, str) else v
 
-
 # %% ../nbs/09_run.ipynb #c008
 PRESETS = {
-    'gpu': {},
+    # the default config plus the loss design that held out on CPU (cpu-demo, 12_experiments: hue_hist 0.5 gave +0.06 of
+    # score on photos never trained on; gray_l1 and inside_weight train the hole): the `gpu` run is the measured design
+    'gpu': dict(loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
     'cpu-demo': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=96, crop=None, batch_size=8, epochs=40,
                      lr=3e-3, optimizer='adamw', weight_decay=1e-4, scheduler='cosine', warmup_epochs=0.3, ema=0.99,
                      precision='fp32', channels_last=False, num_workers=1, threads=1, early_stop=0, max_val=16,
                      loss_weights=dict(l1=1.0, ssim=0.5, hue_hist=0.5, gray_l1=1.0), loss_options=dict(inside_weight=3.0)),
-    # issue 23: DDColor-L (Hub weights) fine-tuned with its official recipe; = configs/gpu-pretrained.json
+    # issue 23, the winner's pipeline: Big LaMa as released fills the hole (prefill 'lama', frozen), DDColor-L (Hub weights)
+    # is fine-tuned for colour with its official recipe (= configs/gpu-pretrained.json): batches of 16 as 4 x accumulate 4
+    # on one GPU; its vanilla GAN (bce) of weight 1, on our PatchGAN rather than their dynamic U-Net discriminator: it is
+    # already in the trainer (alternating steps, checkpointed, resumed exactly) and judges the colours with the gray input
     'gpu-pretrained': dict(model='ddcolor', model_kwargs=dict(ddcolor_size='large', ddcolor_input_size=512, ddcolor_weights='hub'),
-                           size=512, crop=None, loss_weights=dict(l1=0.1, perceptual=5.0, colorfulness=0.5),
+                           prefill='lama', size=512, crop=None, loss_weights=dict(l1=0.1, perceptual=5.0, colorfulness=0.5),
                            loss_options=dict(perceptual=dict(vgg_weights='imagenet')), adv_weight=1.0, d_lr=1e-4,
                            optimizer='adamw', lr=1e-4, betas=[0.9, 0.99], weight_decay=0.01, scheduler='none',
-                           batch_size=16, epochs=3, grad_clip=None),
+                           batch_size=4, accumulate=4, gan_mode='bce', epochs=3, grad_clip=None),
     'tiny': dict(model='two-stage-unet', model_kwargs=dict(width=8), size=64, batch_size=4, epochs=2, lr=3e-3,
                  precision='fp32', channels_last=False, num_workers=0, ema=0.0, early_stop=0, scheduler='none',
                  n_folds=4, progress=False, plots=False, loss_weights=dict(l1=1.0)),
@@ -366,26 +371,66 @@ def make_split(cfg: TrainConfig, data_dir, report=None) -> tuple:
     if cfg.max_val: va = va.iloc[:cfg.max_val]
     return tr, va
 
-def make_datasets(cfg: TrainConfig, train_df, val_df) -> tuple:
-    "Training set (re-damaged train_gt and/or the given pairs) and the fixed, seeded validation set."
+def make_datasets(cfg: TrainConfig, train_df, val_df, images=None) -> tuple:
+    "Training set (re-damaged train_gt and/or the given pairs) and the fixed, seeded validation set; items as bytes, `images` a decoded cache."
     size = None if cfg.crop else cfg.size
     parts = []
-    aug = dict(size=size, crop=cfg.crop, flip=cfg.flip, prefill=cfg.prefill)
+    aug = dict(size=size, crop=cfg.crop, flip=cfg.flip, prefill=cfg.prefill, images=images, uint8=True)
     if cfg.source in ('redamage', 'both'): parts.append(RedamageDataset(train_df, seed=0, **aug))
     if cfg.source in ('pairs', 'both'): parts.append(PairDataset(train_df, seed=0, **aug))
     train_ds = parts[0] if len(parts) == 1 else ConcatDataset(parts)
-    return train_ds, RedamageDataset(val_df, seed=cfg.val_seed, size=cfg.size, prefill=cfg.prefill)
+    return train_ds, RedamageDataset(val_df, seed=cfg.val_seed, size=cfg.size, prefill=cfg.prefill, images=images, uint8=True)
 
 def make_loaders(cfg: TrainConfig, train_ds, valid_ds, rank=0, world=1, pin=False) -> tuple:
-    "Seeded, sharded loaders: `EpochSampler` for training (replayable order), `ShardSampler` for validation."
+    "Seeded, sharded loaders: `EpochSampler` for training (replayable order), `ShardSampler` for validation; `pin` on CUDA."
     cap = cfg.steps_per_epoch * cfg.batch_size * world if cfg.steps_per_epoch else None
     sampler = EpochSampler(len(train_ds), seed=cfg.seed, rank=rank, world=world, max_items=cap)
-    kw = dict(num_workers=cfg.num_workers, pin_memory=pin, generator=torch.Generator().manual_seed(cfg.seed),
-              persistent_workers=cfg.num_workers > 0)   # items are keyed by (epoch, index): live workers stay exact
+    n = loader_workers(cfg, world)
+    kw = dict(num_workers=n, pin_memory=pin, generator=torch.Generator().manual_seed(cfg.seed),
+              persistent_workers=n > 0, prefetch_factor=cfg.prefetch_factor if n else None)   # items keyed by (epoch, index): live workers stay exact
     train_dl = DataLoader(EpochKeyed(train_ds, cfg.seed), batch_size=cfg.batch_size, sampler=sampler,
                           drop_last=sampler.per_rank() >= cfg.batch_size, **kw)
     valid_dl = DataLoader(valid_ds, batch_size=cfg.batch_size, sampler=ShardSampler(len(valid_ds), rank, world), **kw)
     return train_dl, valid_dl
+
+# %% ../nbs/09_run.ipynb #ld19
+def loader_workers(cfg: TrainConfig, world: int = 1) -> int:
+    "Loader processes per training process: the config's, or (None) the CPU cores this process may use shared by `world` ranks, one kept for the main process, at most 8."
+    if cfg.num_workers is not None: return cfg.num_workers
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    return max(1, min(8, cores // world - 1))
+
+def make_images(cfg: TrainConfig, data_dir, dfs, progress: bool = True):
+    """The decoded images the datasets read (`cache.open_cache`: train_gt, and the given inputs for source 'pairs'/'both')
+    in `cache_dir` (default DATA/cache), or None with `cache=False` (the PNGs are read every time)."""
+    if not cfg.cache: return None
+    df = pd.concat(list(dfs)).sort_values('ID')
+    folder = Path(cfg.cache_dir) if cfg.cache_dir else Path(data_dir)/'cache'
+    try:
+        caches = [open_cache(folder/'train_gt.npy', df.gt_path, 'RGB', progress=progress)]
+        if cfg.source != 'redamage': caches.append(open_cache(folder/'train_input.npy', df.input_path, 'L', progress=progress))
+    except InpaintError as e: raise InpaintError(f"{e} (config cache_dir names another folder; --no-cache reads the PNGs)") from None
+    return ChainMap(*caches)
+
+# %% ../nbs/09_run.ipynb #ld19b
+class DataWaitCallback(Callback):
+    """Times each training step from the end of the previous one: the part spent waiting for the batch (loader and
+    copy to the device) and the whole. After the first epoch of a fit, rank 0 says what fraction was waiting (`learn.data_wait`)."""
+    order = GradClipCallback.order + 10   # last: a step ends after every other callback's work
+    def __init__(self, verbose: bool = True): self.verbose, self.said = verbose, False
+    def before_train(self, learn): self.t, self.wait, self.total, self.n = time.perf_counter(), 0., 0., -1   # the 1st batch starts the workers: not counted
+    def before_batch(self, learn): self.ready = time.perf_counter()
+    def after_step(self, learn):
+        now = time.perf_counter()
+        if self.n >= 0: self.wait += self.ready - self.t; self.total += now - self.t
+        self.n += 1; self.t = now
+    def after_train(self, learn):
+        if self.n < 1 or self.said: return
+        learn.data_wait, self.said = self.wait / self.total, True
+        if self.verbose and learn.is_main:
+            hint = '; the model is starved: more loader workers (num_workers), the decoded cache (cache)' if learn.data_wait > 0.3 else ''
+            print(f"data: the model waited for data {learn.data_wait:.0%} of the step time in epoch {learn.epoch} "
+                  f"({1000 * self.wait / self.n:.0f} of {1000 * self.total / self.n:.0f} ms per step){hint}", flush=True)
 
 # %% ../nbs/09_run.ipynb #c020
 def make_model(cfg: TrainConfig) -> nn.Module:
@@ -398,7 +443,10 @@ def make_model(cfg: TrainConfig) -> nn.Module:
         sd = read_checkpoint(cfg.init_from)
         check_state_dict(model, sd['model'], cfg.init_from, f"model {cfg.model!r} {cfg.model_kwargs} (config init_from)")
         model.load_state_dict(sd['model'])
-    return model
+    fill = get_fill(cfg.prefill)
+    if hasattr(getattr(fill, 'device_fn', None), 'use'): fill.device_fn.use(cfg.fill_weights)   # a learnt fill (LaMa): its weights, checked now
+    elif cfg.fill_weights: raise InpaintError(f"config: fill_weights is for a learnt fill (prefill 'lama'), not prefill={cfg.prefill!r}")
+    return set_fill(model, fill)     # a device fill (the config's prefill) runs in the model
 
 def make_loss(cfg: TrainConfig):
     "`RestorationLoss(loss_weights)`; for stage 'restore' the weights apply to the gray output (gray_ prefix added)."
@@ -418,7 +466,7 @@ def make_optimizer(cfg: TrainConfig, params, lr=None):
 
 def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', world: int = 1, minutes: float | None = None) -> list:
     "The callbacks a config asks for; without `run_dir` nothing is written (no checkpoints, plots, history.csv)."
-    cbs = [FreezeStageCallback(cfg.stage), HistoryCallback(run_dir), ProgressCallback(cfg.progress)]
+    cbs = [FreezeStageCallback(cfg.stage), HistoryCallback(run_dir), ProgressCallback(cfg.progress), DataWaitCallback(cfg.progress)]
     if precision != 'fp32': cbs.append(MixedPrecisionCallback(precision))
     if cfg.grad_clip: cbs.append(GradClipCallback(cfg.grad_clip))
     if cfg.channels_last: cbs.append(ChannelsLastCallback())
@@ -432,7 +480,7 @@ def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', worl
     if cfg.plots and run_dir is not None: cbs.append(PlotCallback(run_dir))
     if cfg.adv_weight:
         disc = build_discriminator(in_channels=4)
-        cbs.append(GANCallback(disc, make_optimizer(cfg, disc.parameters(), cfg.d_lr), cfg.adv_weight))
+        cbs.append(GANCallback(disc, make_optimizer(cfg, disc.parameters(), cfg.d_lr), cfg.adv_weight, cfg.gan_mode))
     if minutes: cbs.append(TimeBudgetCallback(minutes))
     return cbs
 
@@ -444,7 +492,7 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
     precision = resolve_precision(cfg.precision, device)
     seed_everything(cfg.seed)
     train_df, val_df = make_split(cfg, data_dir, Path(run_dir)/'bad_files.txt' if run_dir is not None and rank == 0 else None)
-    train_ds, valid_ds = make_datasets(cfg, train_df, val_df)
+    train_ds, valid_ds = make_datasets(cfg, train_df, val_df, make_images(cfg, data_dir, [train_df, val_df], cfg.progress and rank == 0))
     train_dl, valid_dl = make_loaders(cfg, train_ds, valid_ds, rank, world, pin=device.type == 'cuda')
     model = make_model(cfg)
     trained, _ = stage_modules(model, cfg.stage)
@@ -456,9 +504,10 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
         n_par = sum(p.numel() for p in trained.parameters())
         print(f"train: {len(train_ds)} images ({cfg.source}), validate: {len(valid_ds)} (fold {cfg.fold}/{cfg.n_folds}); "
               f"model {cfg.model} ({n_par / 1e6:.2f}M trained params, stage {cfg.stage}); {device} x{world} {precision}; "
-              f"{len(train_dl)} steps/epoch/rank of {cfg.batch_size}" + (f"; budget {minutes} min" if minutes else ''), flush=True)
+              f"{len(train_dl)} {'batches' if cfg.accumulate > 1 else 'steps'}/epoch/rank of {cfg.batch_size}"
+              + (f" (one optimiser step every {cfg.accumulate})" if cfg.accumulate > 1 else '') + (f"; budget {minutes} min" if minutes else ''), flush=True)
     return Trainer(model, train_dl, valid_dl, make_loss(cfg), opt, cbs=callbacks, device=device, monitor=monitor,
-                   config=cfg.to_dict())
+                   config=cfg.to_dict(), accumulate=cfg.accumulate)
 
 # %% ../nbs/09_run.ipynb #rb70
 RUN_FILES = ('config.json', 'last.pt', 'best.pt', 'history.csv', 'val_scores.csv', 'bad_files.txt', 'curves.png', 'samples.png')
@@ -485,7 +534,6 @@ def _nothing_more(cfg: TrainConfig, state: dict, minutes) -> str | None:
     return (f"nothing to do: it holds {state['what']}; ask for more with --epochs N (N > {state['done']})"
             + ('' if cfg.epochs <= state['done'] else ' or --minutes M'))
 
-
 # %% ../nbs/09_run.ipynb #c024
 def _check_same_config(cfg: TrainConfig, path: Path):
     "`resume` keeps the run's config.json (only `epochs` may grow): a different config is an error naming the keys that differ."
@@ -507,7 +555,6 @@ def _claim_run_dir(run_dir: Path, cfg: TrainConfig, resume: bool, overwrite: boo
         return False, state, None
     if resume: _check_same_config(cfg, run_dir/'config.json')
     return resume, state, _nothing_more(cfg, state, minutes) if resume else None
-
 
 # %% ../nbs/09_run.ipynb #c024b
 def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes: float | None = None,
@@ -549,4 +596,3 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
     finally:
         lock.release(); torch.set_num_threads(threads)
         if owned and dist.is_initialized(): dist.destroy_process_group()
-
