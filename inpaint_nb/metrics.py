@@ -84,6 +84,7 @@ def hue_hist_corr(gt: np.ndarray, pred: np.ndarray) -> float:
     "Correlation of the two hue histograms (1 = same colour distribution, ~0 for a gray prediction)."
     return float(cv2.compareHist(hue_hist(gt), hue_hist(pred), cv2.HISTCMP_CORREL))
 
+# %% ../nbs/03_metrics.ipynb #sz120
 def _combine(ssim, masked_ssim, hist) -> dict:
     d = dict(ssim=float(ssim), masked_ssim=float(masked_ssim), hist=float(hist))
     d['score'] = sum(WEIGHTS[k] * d[k] for k in WEIGHTS)
@@ -105,6 +106,7 @@ def _ssim_consts(n_win: int, data_range):
     c1, c2 = (0.01 * R * n_win) ** 2, (0.03 * R * n_win) ** 2 * (n_win - 1) / n_win
     return c1 / 2, c1, c2 / 2, c2
 
+# %% ../nbs/03_metrics.ipynb #sz123
 def ssim_from_sums(sums, n_win: int, data_range, work=None, fwork=None):
     """SSIM map of windows of `n_win` pixels from `sums`, the stack `(Sx, Sy, Sxx+Syy, Sxy)` of their integer-valued
     window sums on axis 0: an int32 NumPy array (the float part then runs in float32, see above) or a float64 tensor
@@ -222,6 +224,7 @@ def _hdiv_table(device) -> torch.Tensor:
     tab = np.zeros(256, np.int32); tab[1:] = np.rint((180 << 12) / (6.0 * d))
     return torch.from_numpy(tab).to(device)
 
+# %% ../nbs/03_metrics.ipynb #sz126
 def hue_opencv(rgb: torch.Tensor) -> torch.Tensor:
     "OpenCV's 8-bit hue (0..179, as `cv2.cvtColor(COLOR_RGB2HSV)[..., 0]`) of integer-valued N3HW RGB tensors; int32 NHW."
     r, g, b = rgb.int().unbind(1)                                   # int32 suffices: |h * hdiv| < 1275 * 122880 < 2^31
@@ -231,6 +234,7 @@ def hue_opencv(rgb: torch.Tensor) -> torch.Tensor:
     h = torch.div(h * _hdiv_table(rgb.device)[diff] + (1 << 11), 1 << 12, rounding_mode='floor')
     return torch.where(h < 0, h + 180, h)
 
+# %% ../nbs/03_metrics.ipynb #sz128
 def hue_hist_batch(rgb: torch.Tensor) -> torch.Tensor:
     "The official hue histogram of each image (N, 180), L2-normalised with `cv2.normalize`'s float32 rounding."
     h = hue_opencv(rgb).flatten(1).long()
@@ -264,6 +268,7 @@ def _check_batch(gt, pred, mask):
     if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {SSIM_WIN} damaged pixels; the official masked SSIM needs at least {SSIM_WIN}")
     return m
 
+# %% ../nbs/03_metrics.ipynb #sz131
 def _uint8_images(x: torch.Tensor, key: str) -> np.ndarray:
     "`quantize` for the NumPy backend: N3HW float RGB -> NHW3 uint8 RGB in reused scratch arrays (no page faults)."
     x = x.detach().float().cpu().numpy()
@@ -336,6 +341,7 @@ def zip_problems(path) -> list:
     if len(set(names)) != len(names): problems.append("duplicated file names in the zip")
     return problems
 
+# %% ../nbs/03_metrics.ipynb #sz133
 def check_submission_zip(path) -> list:
     "The PNG names in a submission zip; raises a clear `InpaintError` listing `zip_problems` if there are any."
     problems = zip_problems(path)
