@@ -18,8 +18,8 @@ from .run import TrainConfig, train, build_trainer
 
 # %% auto #0
 __all__ = ['STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep',
-           'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'compare', 'final_scores', 'summarize',
-           'summary_in_words', 'plot_compare']
+           'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'final_scores', 'summarize',
+           'summary_in_words', 'plot_compare', 'compare']
 
 # %% ../nbs/12_experiments.ipynb #c006
 class LRFinderCallback(Callback):
@@ -222,57 +222,32 @@ def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool 
     return res['history'], res
 
 # %% ../nbs/12_experiments.ipynb #c019b
-def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50), seeds=(0,), out_dir=None,
-            show: bool = True, spread: str = 'std', quiet: bool = True) -> pd.DataFrame:
-    """Train every variant (name -> dict of `TrainConfig` overrides, optionally with `cbs`: a list of callbacks or a
-    function returning one) for each seed under the same budget; returns the tidy curves (one row per variant, seed
-    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `summary_in_words`. `out_dir` keeps the runs (and writes
-    compare.csv, summary.csv, compare.png), else they go to a temporary folder."""
-    if not isinstance(variants, dict) or not variants: raise ValueError("compare: variants must be a non-empty dict name -> overrides")
-    _budget(budget)
-    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
-    if not seeds: raise ValueError("compare: seeds is empty")
+def _variant_configs(base_config, variants: dict) -> dict:
+    "Every variant's config and callbacks, checked before the first (long) run: name -> (TrainConfig, cbs)."
     base = base_config if isinstance(base_config, TrainConfig) else TrainConfig.from_dict(dict(base_config))
     base = base.replace(progress=False, plots=False)
     cfgs = {}
-    for name, over in variants.items():               # check every variant before the first (long) run
+    for name, over in variants.items():
         over = dict(over or {}); cb = over.pop('cbs', ())
         if 'seed' in over: raise ValueError(f"compare: variant {name!r} sets 'seed'; seeds come from the seeds argument")
         try: cfgs[name] = (base.replace(**over), cb)
         except ValueError as e: raise ValueError(f"compare: variant {name!r}: {e}") from None
-    tmp = None
-    root = Path(out_dir) if out_dir is not None else Path(tmp := tempfile.mkdtemp(prefix='compare_'))
+    return cfgs
+
+# %% ../nbs/12_experiments.ipynb #sz112
+def _run_seeds(cfgs: dict, data, budget, seeds, root: Path, quiet: bool) -> list:
+    "Train every (seed, variant) into `root/<variant>/seed<N>`, a line printed per run: the rows of their curves."
     rows = []
-    try:
-        for seed in seeds:
-            for name, (cfg, cb) in cfgs.items():
-                t0 = time.time()
-                cbs = list(cb() if callable(cb) else cb)
-                hist, res = run_variant(cfg.replace(seed=seed), data, root/_slug(name)/f'seed{seed}', budget, cbs, quiet)
-                for h in hist: rows.append(dict(variant=name, seed=seed, **h))
-                last = hist[-1] if hist else {}
-                print(f"{name:>30s}  seed {seed}: score {last.get('score', math.nan):.4f} after {last.get('step', 0)} steps "
-                      f"({res.get('stop_reason') or 'done'}, {time.time() - t0:.0f}s)", flush=True)
-    finally:
-        if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)
-    df = pd.DataFrame(rows)
-    for c in _CURVE_COLS:
-        if c not in df: df[c] = math.nan
-    df = df[_CURVE_COLS + [c for c in df.columns if c not in _CURVE_COLS]]
-    df.attrs['budget'], df.attrs['variants'] = dict(_budget(budget)), list(variants)
-    if out_dir is not None:
-        atomic_write_text(root/'compare.csv', df.to_csv(index=False))
-        atomic_write_text(root/'summary.csv', summarize(df, spread).to_csv())
-    if show:
-        fig = plot_compare(df, spread=spread)
-        if out_dir is not None: save_figure(fig, root/'compare.png')
-        import matplotlib.pyplot as plt; plt.close(fig)
-        if in_notebook():
-            from IPython.display import display
-            display(summarize(df, spread)); display(fig)
-        else: print(summarize(df, spread).to_string())
-        print(summary_in_words(summarize(df, spread)))
-    return df
+    for seed in seeds:
+        for name, (cfg, cb) in cfgs.items():
+            t0 = time.time()
+            cbs = list(cb() if callable(cb) else cb)
+            hist, res = run_variant(cfg.replace(seed=seed), data, root/_slug(name)/f'seed{seed}', budget, cbs, quiet)
+            for h in hist: rows.append(dict(variant=name, seed=seed, **h))
+            last = hist[-1] if hist else {}
+            print(f"{name:>30s}  seed {seed}: score {last.get('score', math.nan):.4f} after {last.get('step', 0)} steps "
+                  f"({res.get('stop_reason') or 'done'}, {time.time() - t0:.0f}s)", flush=True)
+    return rows
 
 # %% ../nbs/12_experiments.ipynb #c021
 def final_scores(results: pd.DataFrame) -> pd.DataFrame:
@@ -358,3 +333,43 @@ def plot_compare(results: pd.DataFrame, spread: str = 'std', title: str | None =
     if title or b: fig.suptitle(' '.join(x for x in (title, f'budget {b}' if b else None) if x), fontsize=10)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/12_experiments.ipynb #sz114
+def _show_compare(df: pd.DataFrame, spread: str, root: Path, save: bool):
+    "Show `summarize`, draw `plot_compare` (saved as `root/compare.png` when `save`) and print `summary_in_words`."
+    fig = plot_compare(df, spread=spread)
+    if save: save_figure(fig, root/'compare.png')
+    import matplotlib.pyplot as plt; plt.close(fig)
+    if in_notebook():
+        from IPython.display import display
+        display(summarize(df, spread)); display(fig)
+    else: print(summarize(df, spread).to_string())
+    print(summary_in_words(summarize(df, spread)))
+
+# %% ../nbs/12_experiments.ipynb #sz116
+def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50), seeds=(0,), out_dir=None,
+            show: bool = True, spread: str = 'std', quiet: bool = True) -> pd.DataFrame:
+    """Train every variant (name -> dict of `TrainConfig` overrides, optionally with `cbs`: a list of callbacks or a
+    function returning one) for each seed under the same budget; returns the tidy curves (one row per variant, seed
+    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `summary_in_words`. `out_dir` keeps the runs (and writes
+    compare.csv, summary.csv, compare.png), else they go to a temporary folder."""
+    if not isinstance(variants, dict) or not variants: raise ValueError("compare: variants must be a non-empty dict name -> overrides")
+    _budget(budget)
+    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
+    if not seeds: raise ValueError("compare: seeds is empty")
+    cfgs = _variant_configs(base_config, variants)
+    tmp = None
+    root = Path(out_dir) if out_dir is not None else Path(tmp := tempfile.mkdtemp(prefix='compare_'))
+    try: rows = _run_seeds(cfgs, data, budget, seeds, root, quiet)
+    finally:
+        if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)
+    df = pd.DataFrame(rows)
+    for c in _CURVE_COLS:
+        if c not in df: df[c] = math.nan
+    df = df[_CURVE_COLS + [c for c in df.columns if c not in _CURVE_COLS]]
+    df.attrs['budget'], df.attrs['variants'] = dict(_budget(budget)), list(variants)
+    if out_dir is not None:
+        atomic_write_text(root/'compare.csv', df.to_csv(index=False))
+        atomic_write_text(root/'summary.csv', summarize(df, spread).to_csv())
+    if show: _show_compare(df, spread, root, out_dir is not None)
+    return df
