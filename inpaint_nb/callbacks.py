@@ -16,13 +16,15 @@ from .learner import Callback, CancelEpochException, CKPT_FORMAT, atomic_save
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'STAGE_NETS', 'MixedPrecisionCallback', 'GradClipCallback', 'ddp_wrap', 'DDPCallback',
-           'ChannelsLastCallback', 'CompileCallback', 'EMACallback', 'LRScheduleCallback', 'EarlyStopCallback',
-           'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'ProgressCallback', 'plot_history',
-           'plot_samples', 'PlotCallback', 'HuePriorCallback', 'GANCallback', 'stage_modules', 'FreezeStageCallback']
+           'ChannelsLastCallback', 'CompileCallback', 'EMACallback', 'cosine_lr', 'LRScheduleCallback',
+           'EarlyStopCallback', 'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'epoch_line',
+           'ProgressCallback', 'plot_history', 'plot_samples', 'PlotCallback', 'HuePriorCallback', 'GANCallback',
+           'stage_modules', 'FreezeStageCallback']
 
 # %% ../nbs/08_callbacks.ipynb #c005
 PRECISIONS = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)
 
+# %% ../nbs/08_callbacks.ipynb #sz142
 class MixedPrecisionCallback(Callback):
     "Autocast to bf16/fp16; with fp16 a GradScaler scales the loss, unscales before clipping, and skips overflowing steps."
     order, name = Callback.order - 20, 'precision'   # early: its hooks and scaler exist before the others' events
@@ -102,6 +104,15 @@ class EMACallback(Callback):
         return (ckpt.get('cbs') or {}).get('ema', {}).get('model') or ckpt['model']
 
 # %% ../nbs/08_callbacks.ipynb #c011
+def cosine_lr(base: float, step: int, warm: float, total: int, min_lr: float = 1e-6, budget=None) -> float:
+    """The 'cosine' schedule's rate at optimiser step `step`: linear warm-up over `warm` steps, then cosine from `base`
+    to `min_lr` at `total` steps, or at the end of the time `budget` (start, seconds) if that comes first."""
+    if step < warm: return base * (step + 1) / (warm + 1)
+    t = min((step - warm) / max(total - warm, 1), 1.)
+    if budget: t = max(t, min((time.time() - budget[0]) / budget[1], 1.))
+    return min_lr + (base - min_lr) * 0.5 * (1 + math.cos(math.pi * t))
+
+# %% ../nbs/08_callbacks.ipynb #sz136
 class LRScheduleCallback(Callback):
     """'cosine': linear warm-up then cosine to `min_lr`, per step (under a time budget, following whichever runs out
     first, the epochs or the minutes). 'plateau': ReduceLROnPlateau on the monitored score (mode max)."""
@@ -120,15 +131,8 @@ class LRScheduleCallback(Callback):
     def before_batch(self, learn):
         if self.kind != 'cosine': return
         total = learn.n_epochs * self.steps_per_epoch; warm = self.warmup_epochs * self.steps_per_epoch
-        s = learn.step
         budget = getattr(learn, 'time_budget', None)   # (start, seconds) set by TimeBudgetCallback
-        for g in learn.opt.param_groups:
-            base = g['initial_lr']
-            if s < warm: g['lr'] = base * (s + 1) / (warm + 1)
-            else:
-                t = min((s - warm) / max(total - warm, 1), 1.)
-                if budget: t = max(t, min((time.time() - budget[0]) / budget[1], 1.))
-                g['lr'] = self.min_lr + (base - self.min_lr) * 0.5 * (1 + math.cos(math.pi * t))
+        for g in learn.opt.param_groups: g['lr'] = cosine_lr(g['initial_lr'], learn.step, warm, total, self.min_lr, budget)
     def after_epoch(self, learn):
         if self.kind == 'plateau' and math.isfinite(learn.monitor_value): self.sched.step(learn.monitor_value)
     def state_dict(self): return dict(sched=self.sched.state_dict()) if self.sched is not None else {}
@@ -212,6 +216,14 @@ class TimeBudgetCallback(Callback):
             raise CancelEpochException()
 
 # %% ../nbs/08_callbacks.ipynb #c014
+def epoch_line(r: dict, improved: bool = False) -> str:
+    "The one summary line of an epoch's history row `r`; ` *` marks a new best checkpoint."
+    parts = ' '.join(f'{k} {r[k]:.4f}' for k in ('ssim', 'masked_ssim', 'hist') if k in r)
+    star = ' *' if improved else ''
+    return (f"epoch {r['epoch']:3d}  train_loss {r.get('train_loss', float('nan')):.4f}  val_loss {r.get('val_loss', float('nan')):.4f}  "
+            f"score {r.get('score', float('nan')):.4f}{star}  ({parts})  lr {r['lr']:.2e}  {r['seconds']:.0f}s")
+
+# %% ../nbs/08_callbacks.ipynb #sz138
 class ProgressCallback(Callback):
     "tqdm bar per epoch with the live loss (and the last validation score); one summary line per epoch (rank 0 only)."
     order = CheckpointCallback.order + 20   # prints the epoch once the checkpoint marked `improved`
@@ -231,11 +243,7 @@ class ProgressCallback(Callback):
         if self.bar is not None: self.bar.close(); self.bar = None
     def after_epoch(self, learn):
         if not learn.is_main or not learn.history: return
-        r = learn.history[-1]
-        parts = ' '.join(f'{k} {r[k]:.4f}' for k in ('ssim', 'masked_ssim', 'hist') if k in r)
-        star = ' *' if getattr(learn, 'improved', False) else ''
-        print(f"epoch {r['epoch']:3d}  train_loss {r.get('train_loss', float('nan')):.4f}  val_loss {r.get('val_loss', float('nan')):.4f}  "
-              f"score {r.get('score', float('nan')):.4f}{star}  ({parts})  lr {r['lr']:.2e}  {r['seconds']:.0f}s", flush=True)
+        print(epoch_line(learn.history[-1], getattr(learn, 'improved', False)), flush=True)
     def after_fit(self, learn):
         if self.bar is not None: self.bar.close(); self.bar = None
         if learn.is_main and learn.stop_reason and learn.failed is None: print(f"stopped: {learn.stop_reason}", flush=True)
@@ -257,6 +265,7 @@ def plot_history(history, path=None):
     if path is not None: save_figure(fig, path)
     return fig
 
+# %% ../nbs/08_callbacks.ipynb #sz140
 def plot_samples(samples, path=None, titles=('damaged', 'restored', 'truth')):
     "THE sample grid: one row per (damaged, restored, truth) triple of images or tensors; saved to `path` when given."
     imgs, names = [], []
