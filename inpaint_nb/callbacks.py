@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import atomic_write_text, in_notebook, read_rgb, save_figure, show_images
 from .colour import fit_hue_prior
 from .losses import GANLoss
@@ -62,12 +63,14 @@ class DDPCallback(Callback):
     def before_fit(self, learn):
         if learn.world > 1 and not isinstance(learn.net, nn.parallel.DistributedDataParallel): learn.net = ddp_wrap(learn.net, learn.device)
 
+# %% ../nbs/08_callbacks.ipynb #sz154
 class ChannelsLastCallback(Callback):
     "Model and 4-D batch tensors in `channels_last` memory format (faster convolutions on recent GPUs)."
     order, name = DDPCallback.order - 10, 'channels_last'   # the model converted before DDP wraps it
     def before_fit(self, learn):
         learn.model.to(memory_format=torch.channels_last); learn.memory_format = torch.channels_last
 
+# %% ../nbs/08_callbacks.ipynb #sz156
 class CompileCallback(Callback):
     "Run `learn.net` through `torch.compile` (after DDP wrapping)."
     order = DDPCallback.order + 5   # compiles the DDP-wrapped net
@@ -128,16 +131,22 @@ class LRScheduleCallback(Callback):
         sampler = getattr(learn.train_dl, 'sampler', None)
         self.steps_per_epoch = sampler.per_rank() // learn.train_dl.batch_size if hasattr(sampler, 'per_rank') else len(learn.train_dl)
         self.steps_per_epoch = max(math.ceil(self.steps_per_epoch / learn.accumulate), 1)   # optimiser steps (gradient accumulation)
-    def before_batch(self, learn):
-        if self.kind != 'cosine': return
-        total = learn.n_epochs * self.steps_per_epoch; warm = self.warmup_epochs * self.steps_per_epoch
-        budget = getattr(learn, 'time_budget', None)   # (start, seconds) set by TimeBudgetCallback
-        for g in learn.opt.param_groups: g['lr'] = cosine_lr(g['initial_lr'], learn.step, warm, total, self.min_lr, budget)
-    def after_epoch(self, learn):
-        if self.kind == 'plateau' and math.isfinite(learn.monitor_value): self.sched.step(learn.monitor_value)
-    def state_dict(self): return dict(sched=self.sched.state_dict()) if self.sched is not None else {}
-    def load_state_dict(self, sd):
-        if sd and self.sched is not None: self.sched.load_state_dict(sd['sched'])
+
+# %% ../nbs/08_callbacks.ipynb #sz144
+@patch
+def before_batch(self: LRScheduleCallback, learn):
+    if self.kind != 'cosine': return
+    total = learn.n_epochs * self.steps_per_epoch; warm = self.warmup_epochs * self.steps_per_epoch
+    budget = getattr(learn, 'time_budget', None)   # (start, seconds) set by TimeBudgetCallback
+    for g in learn.opt.param_groups: g['lr'] = cosine_lr(g['initial_lr'], learn.step, warm, total, self.min_lr, budget)
+@patch
+def after_epoch(self: LRScheduleCallback, learn):
+    if self.kind == 'plateau' and math.isfinite(learn.monitor_value): self.sched.step(learn.monitor_value)
+@patch
+def state_dict(self: LRScheduleCallback): return dict(sched=self.sched.state_dict()) if self.sched is not None else {}
+@patch
+def load_state_dict(self: LRScheduleCallback, sd):
+    if sd and self.sched is not None: self.sched.load_state_dict(sd['sched'])
 
 # %% ../nbs/08_callbacks.ipynb #cs47
 class EarlyStopCallback(Callback):
@@ -204,16 +213,19 @@ class TimeBudgetCallback(Callback):
     def after_validate(self, learn): self.val_s = time.time() - self.tv
     def before_batch(self, learn):
         if not learn.pending: self.tb = time.time()   # a step's time: its whole group of batches
-    def after_step(self, learn):
-        dt = time.time() - self.tb
-        self.step_s = dt if self.step_s is None else 0.9 * self.step_s + 0.1 * dt
-        n_val = len(learn.valid_dl) if learn.valid_dl is not None else 0
-        reserve = self.val_s if self.val_s is not None else 0.5 * self.step_s * n_val
-        over = torch.tensor(float(time.time() - self.t0 + reserve + self.step_s > self.budget), device=learn.device)
-        if learn.world > 1: dist.all_reduce(over, op=dist.ReduceOp.MAX)
-        if over.item():
-            learn.should_stop, learn.stop_reason = True, 'time budget'
-            raise CancelEpochException()
+
+# %% ../nbs/08_callbacks.ipynb #sz148
+@patch
+def after_step(self: TimeBudgetCallback, learn):
+    dt = time.time() - self.tb
+    self.step_s = dt if self.step_s is None else 0.9 * self.step_s + 0.1 * dt
+    n_val = len(learn.valid_dl) if learn.valid_dl is not None else 0
+    reserve = self.val_s if self.val_s is not None else 0.5 * self.step_s * n_val
+    over = torch.tensor(float(time.time() - self.t0 + reserve + self.step_s > self.budget), device=learn.device)
+    if learn.world > 1: dist.all_reduce(over, op=dist.ReduceOp.MAX)
+    if over.item():
+        learn.should_stop, learn.stop_reason = True, 'time budget'
+        raise CancelEpochException()
 
 # %% ../nbs/08_callbacks.ipynb #c014
 def epoch_line(r: dict, improved: bool = False) -> str:
@@ -239,14 +251,19 @@ class ProgressCallback(Callback):
                 post = dict(loss=f"{learn.train_acc['loss'] / max(learn.train_acc['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
                 if learn.history and 'score' in learn.history[-1]: post['last_score'] = f"{learn.history[-1]['score']:.4f}"
                 self.bar.set_postfix(post)
-    def after_train(self, learn):
-        if self.bar is not None: self.bar.close(); self.bar = None
-    def after_epoch(self, learn):
-        if not learn.is_main or not learn.history: return
-        print(epoch_line(learn.history[-1], getattr(learn, 'improved', False)), flush=True)
-    def after_fit(self, learn):
-        if self.bar is not None: self.bar.close(); self.bar = None
-        if learn.is_main and learn.stop_reason and learn.failed is None: print(f"stopped: {learn.stop_reason}", flush=True)
+
+# %% ../nbs/08_callbacks.ipynb #sz146
+@patch
+def after_train(self: ProgressCallback, learn):
+    if self.bar is not None: self.bar.close(); self.bar = None
+@patch
+def after_epoch(self: ProgressCallback, learn):
+    if not learn.is_main or not learn.history: return
+    print(epoch_line(learn.history[-1], getattr(learn, 'improved', False)), flush=True)
+@patch
+def after_fit(self: ProgressCallback, learn):
+    if self.bar is not None: self.bar.close(); self.bar = None
+    if learn.is_main and learn.stop_reason and learn.failed is None: print(f"stopped: {learn.stop_reason}", flush=True)
 
 # %% ../nbs/08_callbacks.ipynb #c015
 def plot_history(history, path=None):
@@ -321,29 +338,37 @@ class GANCallback(Callback):
         self.disc.to(learn.device, memory_format=learn.memory_format)
         self.d_net = ddp_wrap(self.disc, learn.device) if learn.world > 1 else self.disc
     def before_train(self, learn): self.pairs = []
-    def after_loss(self, learn):
-        "G step: the generator's loss gets the adversarial term (the discriminator frozen meanwhile)."
-        if not learn.training: return
-        for p in self.disc.parameters(): p.requires_grad_(False)
-        adv = self.gan_loss(self.disc(learn.batch['damaged'], learn.preds['rgb']), True, for_discriminator=False)
-        for p in self.disc.parameters(): p.requires_grad_(True)
-        learn.loss = learn.loss + self.weight * adv
-        learn.loss_parts = {**(learn.loss_parts or {}), 'adv': float(adv.detach())}
-        self.pairs.append((learn.batch['damaged'], learn.batch['gt'], learn.preds['rgb'].detach()))
-    def after_step(self, learn):
-        "D step: real (gt) and fake (detached output) pairs of each batch since the last step, through the trainer's precision hooks."
-        pairs, self.pairs = self.pairs, []
-        for d, gt, fake in pairs:
-            n = len(d)
-            with learn.autocast():
-                logits = self.d_net(torch.cat([d, d]), torch.cat([gt, fake]))
-                d_loss = 0.5 * (self.gan_loss(logits[:n], True) + self.gan_loss(logits[n:], False))
-            learn.check_finite(d_loss)
-            learn.backward(d_loss / len(pairs) if len(pairs) > 1 else d_loss)
-            learn.train_acc['loss_d'] = learn.train_acc.get('loss_d', 0.) + float(d_loss.detach()) * n
-        if pairs: learn.opt_step(self.d_opt)
-    def state_dict(self): return dict(disc=self.disc.state_dict(), d_opt=self.d_opt.state_dict())
-    def load_state_dict(self, sd): self.disc.load_state_dict(sd['disc']); self.d_opt.load_state_dict(sd['d_opt'])
+
+# %% ../nbs/08_callbacks.ipynb #sz150
+@patch
+def after_loss(self: GANCallback, learn):
+    "G step: the generator's loss gets the adversarial term (the discriminator frozen meanwhile)."
+    if not learn.training: return
+    for p in self.disc.parameters(): p.requires_grad_(False)
+    adv = self.gan_loss(self.disc(learn.batch['damaged'], learn.preds['rgb']), True, for_discriminator=False)
+    for p in self.disc.parameters(): p.requires_grad_(True)
+    learn.loss = learn.loss + self.weight * adv
+    learn.loss_parts = {**(learn.loss_parts or {}), 'adv': float(adv.detach())}
+    self.pairs.append((learn.batch['damaged'], learn.batch['gt'], learn.preds['rgb'].detach()))
+
+# %% ../nbs/08_callbacks.ipynb #sz152
+@patch
+def after_step(self: GANCallback, learn):
+    "D step: real (gt) and fake (detached output) pairs of each batch since the last step, through the trainer's precision hooks."
+    pairs, self.pairs = self.pairs, []
+    for d, gt, fake in pairs:
+        n = len(d)
+        with learn.autocast():
+            logits = self.d_net(torch.cat([d, d]), torch.cat([gt, fake]))
+            d_loss = 0.5 * (self.gan_loss(logits[:n], True) + self.gan_loss(logits[n:], False))
+        learn.check_finite(d_loss)
+        learn.backward(d_loss / len(pairs) if len(pairs) > 1 else d_loss)
+        learn.train_acc['loss_d'] = learn.train_acc.get('loss_d', 0.) + float(d_loss.detach()) * n
+    if pairs: learn.opt_step(self.d_opt)
+@patch
+def state_dict(self: GANCallback): return dict(disc=self.disc.state_dict(), d_opt=self.d_opt.state_dict())
+@patch
+def load_state_dict(self: GANCallback, sd): self.disc.load_state_dict(sd['disc']); self.d_opt.load_state_dict(sd['d_opt'])
 
 # %% ../nbs/08_callbacks.ipynb #cs56
 STAGE_NETS = dict(restore='restore_net', colorize='colorize_net')
