@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy, re, io, math, time, shutil, tempfile, contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from fastcore.basics import patch
 import numpy as np, pandas as pd
 from .core import atomic_write_text, in_notebook, save_figure
 from .metrics import ignore_constant_warning
@@ -34,15 +35,18 @@ class LRFinderCallback(Callback):
     def before_fit(self, learn): self.lrs, self.losses, self.avg, self.best, self.stop_reason = [], [], 0., math.inf, 'num_it'
     def before_batch(self, learn):
         for g in learn.opt.param_groups: g['lr'] = self.lr_at(len(self.losses))
-    def after_step(self, learn):
-        loss = float(learn.loss.detach())
-        self.lrs.append(self.lr_at(len(self.losses))); self.losses.append(loss)
-        self.avg = self.beta * self.avg + (1 - self.beta) * loss
-        smooth = self.avg / (1 - self.beta ** len(self.losses))
-        if not math.isfinite(loss) or (self.stop_div and smooth > self.div_factor * self.best):
-            self.stop_reason = 'diverged'; raise CancelFitException()
-        self.best = min(self.best, smooth)
-        if len(self.losses) >= self.num_it: raise CancelFitException()
+
+# %% ../nbs/12_experiments.ipynb #sz160
+@patch
+def after_step(self: LRFinderCallback, learn):
+    loss = float(learn.loss.detach())
+    self.lrs.append(self.lr_at(len(self.losses))); self.losses.append(loss)
+    self.avg = self.beta * self.avg + (1 - self.beta) * loss
+    smooth = self.avg / (1 - self.beta ** len(self.losses))
+    if not math.isfinite(loss) or (self.stop_div and smooth > self.div_factor * self.best):
+        self.stop_reason = 'diverged'; raise CancelFitException()
+    self.best = min(self.best, smooth)
+    if len(self.losses) >= self.num_it: raise CancelFitException()
 
 # %% ../nbs/12_experiments.ipynb #c007
 def robust_smooth(x, median: int | None = None, sigma: float | None = None) -> np.ndarray:
@@ -96,23 +100,26 @@ class LRFindResult:
     stop_reason: str = 'num_it'
     fig: object = field(default=None, repr=False)
     def __iter__(self): return iter((self.curve, self.suggestion))
-    def plot(self, ax=None, title: str = 'learning-rate finder'):
-        "Loss (raw and smoothed) against the learning rate on a log axis, with the suggestion marked."
-        import matplotlib.pyplot as plt
-        fig = None
-        if ax is None: fig, ax = plt.subplots(figsize=(6, 3.6))
-        c = self.curve
-        ax.plot(c.lr, c.loss, '.', color='0.7', ms=3, label='loss (per batch)')
-        ax.plot(c.lr, c.smoothed, '-', lw=2, label='smoothed')
-        s = np.interp(np.log10(self.suggestion), np.log10(c.lr), c.smoothed)
-        ax.plot([self.suggestion], [s], 'o', color='C3', ms=8, label=f'suggestion {self.suggestion:.2g} (steepest)')
-        ax.axvline(self.lr_min, color='0.5', ls=':', label=f'min/10 {self.lr_min:.2g}')
-        lo, hi = np.nanmin(c.smoothed), np.nanmax(c.smoothed[: max(3, int(np.nanargmin(c.smoothed)) + 1)])
-        ax.set_ylim(lo - 0.15 * (hi - lo + 1e-12), min(np.nanmax(c.loss), hi + 1.0 * (hi - lo + 1e-12)))
-        ax.set_xscale('log'); ax.set_xlabel('learning rate'); ax.set_ylabel('training loss'); ax.set_title(title)
-        ax.grid(alpha=.3, which='both'); ax.legend(fontsize=8)
-        if fig is not None: fig.tight_layout()
-        return fig if fig is not None else ax.figure
+
+# %% ../nbs/12_experiments.ipynb #sz164
+@patch
+def plot(self: LRFindResult, ax=None, title: str = 'learning-rate finder'):
+    "Loss (raw and smoothed) against the learning rate on a log axis, with the suggestion marked."
+    import matplotlib.pyplot as plt
+    fig = None
+    if ax is None: fig, ax = plt.subplots(figsize=(6, 3.6))
+    c = self.curve
+    ax.plot(c.lr, c.loss, '.', color='0.7', ms=3, label='loss (per batch)')
+    ax.plot(c.lr, c.smoothed, '-', lw=2, label='smoothed')
+    s = np.interp(np.log10(self.suggestion), np.log10(c.lr), c.smoothed)
+    ax.plot([self.suggestion], [s], 'o', color='C3', ms=8, label=f'suggestion {self.suggestion:.2g} (steepest)')
+    ax.axvline(self.lr_min, color='0.5', ls=':', label=f'min/10 {self.lr_min:.2g}')
+    lo, hi = np.nanmin(c.smoothed), np.nanmax(c.smoothed[: max(3, int(np.nanargmin(c.smoothed)) + 1)])
+    ax.set_ylim(lo - 0.15 * (hi - lo + 1e-12), min(np.nanmax(c.loss), hi + 1.0 * (hi - lo + 1e-12)))
+    ax.set_xscale('log'); ax.set_xlabel('learning rate'); ax.set_ylabel('training loss'); ax.set_title(title)
+    ax.grid(alpha=.3, which='both'); ax.legend(fontsize=8)
+    if fig is not None: fig.tight_layout()
+    return fig if fig is not None else ax.figure
 
 # %% ../nbs/12_experiments.ipynb #cs73
 def _finish_sweep(cb: LRFinderCallback, show: bool, beta: float) -> LRFindResult:
@@ -154,6 +161,7 @@ def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it:
         for k, v in state.items(): setattr(learn, k, v)
     return _finish_sweep(cb, show, beta)
 
+# %% ../nbs/12_experiments.ipynb #sz162
 def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100,
             stop_div: bool = True, div_factor: float = 4., beta: float = 0.9, device=None, show: bool = True) -> LRFindResult:
     """The learning-rate range test for `config` on the competition-layout folder `data`, on a fresh model built by
@@ -180,6 +188,7 @@ class StepBudgetCallback(Callback):
             learn.should_stop, learn.stop_reason = True, 'step budget'
             raise CancelEpochException()
 
+# %% ../nbs/12_experiments.ipynb #sz158
 class OptimizerCallback(Callback):
     """Swap the run's optimiser, before training starts, for `factory(params, lr)`: for optimisers that
     `TrainConfig.optimizer` does not name (it knows adam, adamw, sgd), e.g. `OptimizerCallback(torch.optim.RAdam)`."""
