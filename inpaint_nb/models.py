@@ -14,7 +14,7 @@ from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 
 # %% auto #0
 __all__ = ['NORMS', 'UPS', 'INITS', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs',
-           'net_multiple', 'build_generator', 'imagenet_source', 'smp_create', 'load_encoder_weights',
+           'net_multiple', 'imagenet_source', 'smp_create', 'load_encoder_weights', 'build_generator',
            'PatchDiscriminator', 'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv',
            'OneStageRestorer', 'TwoStageRestorer', 'build_model', 'unpretrained_kwargs', 'n_params', 'forward_time']
 
@@ -46,6 +46,7 @@ class Down(nn.Sequential):
     def __init__(self, in_channels: int, out_channels: int, norm: str = "batch"):
         super().__init__(nn.MaxPool2d(2), DoubleConv(in_channels, out_channels, norm))
 
+# %% ../nbs/05_models.ipynb #sy02
 UPS = ("bilinear", "transpose")
 
 class Up(nn.Module):
@@ -116,40 +117,13 @@ def net_multiple(net: nn.Module) -> int:
     "The number the input height and width of `net` must be divisible by (32 when unknown, as for smp)."
     return int(getattr(net, "multiple", 32))
 
-def build_generator(name: str, in_channels: int = 1, out_channels: int = 3, encoder: str = "resnet34",
-                    encoder_weights: str | None = None, init: str | None = None, **kw) -> nn.Module:
-    """Make the generator `name` (`'unet'` or `'smp-<arch>'`) mapping `in_channels` to `out_channels` raw outputs.
-    `encoder_weights` (smp): None (random), 'imagenet' (smp's download) or a local file of the encoder's weights. `init`:
-    None keeps PyTorch's (own U-Net) or smp's initialisation; a kind of `init_weights` re-initialises the network, except
-    a pretrained encoder."""
-    if name == "unet":
-        return _init(UNet(in_channels, out_channels, **kw), init)
-    if not name.startswith("smp-"):
-        raise ValueError(f"unknown generator name {name!r}: use 'unet' or 'smp-<arch>' with arch one of {smp_archs()}")
-    arch = name[4:].lower()
-    if arch not in smp_archs():
-        raise ValueError(f"unknown smp architecture {arch!r} in generator name {name!r}; known: {smp_archs()}")
-    if not encoder.startswith("tu-") and encoder not in smp.encoders.get_encoder_names():
-        raise ValueError(f"unknown encoder {encoder!r} for {name!r}; see smp.encoders.get_encoder_names() "
-                         "(e.g. resnet34, efficientnet-b4) or use a timm encoder as 'tu-<name>'")
-    net = smp_create(arch, encoder, encoder_weights, in_channels, out_channels, **kw)
-    for unused in ("_conv_head", "_bn1"):   # EfficientNet's classifier head: smp keeps it, its forward never uses it
-        if hasattr(net.encoder, unused): setattr(net.encoder, unused, nn.Identity())
-    net.multiple = 2 ** kw.get("encoder_depth", 5)
-    if init and encoder_weights: _init(net.decoder, init); _init(net.segmentation_head, init)
-    else: _init(net, init)
-    return net
-
-def _init(net, init):
-    "Apply `init_weights(net, init)` unless `init` is None (the network's own default initialisation)."
-    return net if init is None else init_weights(net, init)
-
 # %% ../nbs/05_models.ipynb #pg12
 def imagenet_source(encoder: str) -> str:
     "Where smp downloads `encoder`'s ImageNet weights from (a file on the Hugging Face Hub), for the offline message."
     s = smp.encoders.encoders.get(encoder, {}).get('pretrained_settings', {}).get('imagenet')
     return f"https://huggingface.co/{s['repo_id']}/resolve/{s['revision']}/model.safetensors" if s else f"timm's pretrained {encoder[3:]}"
 
+# %% ../nbs/05_models.ipynb #sy07
 def smp_create(arch: str, encoder: str, encoder_weights, in_channels: int, out_channels: int, **kw) -> nn.Module:
     "`smp.create_model` with `encoder_weights` None, 'imagenet' (smp's download; offline: one line) or a local file."
     local = encoder_weights not in (None, "imagenet")
@@ -182,6 +156,35 @@ def load_encoder_weights(net: nn.Module, encoder: str, path, in_channels: int) -
     enc.set_in_channels(in_channels, pretrained=True)
     net.encoder.load_state_dict(enc.state_dict())
     return net
+
+# %% ../nbs/05_models.ipynb #sy09
+def build_generator(name: str, in_channels: int = 1, out_channels: int = 3, encoder: str = "resnet34",
+                    encoder_weights: str | None = None, init: str | None = None, **kw) -> nn.Module:
+    """Make the generator `name` (`'unet'` or `'smp-<arch>'`) mapping `in_channels` to `out_channels` raw outputs.
+    `encoder_weights` (smp): None (random), 'imagenet' (smp's download) or a local file of the encoder's weights. `init`:
+    None keeps PyTorch's (own U-Net) or smp's initialisation; a kind of `init_weights` re-initialises the network, except
+    a pretrained encoder."""
+    if name == "unet":
+        return _init(UNet(in_channels, out_channels, **kw), init)
+    if not name.startswith("smp-"):
+        raise ValueError(f"unknown generator name {name!r}: use 'unet' or 'smp-<arch>' with arch one of {smp_archs()}")
+    arch = name[4:].lower()
+    if arch not in smp_archs():
+        raise ValueError(f"unknown smp architecture {arch!r} in generator name {name!r}; known: {smp_archs()}")
+    if not encoder.startswith("tu-") and encoder not in smp.encoders.get_encoder_names():
+        raise ValueError(f"unknown encoder {encoder!r} for {name!r}; see smp.encoders.get_encoder_names() "
+                         "(e.g. resnet34, efficientnet-b4) or use a timm encoder as 'tu-<name>'")
+    net = smp_create(arch, encoder, encoder_weights, in_channels, out_channels, **kw)
+    for unused in ("_conv_head", "_bn1"):   # EfficientNet's classifier head: smp keeps it, its forward never uses it
+        if hasattr(net.encoder, unused): setattr(net.encoder, unused, nn.Identity())
+    net.multiple = 2 ** kw.get("encoder_depth", 5)
+    if init and encoder_weights: _init(net.decoder, init); _init(net.segmentation_head, init)
+    else: _init(net, init)
+    return net
+
+def _init(net, init):
+    "Apply `init_weights(net, init)` unless `init` is None (the network's own default initialisation)."
+    return net if init is None else init_weights(net, init)
 
 # %% ../nbs/05_models.ipynb #c018
 class PatchDiscriminator(nn.Module):
@@ -221,10 +224,12 @@ def pad_to_multiple(x, multiple: int):
     ph, pw = -h % multiple, -w % multiple
     return F.pad(x, (0, pw, 0, ph), mode="replicate") if ph or pw else x
 
+# %% ../nbs/05_models.ipynb #sy12
 def clamp_st(x):
     "Clamp to [0, 1] in the forward pass, identity gradient in the backward pass (straight-through)."
     return x + (x.clamp(0, 1) - x).detach()
 
+# %% ../nbs/05_models.ipynb #sy14
 class Restorer(nn.Module):
     "Base class: input checks, network input, padding and known-pixel keeping shared by the restorers."
     def __init__(self, use_mask: bool = True, chroma: str | None = None, keep_known: bool = True):
@@ -278,6 +283,7 @@ def zero_last_conv(net: nn.Module) -> nn.Module:
     if last.bias is not None: nn.init.zeros_(last.bias)
     return net
 
+# %% ../nbs/05_models.ipynb #sy17
 class OneStageRestorer(Restorer):
     "One generator from damaged (+mask) to colour; in chroma mode its outputs are (gray residual, 2 chroma)."
     def __init__(self, generator: nn.Module, use_mask: bool = True, chroma: str | None = None, keep_known: bool = True,
@@ -321,6 +327,7 @@ MODELS = {
                            doc="two small own U-Nets (width 16): restore, then colorize; fast, good for CPU tests"),
 }
 
+# %% ../nbs/05_models.ipynb #sy21
 def build_model(name: str = "two-stage", encoder: str = "resnet34", encoder_weights: str | None = None,
                 use_mask: bool = True, chroma: str | None = "ycbcr", **kw) -> Restorer:
     "Make the restorer `name` (a key of `MODELS`, or any `'smp-<arch>'`) with the contract `model(damaged, mask) -> dict`."
@@ -351,6 +358,7 @@ def n_params(model: nn.Module) -> int:
     "Number of trainable parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
+# %% ../nbs/05_models.ipynb #sy23
 @torch.no_grad()
 def forward_time(model: nn.Module, size: int = 256, repeats: int = 3) -> float:
     "Median seconds of one eval-mode forward pass of a restorer on a 1 x 1 x `size` x `size` input (after a warm-up)."
