@@ -13,7 +13,7 @@ from .core import IMG_SIZE, InpaintError, rgb_to_gray, to_tensor, to_image
 
 # %% auto #0
 __all__ = ['POLYGON_FAMILIES', 'FILLS', 'PREFILLS', 'TEXTURED_PREFILLS', 'random_polygon_mask', 'random_damage',
-           'organiser_damage', 'detect_mask', 'mask_iou', 'telea_fill', 'ns_fill', 'fsr_fill', 'detection_trials',
+           'organiser_damage', 'mask_iou', 'detect_mask', 'telea_fill', 'ns_fill', 'fsr_fill', 'detection_trials',
            'Fill', 'register_fill', 'get_fill', 'get_prefill', 'loader_fill', 'pushpull_fill', 'set_fill']
 
 # %% ../nbs/01_damage.ipynb #c004
@@ -28,6 +28,7 @@ def _python_random_seeded(seed: int):
     try: yield
     finally: random.setstate(state)
 
+# %% ../nbs/01_damage.ipynb #sy02
 def random_polygon_mask(shape, rng: np.random.Generator, min_box: int = 50, min_area: int = 25 * 25):
     """The test recipe's region: a polygenerator polygon in a random box of at least `min_box` px, area > `min_area`.
     Returns (mask bool HxW, info dict with family, vertices (Nx2 int x,y), box (x, y, w, h))."""
@@ -45,6 +46,7 @@ def random_polygon_mask(shape, rng: np.random.Generator, min_box: int = 50, min_
         if mask.sum() > min_area:
             return mask.astype(bool), dict(family=family, vertices=poly, box=(x0, y0, bw, bh))
 
+# %% ../nbs/01_damage.ipynb #sy04
 def random_damage(gt_rgb: np.ndarray, rng: np.random.Generator | int | None = None, return_info: bool = False):
     """Damage a clean RGB photo with the competition's test recipe: returns (damaged gray `uint8` HxW, mask `bool` HxW).
     At 512 px this is the recipe exactly; on smaller training crops the 50 px box and 625 px area scale with the side."""
@@ -81,6 +83,7 @@ def _candidates(gray: np.ndarray, min_core: int):
     keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= min_core]
     return labels, stats, keep
 
+# %% ../nbs/01_damage.ipynb #sy08
 def _roi(stats, k, pad, shape):
     x, y, w, h = stats[k, :4]
     return slice(max(0, y - pad), min(shape[0], y + h + pad)), slice(max(0, x - pad), min(shape[1], x + w + pad))
@@ -92,6 +95,13 @@ def _damage_likeness(gray, core, value) -> float:
     jump = np.abs(gray[ring].astype(np.int16) - value)
     return float((jump > 4).mean())
 
+# %% ../nbs/01_damage.ipynb #sy10
+def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
+    "Intersection over union of two boolean masks (1.0 when both are empty)."
+    union = np.logical_or(a, b).sum()
+    return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
+
+# %% ../nbs/01_damage.ipynb #sy12
 def detect_mask(damaged_gray: np.ndarray, min_area: int | None = None, edge: int = 6) -> np.ndarray:
     "Find the destroyed region of a damaged gray image (one region of one exact gray value); `bool` HxW."
     gray = np.asarray(damaged_gray)
@@ -115,11 +125,6 @@ def detect_mask(damaged_gray: np.ndarray, min_area: int | None = None, edge: int
     near = cv2.dilate(cores.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)).astype(bool)
     return region & near
 
-def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
-    "Intersection over union of two boolean masks (1.0 when both are empty)."
-    union = np.logical_or(a, b).sum()
-    return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
-
 # %% ../nbs/01_damage.ipynb #c013
 def telea_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> np.ndarray:
     "The damaged gray with its destroyed region filled by OpenCV's Telea inpainting; pixels outside `mask` unchanged."
@@ -129,6 +134,7 @@ def ns_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> np.n
     "The same with OpenCV's Navier-Stokes inpainting."
     return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_NS)
 
+# %% ../nbs/01_damage.ipynb #sy13
 def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
     "The destroyed region filled by Frequency Selective Reconstruction (OpenCV contrib `xphoto`, FSR_FAST); outside unchanged."
     if not hasattr(cv2, 'xphoto'):
@@ -171,6 +177,7 @@ class Fill:
         d = to_tensor(damaged_gray)[None]; m = torch.from_numpy(np.asarray(mask, np.float32))[None, None]
         return to_image(self.device_fn(d, m)[0])
 
+# %% ../nbs/01_damage.ipynb #sy16
 FILLS = {}                      # name -> Fill; later chapters add theirs with `register_fill`
 PREFILLS = FILLS                # the name the earlier chapters used
 
@@ -191,6 +198,7 @@ def get_fill(prefill) -> Fill | None:
     if prefill not in FILLS: raise InpaintError(f"unknown prefill {prefill!r}; choose one of {[None, *FILLS]}")
     return FILLS[prefill]
 
+# %% ../nbs/01_damage.ipynb #sy19
 def get_prefill(prefill):
     "What fills one numpy image for a fill name (any fill, device fills on the CPU); None for no fill."
     return get_fill(prefill)
@@ -211,6 +219,7 @@ def _pull(a: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
     up = F.interpolate(coarse, size=a.shape[-2:], mode='bilinear', align_corners=False)
     return torch.where(k > _EPS, a / k.clamp_min(_EPS), up)
 
+# %% ../nbs/01_damage.ipynb #sy21
 def _hole_boxes(cells: torch.Tensor) -> list:
     "Per image of a N1hw bool tensor: the (y0, y1, x0, x1) box of its True cells, or None (two copies to the host in all)."
     rows, cols = cells.any(-1)[:, 0].cpu(), cells.any(-2)[:, 0].cpu()
