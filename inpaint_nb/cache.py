@@ -26,6 +26,7 @@ class ImageCache:
         return self._arr[self.index[str(path)]]
     def __getstate__(self): return {**self.__dict__, '_arr': None}
 
+# %% ../nbs/02b_cache.ipynb #sy02
 def _stamp(path) -> list:
     st = os.stat(path); return [st.st_size, st.st_mtime_ns]
 
@@ -34,6 +35,7 @@ def _manifest(npy) -> dict | None:
     try: return json.loads(Path(npy).with_suffix('.json').read_text())
     except (OSError, ValueError): return None
 
+# %% ../nbs/02b_cache.ipynb #sy05
 def cache_problem(npy, files) -> str | None:
     "Why the cache `npy` (with its manifest `npy.json`) cannot serve `files` (all in it, unchanged), or None when it can."
     npy, man = Path(npy), _manifest(npy)
@@ -51,6 +53,7 @@ def cache_problem(npy, files) -> str | None:
 # %% ../nbs/02b_cache.ipynb #ldc05
 def _gb(n: int) -> str: return f"{n / 1e9:.2f} GB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
 
+# %% ../nbs/02b_cache.ipynb #sy07
 def build_cache(npy, files, mode: str = 'RGB', workers: int = 4, progress: bool = True) -> ImageCache:
     """Decode `files` (mode 'RGB' or 'L', the readers of chapter 00: same checks, same pixel budget) into `npy`, all
     of one size, then write the manifest `npy.json`; both atomically. Says its disk size first and checks the space."""
