@@ -55,6 +55,7 @@ def _add(a, b):
     "a + b where either may be None (a missing part)."
     return b if a is None else a if b is None else a + b
 
+# %% ../nbs/05b_lama.ipynb #sy02
 class FFC(nn.Module):
     "Fast Fourier convolution on a (local, global) pair: 3x3 convs for l->l, l->g, g->l; a spectral transform for g->g."
     def __init__(self, ch_in, ch_out, kernel_size, ratio_gin, ratio_gout, stride=1, padding=0, dilation=1):
@@ -100,6 +101,7 @@ class FFCResnetBlock(nn.Module):
         yl, yg = self.conv2(self.conv1(x))
         return _add(x[0], yl), _add(x[1], yg)
 
+# %% ../nbs/05b_lama.ipynb #sy04
 class JoinParts(nn.Module):
     "(local, global) -> one tensor, local channels first."
     def forward(self, x): return x[0] if x[1] is None else torch.cat(x, 1)
@@ -123,6 +125,7 @@ class LaMa(nn.Module):
 
     def forward(self, x): return self.model(x)
 
+# %% ../nbs/05b_lama.ipynb #sy06
 def build_lama(n_blocks: int = 18, ngf: int = 64) -> LaMa:
     "Big LaMa's generator (defaults) or a smaller variant, randomly initialised, with the official names and shapes."
     return LaMa(n_blocks, ngf)
@@ -142,6 +145,7 @@ def seeded_weights(state: dict, gain: float = 1.3) -> dict:
         out[name] = v.to(t.dtype)
     return out
 
+# %% ../nbs/05b_lama.ipynb #sy08
 def seeded_input(n: int = 1, h: int = 64, w: int = 64, seed: int = 0) -> torch.Tensor:
     "A fixed (n, 4, h, w) LaMa input: uniform noise RGB, a rectangular hole over the middle third, cat(rgb * (1 - mask), mask)."
     rgb = torch.rand(n, 3, h, w, generator=torch.Generator().manual_seed(seed))
@@ -161,6 +165,7 @@ def generator_state(obj, path='weights') -> dict:
         raise InpaintError(f"{path}: no LaMa generator weights in it (no 'generator.{FIRST_KEY}' or '{FIRST_KEY}')")
     return sd
 
+# %% ../nbs/05b_lama.ipynb #sy10
 def lama_from_state(sd: dict, path='weights') -> LaMa:
     "A LaMa of the size the tensors say (ngf, number of blocks), with them loaded; keys and shapes checked first."
     ngf, n_blocks = sd[FIRST_KEY].shape[0], sum(k.endswith('.conv1.ffc.convl2l.weight') for k in sd)
@@ -196,6 +201,7 @@ def fetch_big_lama(cache_dir=None) -> Path:
         except (zipfile.BadZipFile, OSError) as e: raise InpaintError(f"{zpath}: cannot unzip ({first_line(e)}); delete it to download again") from None
     return ckpt
 
+# %% ../nbs/05b_lama.ipynb #sy12
 def load_lama(source=None, device=None) -> LaMa:
     """Big LaMa in eval mode on `device` (default: the GPU when there is one) from `source`: the official best.ckpt, the
     unzipped big-lama/ folder, a plain generator state dict, or None (the official weights, downloaded once)."""
@@ -263,6 +269,7 @@ class LamaTwoStage(TwoStageRestorer):
         gray = self.restore_net(damaged, mask)
         return dict(rgb=self.colour(gray, self.colorize_net(gray * 2 - 1)), gray=gray)
 
+# %% ../nbs/05b_lama.ipynb #sy14
 def build_lama_restorer(spec: dict, encoder='resnet34', encoder_weights=None, use_mask=True, chroma='ycbcr', lama_weights='hub',
                         lama_blocks=None, lama_ngf=None, lama_freeze='bn', **kw) -> LamaTwoStage:
     """`build_model`'s builder for the LaMa restorers: LaMa from `lama_weights` ('hub': the official weights, a path: `load_lama`,
