@@ -123,8 +123,11 @@ def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=Non
     elif model is None: rgb = gray.expand(-1, 3, -1, -1)
     else:
         net = ColourStage(model) if isinstance(model, TwoStageRestorer) and inpainter is not None else model
-        if getattr(net, 'device_fill', None) is not None and inpainter is not None: set_fill(net, None)   # the hole is filled
-        rgb = restore_batch(net, gray, mask, tta, work_size)
+        fill = getattr(net, 'device_fill', None)
+        if fill is not None and inpainter is not None: net.device_fill = None   # the hole is filled: skip the model's fill
+        try: rgb = restore_batch(net, gray, mask, tta, work_size)
+        finally:
+            if fill is not None: net.device_fill = fill                         # the caller's model is left as it was
     return compose(gray, torch.zeros_like(mask), rgb)
 
 # %% ../nbs/10_inference.ipynb #pp06
