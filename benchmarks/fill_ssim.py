@@ -20,7 +20,7 @@ def main():
     p.add_argument('photos', type=Path); p.add_argument('--n', type=int, default=100)
     p.add_argument('--skip', nargs='*', default=[]); p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(1); cv2.setNumThreads(1)   # per-core times
     files = sorted(f for f in a.photos.iterdir() if f.suffix.lower() in ('.png', '.jpg', '.jpeg'))[:a.n]
     rng = np.random.default_rng(a.seed)
     fills = {'flat': lambda d, m: d, **{k: f for k, f in FILLS.items() if k not in a.skip}}
@@ -28,11 +28,10 @@ def main():
     for f in files:
         gt = crop512(read_rgb(f, None), rng)
         damaged, mask = random_damage(gt, rng)
-        gt_bgr = cv2.cvtColor(gt, cv2.COLOR_RGB2BGR)
         for k, fill in fills.items():
             t0 = time.process_time(); out = fill(damaged, mask); secs[k] += time.process_time() - t0
             assert (out[~mask] == damaged[~mask]).all(), f"{k} changed known pixels"
-            rows[k].append(score(gt_bgr, np.repeat(out[..., None], 3, 2), mask))
+            rows[k].append(score(gt, np.repeat(out[..., None], 3, 2), mask))
     print(f"{len(files)} photos of {a.photos}, seed {a.seed}")
     print(f"{'fill':10s} {'masked SSIM':>12s} {'score':>7s} {'ms/image':>9s}")
     for k in fills:

@@ -15,7 +15,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")   # no progress bars in the figures
 from pathlib import Path
 import numpy as np, cv2, torch
 from torch.utils.data import DataLoader, default_collate
-from inpaint_nb.core import read_rgb, bundled_photos
+from inpaint_nb.core import read_rgb, bundled_photos, from_bytes
 from inpaint_nb.damage import random_damage, telea_fill, pushpull_fill
 from inpaint_nb.data import make_demo_data, read_split, RedamageDataset
 from inpaint_nb.cache import open_cache
@@ -59,19 +59,19 @@ def main():
     # stages, per item
     gts = [read_rgb(f, None) for f in df.gt_path[:a.batch]]
     rng = np.random.default_rng(0)
-    dmg = [random_damage(g, rng) for g in gts]
     k = len(gts)
+    items_old, items_new = [old[i] for i in range(k)], [new[i] for i in range(k)]
+    b = default_collate(items_new)                       # both fills fill the same holes: this batch's
+    dmg = [(b['damaged'][i, 0].numpy(), b['mask'][i, 0].numpy()) for i in range(k)]
     st = dict(decode=(cpu(lambda: [read_rgb(f, None) for f in df.gt_path[:k]], 2) / k,
                       cpu(lambda: [np.ascontiguousarray(cache[f][:, ::-1]) for f in df.gt_path[:k]], 2) / k),
               damage=(cpu(lambda: [random_damage(g, rng) for g in gts], 2) / k,) * 2,
-              prefill=(cpu(lambda: [telea_fill(d, m) for d, m in dmg], 2) / k, 0.0))
-    items_old, items_new = [old[i] for i in range(k)], [new[i] for i in range(k)]
+              prefill=(cpu(lambda: [telea_fill(d, m) for d, m in dmg], 3) / k, 0.0))
     st['collate'] = (cpu(lambda: default_collate(items_old), 2) / k, cpu(lambda: default_collate(items_new), 2) / k)
     # the device fill, here on the CPU, per batch; a CPU-only run also pays the bytes -> float of Trainer.to_device
-    b = default_collate(items_new)
-    d, m = b['damaged'].float().div_(255), b['mask'].float()
-    fill = cpu(lambda: pushpull_fill(d, m), 3)
-    to_float = cpu(lambda: [v.float().div_(255) for v in (b['damaged'], b['gt'])] + [b['mask'].float()], 3)
+    d, m = from_bytes(b['damaged']), from_bytes(b['mask'])
+    fill = cpu(lambda: pushpull_fill(d, m), 7)
+    to_float = cpu(lambda: [from_bytes(b[key]) for key in ('damaged', 'gt', 'mask')], 3)
     telea_batch = st['prefill'][0] * k
     print(f"\n{'stage (ms/item)':18s} {'today':>8s} {'new':>8s}")
     for s, (o, n) in st.items(): print(f"{s:18s} {1000 * o:8.2f} {1000 * n:8.2f}")

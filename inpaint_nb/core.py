@@ -14,10 +14,10 @@ from PIL import Image
 __all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'INERT_MODULES',
            'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError', 'check_number',
            'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
-           'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'check_device',
-           'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir', 'writable_file',
-           'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights', 'read_state_dict', 'in_notebook',
-           'show_images', 'save_figure', 'bundled_photos']
+           'from_bytes', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize',
+           'check_device', 'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir',
+           'writable_file', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights', 'read_state_dict',
+           'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -137,6 +137,16 @@ def quantize(x: torch.Tensor, dtype=torch.uint8) -> torch.Tensor:
     "Float images in [0, 1] -> the levels 0..255 a saved PNG holds (clamped, x255, rounded half to even), as `dtype`."
     return x.detach().float().clamp(0, 1).mul_(255).round_().to(dtype)
 
+# %% ../nbs/00_core.ipynb #fb01
+def from_bytes(t: torch.Tensor) -> torch.Tensor:
+    """Image bytes as float: uint8 -> [0, 1] (/255), bool -> 0/1; float tensors pass through. On the CPU through
+    numpy, which converts in half torch's time on one core."""
+    if t.dtype not in (torch.uint8, torch.bool): return t
+    if t.device.type == 'cpu':
+        a = t.numpy()
+        return torch.from_numpy(np.divide(a, np.float32(255), dtype=np.float32) if t.dtype == torch.uint8 else a.astype(np.float32))
+    return t.float().div_(255) if t.dtype == torch.uint8 else t.float()
+
 # %% ../nbs/00_core.ipynb #c007
 def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:
     "ITU-R 601 luma of an RGB `uint8` image: the competition's gray (same as PIL `convert('L')` up to rounding, cv2 exactly)."
@@ -158,7 +168,7 @@ def rgb_to_luma(t: torch.Tensor) -> torch.Tensor:
 def to_tensor(img: np.ndarray) -> torch.Tensor:
     "`uint8 HxW` or `HxWx3` -> `float32 CxHxW` in [0, 1]."
     img = np.asarray(img)
-    t = torch.from_numpy(np.ascontiguousarray(img)).float().div_(255)
+    t = from_bytes(torch.from_numpy(np.ascontiguousarray(img)))
     return t[None] if t.ndim == 2 else t.permute(2, 0, 1).contiguous()
 
 def default_device() -> torch.device:

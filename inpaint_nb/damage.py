@@ -211,18 +211,33 @@ def loader_fill(prefill) -> Fill | None:
 # %% ../nbs/01_damage.ipynb #ld05
 _EPS = 1e-6
 
+def _sum2(x: torch.Tensor, pad: float = 0.) -> torch.Tensor:
+    "Sums over 2x2 cells of N1hw `x` (an odd side padded with `pad`): rows first, so the first add reads contiguous rows."
+    h, w = x.shape[-2:]
+    if h % 2 or w % 2: x = F.pad(x, (0, w % 2, 0, h % 2), value=pad)
+    y = x.unflatten(-2, (-1, 2)); y = y[..., 0, :] + y[..., 1, :]
+    y = y.unflatten(-1, (-1, 2)); return y[..., 0] + y[..., 1]
+
+def _up2(x: torch.Tensor, y0: int, y1: int, x0: int, x1: int) -> torch.Tensor:
+    "Rows y0:y1, columns x0:x1 of the bilinear x2 upsampling of N1hw `x`, reading only the cells they need."
+    h, w = x.shape[-2:]
+    Y0, X0 = max(y0 // 2 - 1, 0), max(x0 // 2 - 1, 0)
+    up = F.interpolate(x[..., Y0:min((y1 - 1) // 2 + 2, h), X0:min((x1 - 1) // 2 + 2, w)], scale_factor=2,
+                       mode='bilinear', align_corners=False)
+    return up[..., y0 - 2 * Y0:y1 - 2 * Y0, x0 - 2 * X0:x1 - 2 * X0]
+
 def _pull(a: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
-    """Mean known value per cell from `a` (mean of value x known) and `k` (known fraction), N1hw; cells with nothing
-    known take the bilinear upsampling of the next coarser level (recursively, down to one cell)."""
-    if min(a.shape[-2:]) <= 1: return a / k.clamp_min(_EPS)
-    coarse = _pull(F.avg_pool2d(a, 2, ceil_mode=True), F.avg_pool2d(k, 2, ceil_mode=True))
-    up = F.interpolate(coarse, size=a.shape[-2:], mode='bilinear', align_corners=False)
-    return torch.where(k > _EPS, a / k.clamp_min(_EPS), up)
+    """Mean known value per cell from `a` (sum of the known values) and `k` (how many are known), N1hw; cells with
+    nothing known take the bilinear upsampling of the next coarser level (recursively, down to one cell)."""
+    h, w = a.shape[-2:]
+    if h <= 1 and w <= 1: return a / k.clamp_min(_EPS)
+    up = _up2(_pull(_sum2(a), _sum2(k)), 0, h, 0, w)
+    return torch.lerp(up, a / k.clamp_min(_EPS), k.clamp(max=1))
 
 # %% ../nbs/01_damage.ipynb #sy21
 def _hole_boxes(cells: torch.Tensor) -> list:
-    "Per image of a N1hw bool tensor: the (y0, y1, x0, x1) box of its True cells, or None (two copies to the host in all)."
-    rows, cols = cells.any(-1)[:, 0].cpu(), cells.any(-2)[:, 0].cpu()
+    "Per image of a N1hw tensor: the (y0, y1, x0, x1) box of its nonzero cells, or None (two copies to the host in all)."
+    rows, cols = (cells.amax(-1)[:, 0] > 0).cpu(), (cells.amax(-2)[:, 0] > 0).cpu()
     out = []
     for r, c in zip(rows, cols):
         r, c = torch.nonzero(r)[:, 0], torch.nonzero(c)[:, 0]
@@ -232,18 +247,22 @@ def _hole_boxes(cells: torch.Tensor) -> list:
 # %% ../nbs/01_damage.ipynb #ld06
 def pushpull_fill(damaged: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Push-pull fill of a batch on its device: `damaged` N1HW gray in [0, 1], `mask` N1HW (1 = destroyed) -> N1HW.
-    Known pixels are returned exactly; the pyramid starts at half resolution and is upsampled into each hole's box only."""
-    k = 1 - F.avg_pool2d(mask, 2, ceil_mode=True)                          # known fraction per 2x2 cell
-    a = F.avg_pool2d(torch.addcmul(damaged, damaged, mask, value=-1), 2, ceil_mode=True)   # mean of value x known
-    fill, out = _pull(a, k), damaged.clone()
-    (h, w), (hc, wc) = damaged.shape[-2:], k.shape[-2:]
-    for i, box in enumerate(_hole_boxes(k < 1)):
-        if box is None: continue
-        y0, y1, x0, x1 = max(box[0] - 1, 0), min(box[1] + 1, hc), max(box[2] - 1, 0), min(box[3] + 1, wc)   # + bilinear support
-        up = F.interpolate(fill[i:i + 1, :, y0:y1, x0:x1], scale_factor=2, mode='bilinear', align_corners=False)[0]
-        ys, xs = slice(2 * box[0], min(2 * box[1], h)), slice(2 * box[2], min(2 * box[3], w))
-        up = up[:, ys.start - 2 * y0:ys.stop - 2 * y0, xs.start - 2 * x0:xs.stop - 2 * x0]
-        out[i, :, ys, xs] = torch.where(mask[i, :, ys, xs] > 0, up, damaged[i, :, ys, xs])
+    Known pixels are returned exactly. The pyramid starts at half resolution; its finest level is finished, and
+    upsampled, only in each hole's box."""
+    h, w = damaged.shape[-2:]
+    out = torch.addcmul(damaged, damaged, mask, value=-1)   # known pixels as they are, the hole at 0
+    lost = _sum2(mask, pad=1.)                              # destroyed pixels per 2x2 cell (the padding is unknown too)
+    a1, k1 = _sum2(out), 4 - lost
+    coarse = _pull(_sum2(a1), _sum2(k1))
+    hc, wc = lost.shape[-2:]
+    for i, b in enumerate(_hole_boxes(lost)):
+        if b is None: continue
+        Y0, Y1, X0, X1 = max(b[0] - 1, 0), min(b[1] + 1, hc), max(b[2] - 1, 0), min(b[3] + 1, wc)   # + bilinear support
+        a, k = a1[i:i + 1, :, Y0:Y1, X0:X1], k1[i:i + 1, :, Y0:Y1, X0:X1]
+        fine = torch.lerp(_up2(coarse[i:i + 1], Y0, Y1, X0, X1), a / k.clamp_min(_EPS), k.clamp(max=1))
+        ys, xs = slice(2 * b[0], min(2 * b[1], h)), slice(2 * b[2], min(2 * b[3], w))
+        up = _up2(fine, ys.start - 2 * Y0, ys.stop - 2 * Y0, xs.start - 2 * X0, xs.stop - 2 * X0)
+        out[i:i + 1, :, ys, xs].addcmul_(mask[i:i + 1, :, ys, xs], up)
     return out
 
 register_fill('pushpull', device_fn=pushpull_fill)

@@ -11,7 +11,7 @@ import numpy as np, torch, torch.nn as nn
 import torch.distributed as dist
 from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader
-from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file, read_weights, first_line
+from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file, read_weights, first_line, from_bytes
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
@@ -169,13 +169,12 @@ class Trainer:
     @property
     def lr(self) -> float: return self.opt.param_groups[0]['lr']
     def to_device(self, b: dict) -> dict:
-        "The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there (uint8 /255, bool 0/1)."
+        "The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there (`core.from_bytes`)."
         nb, out = self.device.type == 'cuda', {}
         for k, v in b.items():
             if isinstance(v, torch.Tensor):
                 v = v.to(self.device, non_blocking=nb)
-                if v.dtype == torch.uint8: v = v.float().div_(255)
-                elif v.dtype == torch.bool: v = v.float()
+                v = from_bytes(v)
                 if v.ndim == 4 and self.memory_format != torch.contiguous_format: v = v.contiguous(memory_format=self.memory_format)
             out[k] = v
         return out
