@@ -6,6 +6,7 @@
 from __future__ import annotations
 import random, contextlib
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 import numpy as np, cv2, polygenerator, torch
 import torch.nn.functional as F
@@ -135,15 +136,23 @@ def ns_fill(damaged_gray: np.ndarray, mask: np.ndarray, radius: int = 3) -> np.n
     return cv2.inpaint(np.ascontiguousarray(damaged_gray), np.asarray(mask, np.uint8), radius, cv2.INPAINT_NS)
 
 # %% ../nbs/01_damage.ipynb #sy13
-def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    "The destroyed region filled by Frequency Selective Reconstruction (OpenCV contrib `xphoto`, FSR_FAST); outside unchanged."
+def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray, half: bool = False) -> np.ndarray:
+    """The destroyed region filled by Frequency Selective Reconstruction (OpenCV contrib `xphoto`, FSR_FAST); outside
+    unchanged. `half`: FSR runs on the image at half resolution (a 2x2 cell with a destroyed pixel is destroyed) and its
+    fill is enlarged (bicubic) into the hole."""
     if not hasattr(cv2, 'xphoto'):
         raise InpaintError("prefill 'fsr' needs OpenCV's contrib modules: pip install opencv-contrib-python-headless "
                            "(in place of opencv-python-headless)")
-    known = (~np.asarray(mask, bool)).astype(np.uint8)      # FSR takes the mask of the KNOWN pixels
-    out = np.zeros_like(damaged_gray)
-    cv2.xphoto.inpaint(np.ascontiguousarray(damaged_gray), known, out, cv2.xphoto.INPAINT_FSR_FAST)
-    return np.where(known.astype(bool), damaged_gray, out)
+    d, m = np.ascontiguousarray(damaged_gray), np.asarray(mask, bool)
+    if half:
+        (h, w), size = m.shape, ((m.shape[1] + 1) // 2, (m.shape[0] + 1) // 2)
+        small = fsr_fill(cv2.resize(d, size, interpolation=cv2.INTER_AREA),
+                         cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0)
+        return np.where(m, cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC), d)
+    known = (~m).astype(np.uint8)                           # FSR takes the mask of the KNOWN pixels
+    out = np.zeros_like(d)
+    cv2.xphoto.inpaint(d, known, out, cv2.xphoto.INPAINT_FSR_FAST)
+    return np.where(m, out, d)
 
 # %% ../nbs/01_damage.ipynb #c016
 def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, damage_fn=None):
@@ -189,6 +198,7 @@ def register_fill(name: str, fn=None, device_fn=None, textured: bool = False) ->
 
 for _n, _f in (('telea', telea_fill), ('ns', ns_fill)): register_fill(_n, _f)
 register_fill('fsr', fsr_fill, textured=True)
+register_fill('fsr-half', partial(fsr_fill, half=True), textured=True)
 
 # %% ../nbs/01_damage.ipynb #ld02
 def get_fill(prefill) -> Fill | None:

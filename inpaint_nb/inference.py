@@ -25,8 +25,8 @@ from .ddcolor import load_ddcolor, ddcolor_colorize
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'HUES', 'dihedral', 'restore_batch', 'restore',
-           'ColourStage', 'restore_pretrained_batch', 'load_inpainter', 'load_colorizer', 'predict_folder',
+__all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUES', 'dihedral', 'restore_batch',
+           'restore', 'ColourStage', 'restore_pretrained_batch', 'load_inpainter', 'load_colorizer', 'predict_folder',
            'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior',
            'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
 
@@ -236,6 +236,7 @@ def check_submission(zip_path, data_dir) -> Path:
 
 # %% ../nbs/10_inference.ipynb #c014
 AS_TRAINED, AUTO = 'as-trained', 'auto'
+AUTO_FILL = 'fsr-half'          # the fill AUTO picks below 512 px: as good as full-resolution FSR, a third of the time
 HUES = (AUTO, 'model', 'prior')
 
 # %% ../nbs/10_inference.ipynb #sz095
@@ -252,11 +253,11 @@ def load_hue_prior(ckpt, required: bool = True) -> np.ndarray | None:
 # %% ../nbs/10_inference.ipynb #sz097
 def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dict:
     """Restore the test inputs of `data_dir` with `model` at `work_size(config)` px. `prefill`: AS_TRAINED (the run's
-    fill), AUTO (the best measured: FSR, its full-resolution detail kept in the hole, when the model works below 512
-    px; else the run's fill) or a fill name; other `predict_folder` options in `kw`. The one place that says how a
+    fill), AUTO (the best measured: `AUTO_FILL`, FSR at half resolution, its detail kept in the hole, when the model
+    works below 512 px; else the run's fill) or a fill name; other `predict_folder` options in `kw`. The one place that says how a
     trained model predicts."""
     cfg = config if isinstance(config, dict) else config.to_dict()
-    if prefill == AUTO: prefill = 'fsr' if (work_size(cfg) or IMG_SIZE) < IMG_SIZE else AS_TRAINED
+    if prefill == AUTO: prefill = AUTO_FILL if (work_size(cfg) or IMG_SIZE) < IMG_SIZE else AS_TRAINED
     prefill = cfg.get('prefill') if prefill == AS_TRAINED else prefill
     return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=prefill, **kw)
 
@@ -283,7 +284,7 @@ def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int 
         if inpainter is None and colorizer is None:
             raise InpaintError("predict: give --ckpt (a trained run), --inpainter / --colorizer (pretrained models), or both")
         if hues == 'prior': raise InpaintError("--hues prior needs --ckpt: the prior is counted by a training run")
-        return predict_folder(None, data_dir, prefill='fsr' if prefill in (AUTO, AS_TRAINED) else prefill, **kw), None
+        return predict_folder(None, data_dir, prefill=AUTO_FILL if prefill in (AUTO, AS_TRAINED) else prefill, **kw), None
     model, cfg = load_model(ckpt, device)
     return predict_as_trained(model, cfg, data_dir, prefill, hue_prior=_hues_for(ckpt, hues, colorizer), **kw), cfg
 
