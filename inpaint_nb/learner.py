@@ -124,7 +124,6 @@ class Trainer:
         self.best_score, self.monitor_value, self.improved, self.resumed_from = -math.inf, -math.inf, False, None
         self.reset_train_acc()
 
-    # --- callbacks and hooks ------------------------------------------------------------------------------------
     def add_cbs(self, cbs):
         "Add callbacks (names must be unique, and each hook may have one owner)."
         new = sorted([*self.cbs, *cbs], key=attrgetter('order'))
@@ -134,51 +133,69 @@ class Trainer:
             owners = [cb.name for cb in new if callable(getattr(cb, h, None))]
             if len(owners) > 1: raise ValueError(f"callbacks {owners} all take over the {h!r} hook; at most one may")
         self.cbs = new
-    def remove_cbs(self, cbs):
-        for cb in cbs:
-            if cb in self.cbs: self.cbs.remove(cb)
-    def callback(self, event: str):
-        for cb in self.cbs:
-            f = getattr(cb, event, None)
-            if f is not None: f(self)
-    def cb(self, name: str):
-        "The callback called `name` (e.g. 'ema'), or None."
-        return next((c for c in self.cbs if c.name == name), None)
-    def _hook(self, name: str):
-        return next((getattr(c, name) for c in self.cbs if callable(getattr(c, name, None))), None)
-    def autocast(self):
-        "The context predictions and losses run in: the `autocast` hook's (mixed precision), else none."
-        h = self._hook('autocast')
-        return h(self) if h is not None else contextlib.nullcontext()
-    def backward(self, loss=None):
-        "Backpropagate `loss` (default `self.loss`), or let the `backward` hook do it (e.g. with loss scaling)."
-        loss = self.loss if loss is None else loss
-        h = self._hook('backward')
-        if h is not None: h(self, loss)
-        else: loss.backward()
-    def opt_step(self, opt=None):
-        "Step `opt` (default `self.opt`), or let the `opt_step` hook do it; then zero its gradients."
-        opt = self.opt if opt is None else opt
-        h = self._hook('opt_step')
-        if h is not None: h(self, opt)
-        else: opt.step()
-        opt.zero_grad(set_to_none=True)
 
     @property
     def is_main(self) -> bool: return self.rank == 0
     @property
     def lr(self) -> float: return self.opt.param_groups[0]['lr']
-    def to_device(self, b: dict) -> dict:
-        "The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there (`core.from_bytes`)."
-        nb, out = self.device.type == 'cuda', {}
-        for k, v in b.items():
-            if isinstance(v, torch.Tensor):
-                v = v.to(self.device, non_blocking=nb)
-                v = from_bytes(v)
-                if v.ndim == 4 and self.memory_format != torch.contiguous_format: v = v.contiguous(memory_format=self.memory_format)
-            out[k] = v
-        return out
     def reset_train_acc(self): self.train_acc = dict(loss=0., n=0)
+
+# %% ../nbs/07_learner.ipynb #lt02
+@patch
+def remove_cbs(self: Trainer, cbs):
+    for cb in cbs:
+        if cb in self.cbs: self.cbs.remove(cb)
+
+@patch
+def callback(self: Trainer, event: str):
+    for cb in self.cbs:
+        f = getattr(cb, event, None)
+        if f is not None: f(self)
+
+@patch
+def cb(self: Trainer, name: str):
+    "The callback called `name` (e.g. 'ema'), or None."
+    return next((c for c in self.cbs if c.name == name), None)
+
+# %% ../nbs/07_learner.ipynb #lt04
+@patch
+def _hook(self: Trainer, name: str):
+    return next((getattr(c, name) for c in self.cbs if callable(getattr(c, name, None))), None)
+
+@patch
+def autocast(self: Trainer):
+    "The context predictions and losses run in: the `autocast` hook's (mixed precision), else none."
+    h = self._hook('autocast')
+    return h(self) if h is not None else contextlib.nullcontext()
+
+@patch
+def backward(self: Trainer, loss=None):
+    "Backpropagate `loss` (default `self.loss`), or let the `backward` hook do it (e.g. with loss scaling)."
+    loss = self.loss if loss is None else loss
+    h = self._hook('backward')
+    if h is not None: h(self, loss)
+    else: loss.backward()
+
+@patch
+def opt_step(self: Trainer, opt=None):
+    "Step `opt` (default `self.opt`), or let the `opt_step` hook do it; then zero its gradients."
+    opt = self.opt if opt is None else opt
+    h = self._hook('opt_step')
+    if h is not None: h(self, opt)
+    else: opt.step()
+    opt.zero_grad(set_to_none=True)
+
+# %% ../nbs/07_learner.ipynb #lt06
+@patch
+def to_device(self: Trainer, b: dict) -> dict:
+    "The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there (`core.from_bytes`)."
+    nb, out = self.device.type == 'cuda', {}
+    for k, v in b.items():
+        if isinstance(v, torch.Tensor):
+            v = from_bytes(v.to(self.device, non_blocking=nb))
+            if v.ndim == 4 and self.memory_format != torch.contiguous_format: v = v.contiguous(memory_format=self.memory_format)
+        out[k] = v
+    return out
 
 # %% ../nbs/07_learner.ipynb #c011b
 @patch
