@@ -94,6 +94,10 @@ run_step() {
   if [ $RC != 0 ]; then tail -n 15 "$log" | sed 's/^/   | /'; fi
 }
 status_of() { [ "$RC" = 0 ] && echo ok || echo FAIL; }
+report() {   # report NAME LOG: one row for a step with a figure: ok when the step ($RC) and its figure ($fig, $prc) succeeded
+  if [ $RC = 0 ] && [ "$prc" = 0 ]; then row ok "$1" "$fig" "$DEVNAME"
+  else row FAIL "$1" "$( [ $RC = 0 ] && echo "$fig" || why) (see $2)" "$DEVNAME"; fi
+}
 why() {
   case $RC in skipped) echo "not run: the ${BUDGET} s budget was spent";; 124|137) echo "timed out after ${SECS} s";; *) echo "rc $RC after ${SECS} s";; esac
 }
@@ -119,9 +123,7 @@ print(f"{r['speedup']:.2f}x images/s: {r['best']} {r['trainer_ips'][r['best']]:.
 sys.exit(3 if failed else 0)
 EOF
 ); prc=$?
-if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "training: Trainer fast settings vs plain loop" "$fig" "$DEVNAME"
-elif [ $RC = 0 ]; then row FAIL "training: Trainer fast settings vs plain loop" "$fig" "$DEVNAME"
-else row FAIL "training: Trainer fast settings vs plain loop" "$(why) (see $OUT/train_speed.log)" "$DEVNAME"; fi
+report "training: Trainer fast settings vs plain loop" "$OUT/train_speed.log"
 
 # 3. the score: score_batch on the device vs score_reference
 if [ -z "$FORCE" ]; then MARGS=(--n 100); KEY=torch_cuda; else MARGS=(--n 4 --batch 2); KEY=torch_cpu; fi
@@ -136,9 +138,7 @@ print(f"speed-up {p['speedup']:.1f}x over score_reference ({r['n']} photos, {p['
 sys.exit(0 if d <= lim else 3)
 EOF
 ); prc=$?
-if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "score: score_batch ($KEY) vs score_reference" "$fig" "$DEVNAME"
-elif [ $RC = 0 ]; then row FAIL "score: score_batch ($KEY) vs score_reference" "$fig" "$DEVNAME"
-else row FAIL "score: score_batch ($KEY) vs score_reference" "$(why) (see $OUT/metric_speed.log)" "$DEVNAME"; fi
+report "score: score_batch ($KEY) vs score_reference" "$OUT/metric_speed.log"
 
 # 4. inference: test inputs restored into a checked submission zip
 if [ -z "$FORCE" ]; then IARGS=(--device cuda --n-test 100); else IARGS=(--device "$DEV" --n-test 4 --ref-n 2); fi
@@ -151,8 +151,7 @@ print(f"{r['n_test']} images ({r['size']} px, {r['config']} model) into a checke
       f"{r['images_per_s']:.2f} images/s{ref}")
 EOF
 ); prc=$?
-if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "inference: inpaint_nb predict into a checked zip" "$fig" "$DEVNAME"
-else row FAIL "inference: inpaint_nb predict into a checked zip" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/inference_speed.log)" "$DEVNAME"; fi
+report "inference: inpaint_nb predict into a checked zip" "$OUT/inference_speed.log"
 
 # 5. data wait: the gpu preset's loader feeding the model (no pretrained weights needed: none are downloaded)
 if [ -z "$FORCE" ]; then DARGS=(--n-train 200 --size 512); WARGS=(--set 'model_kwargs={"encoder": "resnet34", "encoder_weights": null}')
@@ -174,8 +173,7 @@ print(f"LaMa {r['lama_s'] * 1e3:.1f} ms, DDColor-{r['ddcolor'][0].upper()} {r['d
       f"{r['ratio']:.0f}x / {r['ddcolor_ratio']:.0f}x Telea's {r['telea_s'] * 1e3:.1f} ms on the CPU")
 EOF
 ); prc=$?
-if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "LaMa + DDColor: time per image (random weights)" "$fig" "$DEVNAME"
-else row FAIL "LaMa + DDColor: time per image (random weights)" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/lama_speed.log)" "$DEVNAME"; fi
+report "LaMa + DDColor: time per image (random weights)" "$OUT/lama_speed.log"
 
 # 7. the zero-shot pretrained pipeline end to end (smoke test: seeded tiny weights written to files; no download)
 run_step "pretrained_check" "${GPU_CHECK_T_PRETRAINED:-120}" "$OUT/pretrained_check.log" "$PY" benchmarks/pretrained_check.py --random-weights tiny --device "$DEV" --json "$OUT/pretrained_check.json"
@@ -186,8 +184,7 @@ print(f"{r['n']} demo photos through {len(m)} pipelines (mask IoU {r['mask_iou']
 sys.exit(0 if all(math.isfinite(v['score']) for v in m.values()) else 3)
 EOF
 ); prc=$?
-if [ $RC = 0 ] && [ $prc = 0 ]; then row ok "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$fig" "$DEVNAME"
-else row FAIL "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$( [ $RC = 0 ] && echo "$fig" || why) (see $OUT/pretrained_check.log)" "$DEVNAME"; fi
+report "pretrained pipeline smoke (pretrained_check --random-weights tiny)" "$OUT/pretrained_check.log"
 
 # 8. the table
 echo

@@ -16,7 +16,7 @@ from torch.utils.data import Dataset, DataLoader
 
 from inpaint_nb.learner import Trainer, Callback, CancelFitException
 from inpaint_nb.models import build_model
-from inpaint_nb.run import TrainConfig, EpochSampler, EpochKeyed, make_loss, make_optimizer
+from inpaint_nb.run import TrainConfig, EpochSampler, EpochSeeded, make_loss, make_optimizer
 from inpaint_nb.callbacks import MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback, CompileCallback
 
 
@@ -81,7 +81,7 @@ def trainer_loop(cfg, data, device, steps, warmup, precision, channels_last, com
     model = build_model(cfg.model, **cfg.model_kwargs)
     opt = make_optimizer(cfg, model.parameters())
     sampler = EpochSampler(len(data), seed=0)
-    dl = DataLoader(EpochKeyed(data), batch_size=cfg.batch_size, sampler=sampler, drop_last=True)
+    dl = DataLoader(EpochSeeded(data), batch_size=cfg.batch_size, sampler=sampler, drop_last=True)
     timer = Timer(steps, warmup)
     cbs = [timer] + ([GradClipCallback(cfg.grad_clip)] if cfg.grad_clip else [])
     if precision != 'fp32': cbs.append(MixedPrecisionCallback(precision))

@@ -15,7 +15,7 @@ from .metrics import NAN_POLICIES, score_cli
 from .models import MODELS
 from .learner import Interrupted, signals_raise
 from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train, field_kind, parse_field
-from .inference import (predict_cli, check_submission, PredictCallback, TTA_VIEWS, AS_TRAINED, AUTO, HUES,
+from .inference import (predict_cli, check_submission, PredictCallback, TTA_VIEWS, AS_TRAINED, AUTO, HUE_SOURCES,
                                   INPAINTERS, COLORIZERS)
 from .clusters import cluster_folder
 from .experiments import lr_find, LRFindResult
@@ -189,7 +189,7 @@ def _predict(p):
                         "resolution ('fsr-half'), its detail kept in the hole, when the model works below 512 px (about "
                         "0.8 CPU s an image, on every core; held out +0.02 of score over Telea), else as the run was trained; "
                         "'as-trained' (the old default), or a fill by name")
-    p.add_argument('--hues', default=AUTO, choices=HUES,
+    p.add_argument('--hues', default=AUTO, choices=HUE_SOURCES,
                    help="'auto' (default): 'prior' when the run has one and no --colorizer decides the colours, else "
                         "'model'. 'prior': near-neutral pixels take hues from the prior the run counted on its training "
                         "photos (held out +0.03 of score; the picture looks the same, ~0.05 s an image); 'model': the "
@@ -212,6 +212,7 @@ def _predict(p):
                     colorizer_weights=a.colorizer_weights)
     return run
 
+# %% ../nbs/15_cli.ipynb #cs01
 def _check_submission(p):
     p.add_argument('zip', type=Path); p.add_argument('--data', type=Path, required=True)
     def run(a):

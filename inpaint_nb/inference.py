@@ -15,7 +15,7 @@ from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma
                              atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_fill, loader_fill, set_fill
-from .colour import to_image_keep_luma, compose, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
+from .colour import to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
 from .learner import Callback, read_checkpoint, writable_dir, writable_file
 from .callbacks import PlotCallback
@@ -25,7 +25,7 @@ from .ddcolor import load_ddcolor, ddcolor_colorize
 from .run import load_model, work_size
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUES', 'dihedral', 'restore_batch',
+__all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'dihedral', 'restore_batch',
            'restore', 'ColourStage', 'restore_pretrained_batch', 'load_inpainter', 'load_colorizer', 'predict_folder',
            'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'load_hue_prior',
            'predict_as_trained', 'predict_checkpoint', 'predict_cli', 'PredictCallback']
@@ -65,7 +65,7 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', 
             fine = damaged - F.interpolate(small_d, size=(h, w), mode='bilinear', align_corners=False)
             rgb = chroma_to_rgb((rgb_to_luma(rgb) + mask * fine).clamp(0, 1), rgb_to_chroma(rgb))
     else: rgb = _run(model, damaged, mask, tta)
-    return compose(damaged, mask, rgb)
+    return keep_known_luma(damaged, mask, rgb)
 
 # %% ../nbs/10_inference.ipynb #sz084
 def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size: int = 8, work_size: int | None = None,
@@ -128,7 +128,7 @@ def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=Non
         try: rgb = restore_batch(net, gray, mask, tta, work_size)
         finally:
             if fill is not None: net.device_fill = fill                         # the caller's model is left as it was
-    return compose(gray, torch.zeros_like(mask), rgb)
+    return keep_known_luma(gray, torch.zeros_like(mask), rgb)
 
 # %% ../nbs/10_inference.ipynb #pp06
 INPAINTERS, COLORIZERS = ('lama',), ('ddcolor',)
@@ -237,7 +237,7 @@ def check_submission(zip_path, data_dir) -> Path:
 # %% ../nbs/10_inference.ipynb #c014
 AS_TRAINED, AUTO = 'as-trained', 'auto'
 AUTO_FILL = 'fsr-half'          # the fill AUTO picks below 512 px: as good as full-resolution FSR, a third of the time
-HUES = (AUTO, 'model', 'prior')
+HUE_SOURCES = (AUTO, 'model', 'prior')
 
 # %% ../nbs/10_inference.ipynb #sz095
 def load_hue_prior(ckpt, required: bool = True) -> np.ndarray | None:
@@ -264,7 +264,7 @@ def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dic
 # %% ../nbs/10_inference.ipynb #pp20
 def _hues_for(ckpt, hues, colorizer):
     "The hue prior `hues` asks for: AUTO = the run's prior when it has one and no colorizer decides the colours."
-    if hues not in HUES: raise InpaintError(f"hues must be one of {HUES}, got {hues!r}")
+    if hues not in HUE_SOURCES: raise InpaintError(f"hues must be one of {HUE_SOURCES}, got {hues!r}")
     if hues == 'model' or (hues == AUTO and colorizer is not None): return None
     prior = load_hue_prior(ckpt, required=hues == 'prior')
     if prior is None: print(f"note: {ckpt} has no hue prior (its run predates them): predicting with the model's hues", flush=True)
