@@ -185,9 +185,9 @@ def _predict(p):
     p.add_argument('--tta', nargs='?', const='flip', default='none', choices=[k for k in TTA_VIEWS if isinstance(k, str)],
                    help="test-time augmentation: 'flip' (the default of a bare --tta) or 'd4' (all 8 flips/transposes)")
     p.add_argument('--prefill', default=AUTO, choices=[AUTO, AS_TRAINED, *(k for k in PREFILLS if k), 'none'],
-                   help="how the hole is filled before the model runs. 'auto' (default, the best measured): FSR at half "
-                        "resolution ('fsr-half'), its detail kept in the hole, when the model works below 512 px (about "
-                        "0.8 CPU s an image, on every core; held out +0.02 of score over Telea), else as the run was trained; "
+                   help="how the hole is filled before the model runs. 'auto' (default, the best measured): FSR with its "
+                        "full-resolution detail kept in the hole when the model works below 512 px (about 1.5 CPU s an "
+                        "image, on every core; 'fsr-half' takes 0.6 s and scored 0.006 less held out), else as trained; "
                         "'as-trained' (the old default), or a fill by name")
     p.add_argument('--hues', default=AUTO, choices=HUE_SOURCES,
                    help="'auto' (default): 'prior' when the run has one and no --colorizer decides the colours, else "
