@@ -159,30 +159,26 @@ def cb(self: Trainer, name: str):
 
 # %% ../nbs/07_learner.ipynb #lt04
 @patch
-def _hook(self: Trainer, name: str):
-    return next((getattr(c, name) for c in self.cbs if callable(getattr(c, name, None))), None)
+def _hook(self: Trainer, name: str, default, *args):
+    "Call the callback that owns hook `name` with (learn, *args), or else `default(*args)`."
+    h = next((getattr(c, name) for c in self.cbs if callable(getattr(c, name, None))), None)
+    return h(self, *args) if h is not None else default(*args)
 
 @patch
 def autocast(self: Trainer):
     "The context predictions and losses run in: the `autocast` hook's (mixed precision), else none."
-    h = self._hook('autocast')
-    return h(self) if h is not None else contextlib.nullcontext()
+    return self._hook('autocast', contextlib.nullcontext)
 
 @patch
 def backward(self: Trainer, loss=None):
     "Backpropagate `loss` (default `self.loss`), or let the `backward` hook do it (e.g. with loss scaling)."
-    loss = self.loss if loss is None else loss
-    h = self._hook('backward')
-    if h is not None: h(self, loss)
-    else: loss.backward()
+    self._hook('backward', lambda l: l.backward(), self.loss if loss is None else loss)
 
 @patch
 def opt_step(self: Trainer, opt=None):
     "Step `opt` (default `self.opt`), or let the `opt_step` hook do it; then zero its gradients."
     opt = self.opt if opt is None else opt
-    h = self._hook('opt_step')
-    if h is not None: h(self, opt)
-    else: opt.step()
+    self._hook('opt_step', lambda o: o.step(), opt)
     opt.zero_grad(set_to_none=True)
 
 # %% ../nbs/07_learner.ipynb #lt06
