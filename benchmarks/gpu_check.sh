@@ -159,7 +159,7 @@ else DARGS=(--n-train 24 --size 64); WARGS=(--set size=64 --set batch_size=4 --s
 rm -rf "$OUT/wait_data" "$OUT/wait_run"
 run_step "data wait" "${GPU_CHECK_T_WAIT:-90}" "$OUT/data_wait.log" bash -c 'd=$0 r=$1 dev=$2; shift 2; inpaint_nb make-demo "$d" --n-test 4 "${@:1:4}" && shift 4 && inpaint_nb train --data "$d" --out "$r" --config gpu --device "$dev" --epochs 1 --set max_val=8 "$@"' \
   "$OUT/wait_data" "$OUT/wait_run" "$DEV" "${DARGS[@]}" "${WARGS[@]}"
-fig=$(grep -m1 '^data: the model waited' "$OUT/data_wait.log")
+fig=$(grep -o 'data: the model waited.*' "$OUT/data_wait.log" | head -n 1)   # the line may follow a progress bar's \r
 if [ $RC = 0 ] && [ -n "$fig" ]; then row ok "data: share of step time waiting (gpu preset loader)" "${fig#data: }" "$DEVNAME"
 else row FAIL "data: share of step time waiting (gpu preset loader)" "$( [ $RC = 0 ] && echo 'no data: line in the log' || why) (see $OUT/data_wait.log)" "$DEVNAME"; fi
 
