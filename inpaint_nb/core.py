@@ -14,10 +14,10 @@ from PIL import Image
 __all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'INERT_MODULES',
            'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError', 'check_number',
            'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
-           'from_bytes', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize',
-           'check_device', 'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files', 'writable_dir',
-           'writable_file', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights', 'read_state_dict',
-           'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
+           'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
+           'resize', 'check_device', 'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files',
+           'writable_dir', 'writable_file', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights',
+           'read_state_dict', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -146,6 +146,11 @@ def from_bytes(t: torch.Tensor) -> torch.Tensor:
         a = t.numpy()
         return torch.from_numpy(np.divide(a, np.float32(255), dtype=np.float32) if t.dtype == torch.uint8 else a.astype(np.float32))
     return t.float().div_(255) if t.dtype == torch.uint8 else t.float()
+
+# %% ../nbs/00_core.ipynb #uc01
+def usable_cores() -> int:
+    "The CPU cores this process may run on (its affinity where the system has one)."
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
 
 # %% ../nbs/00_core.ipynb #c007
 def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np, torch, cv2
 import torch.nn as nn, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
-                             atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member)
+                             atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member, usable_cores)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_fill, loader_fill, set_fill
 from .colour import to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
@@ -153,7 +153,7 @@ def threads_beside(workers: int, device):
     """Torch's CPU threads while `workers` loader processes fill images on the same cores: the cores they leave (at
     least one; two threads and two workers on two cores lost 15% of the time), then as before."""
     n = torch.get_num_threads()
-    if torch.device(device).type == 'cpu' and workers > 0: torch.set_num_threads(max(1, (os.cpu_count() or 1) - workers))
+    if torch.device(device).type == 'cpu' and workers > 0: torch.set_num_threads(max(1, usable_cores() - workers))
     try: yield
     finally: torch.set_num_threads(n)
 

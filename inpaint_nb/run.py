@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
-from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number
+from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number, usable_cores
 from .damage import PREFILLS, get_fill, set_fill
 from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
@@ -359,8 +359,7 @@ def load_model(ckpt, device='cpu'):
 def loader_workers(cfg: TrainConfig, world: int = 1) -> int:
     "Loader processes per training process: the config's, or (None) the CPU cores this process may use shared by `world` ranks, one kept for the main process, at most 8."
     if cfg.num_workers is not None: return cfg.num_workers
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-    return max(1, min(8, cores // world - 1))
+    return max(1, min(8, usable_cores() // world - 1))
 
 def make_images(cfg: TrainConfig, data_dir, dfs, progress: bool = True):
     """The decoded images the datasets read (`cache.open_cache`: train_gt, and the given inputs for source 'pairs'/'both')
