@@ -10,12 +10,12 @@ photos). One process, one thread, CPU time (`time.process_time`): items/s per co
 per image x batch, and last: `loader Ax, prefill Bx, together Cx` (together: what a CPU-only run pays per item, the
 new loader plus the fill of its batch on the CPU, against today's loader).
 """
-import argparse, os, shutil, tempfile, time
+import argparse, os, shutil, time
 os.environ.setdefault("TQDM_DISABLE", "1")   # no progress bars in the figures
 from pathlib import Path
 import numpy as np, cv2, torch
 from torch.utils.data import DataLoader, default_collate
-from inpaint_nb.core import read_rgb, bundled_photos, from_bytes
+from inpaint_nb.core import read_rgb, bundled_photos, from_bytes, scratch_dir
 from inpaint_nb.damage import random_damage, telea_fill, pushpull_fill
 from inpaint_nb.data import make_demo_data, read_split, RedamageDataset
 from inpaint_nb.cache import open_cache
@@ -44,7 +44,7 @@ def main():
     p.add_argument('--batch', type=int, default=16); p.add_argument('--work', type=Path, default=None)
     a = p.parse_args()
     torch.set_num_threads(1); cv2.setNumThreads(1)
-    work = a.work or Path(tempfile.mkdtemp(prefix='loader_speed_'))
+    work = a.work or scratch_dir('loader_speed')
     if a.photos:
         files = sorted(f for f in a.photos.iterdir() if f.suffix.lower() in ('.png', '.jpg', '.jpeg'))[:24]
         photos = {f.stem: read_rgb(f, None) for f in files}

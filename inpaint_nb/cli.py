@@ -8,7 +8,7 @@ import argparse, json, os, sys, traceback
 from dataclasses import fields
 from pathlib import Path
 import torch
-from .core import InpaintError, atomic_write_text, save_figure, check_number, check_device, writable_dir
+from .core import InpaintError, atomic_write_text, save_figure, check_number, check_device, writable_dir, usable_cores
 from .damage import PREFILLS
 from .data import make_demo_data
 from .metrics import NAN_POLICIES, score_cli
@@ -203,7 +203,7 @@ def _predict(p):
                         "the released weights from the Hub once)")
     p.add_argument('--colorizer-weights', type=Path, default=None,
                    help='local DDColor weights: a Hub folder (model.safetensors + config.json) or a .pth/.pt file')
-    p.add_argument('--workers', type=number(int, '[0, 64]'), default=min(4, os.cpu_count() or 1),
+    p.add_argument('--workers', type=number(int, '[0, 64]'), default=min(4, usable_cores()),
                    help='processes that read and prefill the test images (default: up to 4)')
     p.add_argument('--device', type=device_arg, default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
     def run(a):

@@ -4,20 +4,22 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, errno, io, math, os, re, struct, warnings, zipfile
+import contextlib, errno, io, math, os, re, shutil, struct, tempfile, warnings, zipfile
+import multiprocessing.util
 from pathlib import Path
 import importlib.util
 import numpy as np, cv2, torch, matplotlib, skimage.data, safetensors.torch
 from PIL import Image
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'DataError', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG', 'INERT_MODULES',
-           'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError', 'check_number',
-           'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
-           'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
-           'resize', 'check_device', 'atomic_write', 'atomic_write_text', 'pid_alive', 'clean_temp_files',
-           'writable_dir', 'writable_file', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights',
-           'read_state_dict', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
+__all__ = ['IMG_SIZE', 'DataError', 'SCRATCH_PREFIX', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG',
+           'INERT_MODULES', 'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError',
+           'check_number', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir', 'png_problem', 'png_size', 'decode_image',
+           'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize', 'from_bytes', 'usable_cores', 'rgb_to_gray',
+           'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'check_device', 'atomic_write',
+           'atomic_write_text', 'clean_temp_files', 'writable_dir', 'writable_file', 'png_cap', 'read_member',
+           'first_line', 'stand_ins', 'read_weights', 'read_state_dict', 'in_notebook', 'show_images', 'save_figure',
+           'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -44,6 +46,34 @@ def check_number(what: str, v, kind=float, interval: str = '(-inf, inf)'):
             or not (v <= hi if interval[-1] == ']' else v < hi):
         raise InpaintError(f"{what} must be {noun} in {interval}, got {v!r}")
     return v
+
+# %% ../nbs/00_core.ipynb #sd02
+def pid_alive(pid: int) -> bool:
+    "Whether process `pid` exists on this machine (signal 0 only checks; a process of another user counts as alive)."
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return True
+
+SCRATCH_PREFIX = 'inpaint_nb-'   # scratch folders: TMPDIR/inpaint_nb-PID-WHAT-XXXXXXXX
+_SCRATCH_NAME = re.compile(rf'{re.escape(SCRATCH_PREFIX)}(?P<pid>[0-9]+)-.+')
+
+def clean_scratch_dirs(root=None) -> list:
+    "Remove from `root` (the system temp folder) the scratch folders of processes that are gone; returns their names."
+    root, gone = Path(root or tempfile.gettempdir()), []
+    for p in root.glob(SCRATCH_PREFIX + '*'):
+        m = _SCRATCH_NAME.fullmatch(p.name)
+        if m and p.is_dir() and not p.is_symlink() and not pid_alive(int(m['pid'])):
+            shutil.rmtree(p, ignore_errors=True); gone.append(p.name)
+    return sorted(gone)
+
+def scratch_dir(what: str = 'scratch', root=None) -> Path:
+    """A new empty folder `inpaint_nb-PID-WHAT-XXXXXXXX` in `root` (the system temp folder). It is removed when this
+    process exits, a pool's worker process included. Scratch folders of processes that are gone are removed first."""
+    clean_scratch_dirs(root)
+    d = Path(tempfile.mkdtemp(prefix=f'{SCRATCH_PREFIX}{os.getpid()}-{what}-', dir=root))
+    # runs at the exit of the main process (atexit) and of multiprocessing's workers; a forked child drops it
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(d),), kwargs={'ignore_errors': True}, exitpriority=0)
+    return d
 
 # %% ../nbs/00_core.ipynb #c006
 PNG_SIGNATURE, PNG_END = b'\x89PNG\r\n\x1a\n', b'IEND\xaeB`\x82'   # the first 8 and the last 8 bytes of a whole PNG
@@ -234,12 +264,6 @@ def atomic_write_text(path, text: str) -> Path:
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #rb09
-def pid_alive(pid: int) -> bool:
-    "Whether process `pid` exists on this machine (signal 0 only checks; a process of another user counts as alive)."
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except (PermissionError, OverflowError, ValueError): return True
-
 def clean_temp_files(folder, name: str | None = None) -> list:
     """Remove from `folder` the temporary files of processes that are gone (a kill -9 during a write leaves them): only
     names exactly `STEM.inpaint-tmpPID.EXT` whose PID is dead, a live writer's are never touched; with `name` (e.g.

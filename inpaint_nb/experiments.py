@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np, pandas as pd
-from .core import atomic_write_text, in_notebook, save_figure
+from .core import atomic_write_text, in_notebook, save_figure, scratch_dir
 from .metrics import ignore_constant_warning
 from .learner import (Trainer, Callback, CancelFitException, CancelEpochException, NonFiniteLossError,
                                 get_rng_state, set_rng_state)
@@ -368,7 +368,7 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
     if not seeds: raise ValueError("compare: seeds is empty")
     cfgs = _variant_configs(base_config, variants)
     tmp = None
-    root = Path(out_dir) if out_dir is not None else Path(tmp := tempfile.mkdtemp(prefix='compare_'))
+    root = Path(out_dir) if out_dir is not None else (tmp := scratch_dir('compare'))
     try: rows = _run_seeds(cfgs, data, budget, seeds, root, quiet)
     finally:
         if tmp is not None: shutil.rmtree(tmp, ignore_errors=True)

@@ -12,17 +12,18 @@ import numpy as np, torch, cv2
 import torch.nn as nn, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
-                             atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member, usable_cores)
+                             atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member, usable_cores,
+                             writable_dir, writable_file)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_fill, loader_fill, set_fill
 from .colour import to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
-from .learner import Callback, read_checkpoint, writable_dir, writable_file
+from .learner import Callback, read_checkpoint
 from .callbacks import PlotCallback
 from .models import TwoStageRestorer, pad_to_multiple
 from .lama import load_lama, lama_fill
 from .ddcolor import load_ddcolor, ddcolor_colorize
-from .run import load_model, work_size
+from .run import load_model, model_size
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'dihedral', 'restore_batch',
@@ -49,17 +50,17 @@ def _run(model, damaged, mask, tta):
 
 # %% ../nbs/10_inference.ipynb #sz082
 @torch.no_grad()
-def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', work_size: int | None = None,
+def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', model_size: int | None = None,
                   detail: bool = False) -> torch.Tensor:
     """Restore a batch of N1HW tensors (on the model's device): model, optional flip TTA, composition.
-    `work_size`: run the model at the resolution it was trained at (e.g. 96 px), then compose at full resolution:
+    `model_size`: run the model at the resolution it was trained at (e.g. 96 px), then compose at full resolution:
     the luma outside the damage stays exact, the colour (and the inside) are upsampled. `detail` (for a prefilled
     `damaged`): inside the damage, add back the full-resolution detail of the prefill that the small model never saw."""
     h, w = damaged.shape[-2:]
     if detail and (f := getattr(model, 'device_fill', None)) is not None: damaged = f.device_fn(damaged.float(), mask.float())
-    if work_size and (h, w) != (work_size, work_size):
-        small_d = F.interpolate(damaged, size=(work_size, work_size), mode='area')
-        small_m = F.adaptive_max_pool2d(mask.float(), work_size)    # a pixel touched by the damage counts as damaged
+    if model_size and (h, w) != (model_size, model_size):
+        small_d = F.interpolate(damaged, size=(model_size, model_size), mode='area')
+        small_m = F.adaptive_max_pool2d(mask.float(), model_size)    # a pixel touched by the damage counts as damaged
         rgb = F.interpolate(_run(model, small_d, small_m, tta), size=(h, w), mode='bilinear', align_corners=False)
         if detail:
             fine = damaged - F.interpolate(small_d, size=(h, w), mode='bilinear', align_corners=False)
@@ -68,7 +69,7 @@ def restore_batch(model, damaged: torch.Tensor, mask: torch.Tensor, tta='none', 
     return keep_known_luma(damaged, mask, rgb)
 
 # %% ../nbs/10_inference.ipynb #sz084
-def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size: int = 8, work_size: int | None = None,
+def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size: int = 8, model_size: int | None = None,
             prefill: str | None = None, inpainter=None, colorizer=None):
     """Restore one damaged gray image (`uint8 HxW`) or a batch (`NxHxW` array or list): RGB `uint8` image(s).
     The mask is found by `detect_mask` unless given; `prefill` as the model was trained (its config's): a per-image
@@ -95,8 +96,8 @@ def restore(model, damaged_gray, mask=None, tta='none', device=None, batch_size:
     for i in range(0, len(grays), batch_size):
         d = torch.stack([to_tensor(g) for g in grays[i:i + batch_size]]).to(device)
         m = torch.stack([torch.from_numpy(np.asarray(x, bool))[None].float() for x in masks[i:i + batch_size]]).to(device)
-        if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, work_size, detail=bool(fill and fill.textured))
-        else: rgb = restore_pretrained_batch(model, d, m, inpainter, colorizer, tta, work_size)
+        if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, model_size, detail=bool(fill and fill.textured))
+        else: rgb = restore_pretrained_batch(model, d, m, inpainter, colorizer, tta, model_size)
         out += [to_image_keep_luma(t) for t in rgb]
     if model is not None: model.train(was_training)
     return out[0] if single else out
@@ -112,12 +113,12 @@ class ColourStage(nn.Module):
 
 # %% ../nbs/10_inference.ipynb #pp04
 @torch.no_grad()
-def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=None, tta='none', work_size=None):
+def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=None, tta='none', model_size=None):
     """The pipeline with pretrained stages (N1HW tensors on the device): the gray from `inpainter` (else the model's,
     else the input); the colour from `colorizer` (else the model's colour stage; no model: gray). Every pixel's luma
     is that gray's: the input outside the hole, the inpainter's (or the model's) inside."""
     if inpainter is not None: gray = inpainter(damaged, mask)
-    elif model is not None and colorizer is not None: gray = rgb_to_luma(restore_batch(model, damaged, mask, tta, work_size))
+    elif model is not None and colorizer is not None: gray = rgb_to_luma(restore_batch(model, damaged, mask, tta, model_size))
     else: gray = damaged
     if colorizer is not None: rgb = colorizer(gray, tta=tta)
     elif model is None: rgb = gray.expand(-1, 3, -1, -1)
@@ -125,7 +126,7 @@ def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=Non
         net = ColourStage(model) if isinstance(model, TwoStageRestorer) and inpainter is not None else model
         fill = getattr(net, 'device_fill', None)
         if fill is not None and inpainter is not None: net.device_fill = None   # the hole is filled: skip the model's fill
-        try: rgb = restore_batch(net, gray, mask, tta, work_size)
+        try: rgb = restore_batch(net, gray, mask, tta, model_size)
         finally:
             if fill is not None: net.device_fill = fill                         # the caller's model is left as it was
     return keep_known_luma(gray, torch.zeros_like(mask), rgb)
@@ -159,7 +160,7 @@ def threads_beside(workers: int, device):
 
 # %% ../nbs/10_inference.ipynb #c009
 def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch_size: int = 8,
-                   num_workers: int = 0, progress: bool = True, work_size: int | None = None, prefill: str | None = None,
+                   num_workers: int = 0, progress: bool = True, model_size: int | None = None, prefill: str | None = None,
                    hue_prior=None, inpainter=None, colorizer=None) -> dict:
     """Restore every test input of a competition-layout folder: `{ID: RGB uint8 image}` (and PNGs in `out_dir`);
     with a `hue_prior` (chapter 04) its near-neutral pixels take their hues from it (`colour.apply_hue_prior`);
@@ -178,8 +179,8 @@ def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch
     with threads_beside(num_workers, device):
         for b in tqdm(iter(dl), total=len(dl), desc='predict', disable=not progress):   # one iterator: tqdm.auto would start a second loader
             d, m = b['damaged'].to(device), b['mask'].to(device)
-            if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, work_size, detail=bool(fill and fill.textured))
-            else: rgb = restore_pretrained_batch(model, d, m, inpainter, colorizer, tta, work_size)
+            if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, model_size, detail=bool(fill and fill.textured))
+            else: rgb = restore_pretrained_batch(model, d, m, inpainter, colorizer, tta, model_size)
             for id, t in zip(b['id'], rgb):
                 preds[id] = to_image_keep_luma(t) if hue_prior is None else apply_hue_prior(to_image_keep_luma(t), hue_prior)
                 if out_dir is not None: write_png(Path(out_dir)/f'{id}.png', preds[id])
@@ -263,14 +264,14 @@ def load_hue_prior(ckpt, required: bool = True) -> np.ndarray | None:
 
 # %% ../nbs/10_inference.ipynb #sz097
 def predict_as_trained(model, config, data_dir, prefill=AS_TRAINED, **kw) -> dict:
-    """Restore the test inputs of `data_dir` with `model` at `work_size(config)` px. `prefill`: AS_TRAINED (the run's
+    """Restore the test inputs of `data_dir` with `model` at `model_size(config)` px. `prefill`: AS_TRAINED (the run's
     fill), AUTO (the best measured: `AUTO_FILL`, FSR, its full-resolution detail kept in the hole, when the model
     works below 512 px; else the run's fill) or a fill name; other `predict_folder` options in `kw`. The one place that says how a
     trained model predicts."""
     cfg = config if isinstance(config, dict) else config.to_dict()
-    if prefill == AUTO: prefill = AUTO_FILL if (work_size(cfg) or IMG_SIZE) < IMG_SIZE else AS_TRAINED
+    if prefill == AUTO: prefill = AUTO_FILL if (model_size(cfg) or IMG_SIZE) < IMG_SIZE else AS_TRAINED
     prefill = cfg.get('prefill') if prefill == AS_TRAINED else prefill
-    return predict_folder(model, data_dir, work_size=work_size(cfg), prefill=prefill, **kw)
+    return predict_folder(model, data_dir, model_size=model_size(cfg), prefill=prefill, **kw)
 
 # %% ../nbs/10_inference.ipynb #pp20
 def _hues_for(ckpt, hues, colorizer):

@@ -323,8 +323,6 @@ def _all_batches(self: Trainer):
     self.step_group()   # the epoch's last, shorter group of batches (gradient accumulation)
 
 # %% ../nbs/07_learner.ipynb #c015b
-_first_line = first_line   # the name later chapters import
-
 def read_checkpoint(path, keys=('model', 'config')) -> dict:
     """A checkpoint written by inpaint_nb, read by `core.read_weights` (weights only), or an `InpaintError` that names the
     file and says in one line what is wrong with it; `keys` are the entries the caller needs."""
@@ -386,7 +384,7 @@ def load_checkpoint(self: Trainer, path):
     sd = self.check_resume(path)
     self.model.load_state_dict(sd['model'])
     try: self.opt.load_state_dict(sd['opt'])
-    except (ValueError, KeyError) as e: raise InpaintError(f"{path}: the optimiser state does not fit ({_first_line(e)})") from None
+    except (ValueError, KeyError) as e: raise InpaintError(f"{path}: the optimiser state does not fit ({first_line(e)})") from None
     for cb in self.cbs:
         if cb.name in sd['cbs']: cb.load_state_dict(sd['cbs'][cb.name])
     self.epoch, self.batch_idx, self.step, self.epoch_done = sd['epoch'], sd['batch_idx'], sd['step'], sd['epoch_done']

@@ -11,7 +11,7 @@ import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
 from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, read_member, png_cap, writable_file,
-                             atomic_write_text)
+                             atomic_write_text, usable_cores)
 
 # %% auto #0
 __all__ = ['TERMS', 'WEIGHTS', 'SSIM_WIN', 'SCORE_THREADS', 'STRIPE_ROWS', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
@@ -155,7 +155,7 @@ def _stripe_sum(gt, pred, y0: int, y1: int, R) -> float:
     return sum(cv2.sumElems(S_map[:, r:W - r])[:C])        # whole windows only (skimage's crop(S, pad=3)); float64 sum
 
 # %% ../nbs/03_metrics.ipynb #cs92
-SCORE_THREADS = min(2, os.cpu_count() or 1)  # threads `score` may use for the whole-image SSIM (set 1 to stay single-threaded)
+SCORE_THREADS = min(2, usable_cores())  # threads `score` may use for the whole-image SSIM (set 1 to stay single-threaded)
 STRIPE_ROWS = 64  # window rows per stripe (512x512 images: 32..128 rows are within 10% of each other, 16 rows 1.3x slower)
 _pool_state = {}
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
-from .core import IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number, usable_cores
+from .core import (IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number, usable_cores,
+                             writable_dir, first_line)
 from .damage import PREFILLS, get_fill, set_fill
 from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
@@ -19,8 +20,7 @@ from .models import build_model, build_discriminator
 from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
 from . import ddcolor as _ddcolor   # registers the DDColor restorer ('ddcolor') in models.MODELS
 from .losses import RestorationLoss, GRAY_LOSSES, GANLoss
-from .learner import (Trainer, Callback, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock, RESUME_KEYS,
-                                writable_dir, _first_line)
+from .learner import (Trainer, Callback, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock, RESUME_KEYS)
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback, CompileCallback,
                                   EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback, CheckpointCallback,
                                   TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback, FreezeStageCallback,
@@ -30,7 +30,7 @@ from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, C
 __all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'opt', 'field_kind',
            'config_table', 'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict',
            'config_from_json', 'check_field', 'check_config', 'parse_field', 'kfold_folds', 'kfold_split',
-           'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed', 'resolve_precision', 'work_size',
+           'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed', 'resolve_precision', 'model_size',
            'load_model', 'loader_workers', 'make_images', 'make_split', 'make_datasets', 'make_loaders',
            'DataWaitCallback', 'make_model', 'make_loss', 'make_optimizer', 'make_callbacks', 'build_trainer',
            'run_state', 'train']
@@ -335,7 +335,7 @@ def resolve_precision(precision: str, device) -> str:
     if device.type != 'cuda': return 'fp32'
     return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
 
-def work_size(cfg) -> int | None:
+def model_size(cfg) -> int | None:
     "The resolution the model was trained at, to run it at on full images: `size`, or native (None) when it trained on crops."
     cfg = cfg if isinstance(cfg, dict) else cfg.to_dict()
     return None if cfg.get('crop') else cfg.get('size')
@@ -436,7 +436,7 @@ class DataWaitCallback(Callback):
 def make_model(cfg: TrainConfig) -> nn.Module:
     "The restorer named in the config (`inpaint_nb.models.build_model`), optionally initialised from a checkpoint."
     try: model = build_model(cfg.model, **cfg.model_kwargs)
-    except (ValueError, TypeError) as e: raise InpaintError(f"config: model={cfg.model!r}, model_kwargs={cfg.model_kwargs}: {_first_line(e)}") from None
+    except (ValueError, TypeError) as e: raise InpaintError(f"config: model={cfg.model!r}, model_kwargs={cfg.model_kwargs}: {first_line(e)}") from None
     if min(cfg.size, cfg.crop or cfg.size) < (m := getattr(model, 'multiple', 1)):
         raise InpaintError(f"config: size={cfg.size}{f', crop={cfg.crop}' if cfg.crop else ''} is below what model {cfg.model!r} takes: at least {m} px")
     if cfg.init_from:
