@@ -147,7 +147,7 @@ def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray, half: bool = False) -> 
     if half:
         (h, w), size = m.shape, ((m.shape[1] + 1) // 2, (m.shape[0] + 1) // 2)
         small = fsr_fill(cv2.resize(d, size, interpolation=cv2.INTER_AREA),
-                         cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0)
+                         cv2.resize(m.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA) > 0)   # x255: one pixel of four counts
         return np.where(m, cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC), d)
     known = (~m).astype(np.uint8)                           # FSR takes the mask of the KNOWN pixels
     out = np.zeros_like(d)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_experiments.ipynb #c003
 from __future__ import annotations
-import copy, re, io, math, time, shutil, tempfile, contextlib
+import copy, re, io, math, time, shutil, contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.basics import patch

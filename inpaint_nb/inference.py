@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_inference.ipynb #c003
 from __future__ import annotations
-import contextlib, os, zipfile
+import contextlib, zipfile
 from collections import Counter
 from functools import partial
 from pathlib import Path
