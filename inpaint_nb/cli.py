@@ -187,7 +187,7 @@ def _predict(p):
     p.add_argument('--prefill', default=AUTO, choices=[AUTO, AS_TRAINED, *(k for k in PREFILLS if k), 'none'],
                    help="how the hole is filled before the model runs. 'auto' (default, the best measured): FSR with its "
                         "full-resolution detail kept in the hole when the model works below 512 px (about 1.5 CPU s an "
-                        "image, on every core; 'fsr-half' takes 0.6 s and scored 0.006 less held out), else as trained; "
+                        "image, on every core; 'fsr-half' takes 0.6 s and scored 0.001 less held out), else as trained; "
                         "'as-trained' (the old default), or a fill by name")
     p.add_argument('--hues', default=AUTO, choices=HUE_SOURCES,
                    help="'auto' (default): 'prior' when the run has one and no --colorizer decides the colours, else "
