@@ -7,10 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
-from .core import InpaintError, read_gray, read_rgb, atomic_write, atomic_write_text, clean_temp_files, writable_dir
+from .core import (InpaintError, read_gray, read_rgb, atomic_write, atomic_write_text, clean_temp_files,
+                             writable_dir)
 
 # %% auto #0
-__all__ = ['CACHE_FORMAT', 'ImageCache', 'cache_problem', 'build_cache', 'open_cache']
+__all__ = ['CACHE_FORMAT', 'MAX_MANIFEST_BYTES', 'ImageCache', 'cache_problem', 'build_cache', 'open_cache']
 
 # %% ../nbs/02b_cache.ipynb #ldc03
 CACHE_FORMAT = 'inpaint_nb.cache/1'
@@ -31,17 +32,53 @@ def _stamp(path) -> list:
     st = os.stat(path); return [st.st_size, st.st_mtime_ns]
 
 # %% ../nbs/02b_cache.ipynb #ldc04
-def _manifest(npy) -> dict | None:
-    try: return json.loads(Path(npy).with_suffix('.json').read_text())
+MAX_MANIFEST_BYTES = 2**28   # 256 MB: ~1,000,000 files at ~250 bytes a row (the competition's 29,603 take ~3 MB)
+
+def _manifest(npy):
+    "The JSON in the manifest `npy.json` (any JSON: `_manifest_problem` judges it); None: unreadable or absurdly big."
+    p = Path(npy).with_suffix('.json')
+    if not p.is_file() or p.stat().st_size > MAX_MANIFEST_BYTES: return None   # a folder, FIFO, device: never opened
+    try: return json.loads(p.read_text())
     except (OSError, ValueError): return None
 
+# %% ../nbs/02b_cache.ipynb #mf01
+def _int(v, lo=None) -> bool:
+    "Whether a JSON value is a whole number (not a bool), at least `lo`."
+    return isinstance(v, int) and not isinstance(v, bool) and (lo is None or v >= lo)
+
+def _manifest_problem(npy: Path, man) -> str | None:
+    """What makes `man`, the manifest of the cache file `npy`, unusable, or None: not what `build_cache` writes (every
+    field it reads checked, types included), or not the cache file's own size and header. Damaged means rebuilt."""
+    if not isinstance(man, dict): return f"damaged manifest (a JSON {type(man).__name__}, not an object)"
+    if man.get('format') != CACHE_FORMAT:
+        return f"cache format {str(man.get('format'))[:40]!r}, this version reads {CACHE_FORMAT!r}"
+    mode, shape, size, files = (man.get(k) for k in ('mode', 'shape', 'bytes', 'files'))
+    if mode not in ('RGB', 'L'): return "damaged manifest: its 'mode' is not 'RGB' or 'L'"
+    if not (isinstance(shape, list) and len(shape) == (4 if mode == 'RGB' else 3) and all(_int(s, 1) for s in shape)
+            and (mode == 'L' or shape[3] == 3)):
+        return f"damaged manifest: its 'shape' is not [N, H, W{', 3' if mode == 'RGB' else ''}] of {mode} images"
+    if not _int(size, 0): return "damaged manifest: its 'bytes' is missing or not a whole number"
+    row = lambda r: isinstance(r, list) and len(r) == 3 and isinstance(r[0], str) and _int(r[1], 0) and _int(r[2])
+    if not (isinstance(files, list) and len(files) == shape[0] and all(map(row, files))):
+        return f"damaged manifest: its 'files' is not a list of {shape[0]:,} [path, size, mtime] rows"
+    if len({r[0] for r in files}) != len(files): return "damaged manifest: its 'files' names a file twice"
+    if (now := npy.stat().st_size) != size: return f"truncated or changed ({now:,} bytes, written {size:,})"
+    try:
+        arr = np.load(npy, mmap_mode='r'); found = (arr.dtype, list(arr.shape)); del arr
+    except Exception as e: return f"unreadable cache file (not an array NumPy can map: {type(e).__name__})"
+    if found != (np.dtype(np.uint8), shape):
+        return f"the cache file holds {found[0]} {tuple(found[1])}, its manifest says uint8 {tuple(shape)}"
+    return None
+
 # %% ../nbs/02b_cache.ipynb #sy05
-def cache_problem(npy, files) -> str | None:
-    "Why the cache `npy` (with its manifest `npy.json`) cannot serve `files` (all in it, unchanged), or None when it can."
+def cache_problem(npy, files, mode: str | None = None) -> str | None:
+    """Why the cache `npy` (with its manifest `npy.json`) cannot serve `files` (all in it, unchanged; as `mode` images
+    when given), or None when it can."""
     npy, man = Path(npy), _manifest(npy)
-    if not npy.is_file() or man is None: return 'no cache yet' if not npy.is_file() else 'no readable manifest'
-    if man.get('format') != CACHE_FORMAT: return f"cache format {man.get('format')!r}, this version reads {CACHE_FORMAT!r}"
-    if npy.stat().st_size != man['bytes']: return f"truncated or changed ({npy.stat().st_size:,} bytes, written {man['bytes']:,})"
+    if not npy.is_file(): return 'no cache yet'
+    if man is None: return 'no readable manifest'
+    if problem := _manifest_problem(npy, man): return problem
+    if mode is not None and man['mode'] != mode: return f"built from {man['mode']} images, {mode} asked for"
     cached = {f: [size, mtime] for f, size, mtime in man['files']}
     if missing := [f for f in map(str, files) if f not in cached]: return f"built for other files ({len(missing)} not in it)"
     for f in map(str, files):
@@ -88,14 +125,19 @@ def open_cache(npy, files, mode: str = 'RGB', workers: int = 4, progress: bool =
     """The cache `npy` holding `files` (it may hold more), built (or rebuilt, with a message saying why) when it cannot
     serve them. Processes that share it (DDP ranks, other runs) take a file lock: one builds, the others wait, then read."""
     npy = Path(npy); writable_dir(npy.parent, 'cache folder')
+    for p in (npy, npy.with_suffix('.lock')):
+        if p.exists() and not p.is_file():
+            raise InpaintError(f"{p}: a folder or special file where the cache keeps its file; remove it or give "
+                               "another cache folder (config cache_dir)")
     with open(npy.with_suffix('.lock'), 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            problem = cache_problem(npy, files)
+            problem = cache_problem(npy, files, mode)
             if problem is None: return ImageCache(npy, [f for f, *_ in _manifest(npy)['files']])
             if problem != 'no cache yet': print(f"{npy}: {problem}; rebuilding it", flush=True)
             clean_temp_files(npy.parent, npy.name)
             t0 = time.time(); cache = build_cache(npy, files, mode, workers, progress); secs = time.time() - t0
-            print(f"{npy}: {len(files):,} images cached in {secs:.1f} s ({secs / len(files) * 1000:.0f} s per 1,000)", flush=True)
+            print(f"{npy}: {len(files):,} images cached in {secs:.1f} s ({secs / len(files) * 1000:.0f} s per 1,000)",
+                  flush=True)
             return cache
         finally: fcntl.flock(lock, fcntl.LOCK_UN)
