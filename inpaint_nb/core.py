@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, errno, io, math, os, re, shutil, struct, tempfile, warnings, zipfile
+import contextlib, errno, io, math, os, re, shutil, stat, struct, tempfile, warnings, zipfile
 import multiprocessing.util
 from pathlib import Path
 import importlib.util
@@ -13,13 +13,13 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['IMG_SIZE', 'DataError', 'SCRATCH_PREFIX', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG',
-           'INERT_MODULES', 'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS', 'InpaintError',
-           'check_number', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir', 'png_problem', 'png_size', 'decode_image',
-           'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize', 'from_bytes', 'usable_cores', 'rgb_to_gray',
-           'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'check_device', 'atomic_write',
-           'atomic_write_text', 'clean_temp_files', 'writable_dir', 'writable_file', 'png_cap', 'read_member',
-           'first_line', 'stand_ins', 'read_weights', 'read_state_dict', 'in_notebook', 'show_images', 'save_figure',
-           'bundled_photos']
+           'OUTPUT_KINDS', 'INERT_MODULES', 'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS',
+           'InpaintError', 'check_number', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir', 'file_problem',
+           'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
+           'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
+           'resize', 'check_device', 'atomic_write', 'atomic_write_text', 'clean_temp_files', 'writable_dir',
+           'writable_file', 'claim_output', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights',
+           'read_state_dict', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -74,6 +74,23 @@ def scratch_dir(what: str = 'scratch', root=None) -> Path:
     # runs at the exit of the main process (atexit) and of multiprocessing's workers; a forked child drops it
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(d),), kwargs={'ignore_errors': True}, exitpriority=0)
     return d
+
+# %% ../nbs/00_core.ipynb #rf01
+_SPECIAL_FILES = ((stat.S_ISFIFO, 'a named pipe (FIFO)'), (stat.S_ISSOCK, 'a socket'),
+                  (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'))
+
+def file_problem(path) -> str | None:
+    """Why `path` cannot be read as a file, judged by `os.stat` alone: nothing is opened, so a named pipe or a device
+    never blocks the check. 'file not found', 'a folder, not a file', 'a named pipe (FIFO), not a regular file', ...;
+    None for a regular file (a link to one included). Every reader of a user's path asks this first."""
+    try: st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError): return "file not found"
+    except OSError as e: return f"cannot read the file ({e.strerror})"
+    except ValueError: return "not a usable file name"
+    if stat.S_ISREG(st.st_mode): return None
+    if stat.S_ISDIR(st.st_mode): return "a folder, not a file"
+    kind = next((name for test, name in _SPECIAL_FILES if test(st.st_mode)), 'a special file')
+    return f"{kind}, not a regular file"
 
 # %% ../nbs/00_core.ipynb #c006
 PNG_SIGNATURE, PNG_END = b'\x89PNG\r\n\x1a\n', b'IEND\xaeB`\x82'   # the first 8 and the last 8 bytes of a whole PNG
@@ -296,6 +313,63 @@ def writable_file(path, what: str = 'output file') -> Path:
     path = Path(path)
     if path.is_dir(): raise InpaintError(f"{path}: the {what} is an existing folder; give a file name")
     if path.exists() and not path.is_file(): raise InpaintError(f"{path}: the {what} is a device or other special file; give a file name")
+    writable_dir(path.parent, f'folder of the {what}')
+    return path
+
+# %% ../nbs/00_core.ipynb #co01
+def _head(path, n: int) -> bytes:
+    with open(path, 'rb') as f: return f.read(n)
+
+def _zip_of_pngs(path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z: return all(n.lower().endswith('.png') for n in z.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError): return False
+
+def _csv_with_header(path) -> bool:
+    "A .csv text file whose first line names its columns (non-empty names, not all numbers)."
+    if Path(path).suffix.lower() != '.csv' or b'\0' in (head := _head(path, 65536)): return False
+    try: names = head.split(b'\n', 1)[0].rstrip(b'\r').decode('utf-8').split(',')
+    except UnicodeDecodeError: return False
+    return all(n.strip() and n.isprintable() for n in names) and not all(re.fullmatch(r'[-+.\deE ]+', n) for n in names)
+
+def _torch_file(path) -> bool:
+    "A pickle, or a zip holding a data.pkl (what torch.save writes)."
+    if _head(path, 1) == b'\x80': return True
+    try:
+        with zipfile.ZipFile(path) as z: return any(n.endswith('data.pkl') for n in z.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError): return False
+
+OUTPUT_KINDS = {   # kind -> (what such a file is, whether an existing file already is one, judged by its content)
+    'zip': ('a zip of PNG files (a submission)', _zip_of_pngs),
+    'csv': ('a CSV file (.csv, a header line)', _csv_with_header),
+    'png': ('a PNG image', lambda p: _head(p, 8) == PNG_SIGNATURE),
+    'json': ('a JSON file (.json)', lambda p: Path(p).suffix == '.json' and _head(p, 64).lstrip()[:1] in (b'{', b'[')),
+    'pt': ('a torch checkpoint', _torch_file),
+}
+
+# %% ../nbs/00_core.ipynb #co03
+def claim_output(path, what: str, kind: str, reads=()) -> Path:
+    """THE rule for every file a command writes, asked before the work: `path` may be written as the command's `what`
+    (e.g. 'submission file (--out)') unless it is inside a folder of `reads` or is a file of `reads` (what the command
+    reads: the data folder, the checkpoint and its run folder...; links followed, hard links caught), is a folder,
+    a pipe or a device, or exists and is not already a file of `kind` (an `OUTPUT_KINDS` key, judged by its content).
+    Its folder must be writable (created if needed). Refusals: one `InpaintError` line naming the file; the file is
+    never opened for writing. Returns `Path(path)`."""
+    if kind not in OUTPUT_KINDS: raise ValueError(f"claim_output: unknown kind {kind!r}, one of {list(OUTPUT_KINDS)}")
+    path = Path(path); real = path.resolve()
+    where = f" (a link to {real})" if path.is_symlink() else ''
+    for r in (Path(r) for r in reads if r is not None):
+        same = real == r.resolve() or (path.exists() and r.exists() and os.path.samefile(path, r))
+        if same: raise InpaintError(f"{path}{where}: the {what} would replace {r}, which this command reads; "
+                                    "give another name")
+        if r.resolve() in real.parents:
+            raise InpaintError(f"{path}{where}: the {what} would be written inside {r}, which this command reads; "
+                               "write it elsewhere")
+    if os.path.lexists(path) and (problem := file_problem(path)) not in (None, "file not found"):
+        raise InpaintError(f"{path}: the {what} is {problem}; give a file name")
+    if path.exists() and not OUTPUT_KINDS[kind][1](path):
+        raise InpaintError(f"{path}: the {what} would replace an existing file that is not {OUTPUT_KINDS[kind][0]};"
+                           " it is left untouched: remove it or give another name")
     writable_dir(path.parent, f'folder of the {what}')
     return path
 
