@@ -310,12 +310,15 @@ def who(root: Path, data: Path, spec: str):
     modname, _, qual = spec.partition(':'); mod = (lib_dir(root) / f"{modname}.py").resolve()
     f = next((f for f in functions(mod) if f.qual == qual), None)
     if f is None: sys.exit(f"{spec}: no such function in {mod}")
-    by_line = cdata.contexts_by_lineno(str(mod))
-    starts = {-a for a, b in (cdata.arcs(str(mod)) or []) if a < 0}
+    by_line, entered_by = cdata.contexts_by_lineno(str(mod)), []
+    for ctx in sorted(cdata.measured_contexts()):
+        cdata.set_query_contexts([f"^{re.escape(ctx)}$"])
+        if any(a == -f.first for a, b in cdata.arcs(str(mod)) or []): entered_by.append(ctx)
+    cdata.set_query_contexts(None)
     ctx = sorted({c for l in f.lines if l != f.first for c in by_line.get(l, []) if c})
     print(f"{spec} (chapter {chapter_of(mod, f.first)}, lines {f.first}-{f.lines.stop - 1}):"
-          f" {'entered' if f.first in starts else 'never entered'};"
-          f" body lines run by: {', '.join(ctx) or 'no notebook'}")
+          f" {'entered by ' + ', '.join(entered_by) if entered_by else 'never entered'};"
+          + (f" body lines run by: {', '.join(ctx) or 'no notebook'}" if len(f.lines) > 1 else " (one line)"))
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
