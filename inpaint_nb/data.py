@@ -4,50 +4,107 @@
 
 # %% ../nbs/02_data.ipynb #d003
 from __future__ import annotations
-import os, struct
+import os, re, struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray, to_tensor,
-                             resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number, writable_dir)
+from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray,
+                             to_tensor, resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number,
+                             writable_dir, first_line)
 from .damage import random_damage, organiser_damage, detect_mask, loader_fill
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'read_split', 'preflight', 'checked_split', 'Augment', 'PairDataset', 'RedamageDataset',
-           'TestDataset', 'random_crop', 'split_photos', 'make_demo_data']
+__all__ = ['MAX_CSV_BYTES', 'MAX_CSV_LINE', 'MAX_CSV_FIELDS', 'SPLIT_COLUMNS', 'NAME_MAX', 'PATH_MAX', 'csv_problem',
+           'read_split', 'preflight', 'checked_split', 'Augment', 'PairDataset', 'RedamageDataset', 'TestDataset',
+           'random_crop', 'split_photos', 'make_demo_data']
+
+# %% ../nbs/02_data.ipynb #cp02
+MAX_CSV_BYTES = 64 * 2**20   # 64 MB: 30x the competition's train.csv (29,603 rows in 2.1 MB)
+MAX_CSV_LINE = 16_384        # bytes in one line: four paths of the longest Linux allows (4,096 bytes)
+MAX_CSV_FIELDS = 64          # fields in one line: ours are 2 or 3 (the demo data add a 4th)
+
+def csv_problem(csv) -> str | None:
+    """What makes `csv` unfit to parse as a split CSV, judged on its bytes in bounded memory: not a regular file (a
+    FIFO is never opened), over `MAX_CSV_BYTES`, a line over `MAX_CSV_LINE` bytes or `MAX_CSV_FIELDS` fields (commas
+    counted, quoted or not). One line naming the line, or None."""
+    csv = Path(csv)
+    if not csv.is_file(): return f"not a regular file ({'a folder' if csv.is_dir() else 'a FIFO, device or socket'})"
+    if (size := csv.stat().st_size) > MAX_CSV_BYTES:
+        return f"{size:,} bytes, over the {MAX_CSV_BYTES:,} a split CSV may have (the competition's train.csv: 2.1 MB)"
+    with open(csv, 'rb') as f:
+        for n, line in enumerate(iter(lambda: f.readline(MAX_CSV_LINE + 1), b''), 1):
+            if (k := line.count(b',') + 1) > MAX_CSV_FIELDS:
+                more = 'at least ' if len(line) > MAX_CSV_LINE else ''      # the rest of the line is never read
+                return f"line {n} has {more}{k:,} fields, over the {MAX_CSV_FIELDS} a split CSV may have"
+            if len(line.rstrip(b'\r\n')) > MAX_CSV_LINE:
+                return f"line {n} is over {MAX_CSV_LINE:,} bytes long (a CSV of IDs and paths has short lines)"
+    return None
 
 # %% ../nbs/02_data.ipynb #c012
 SPLIT_COLUMNS = {'train': ['ID', 'input_image_path', 'gt_image_path'], 'test': ['ID', 'input_image_path']}
+_ID = re.compile(r'[^/\\\x00-\x1f\x7f]{1,200}')   # an ID names output files (predict --out DIR): a plain file name
+NAME_MAX, PATH_MAX = 255, 4096                      # the longest file name and path Linux takes, in bytes
+
+def _repeat(keys) -> tuple | None:
+    "(i, j, n): row j is the first to repeat an earlier row i's key, and n rows repeat one; None when all differ."
+    seen, first, n = {}, None, 0
+    for j, k in enumerate(keys):
+        if k not in seen: seen[k] = j; continue
+        n += 1; first = first or (seen[k], j)
+    return None if first is None else (*first, n)
+
+def _not_file(p: Path) -> bool:
+    try: return not p.is_file()
+    except OSError: return True      # e.g. a path the system cannot even look up
 
 def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.DataFrame:
-    "Read `train.csv` or `test.csv` from a competition-layout folder; validated, with absolute `input_path` (and `gt_path`)."
+    """Read `train.csv` or `test.csv` from a competition-layout folder, validated before any work (size and lines,
+    columns, empty cells, IDs, paths inside the folder, no file named twice, test file names distinct for the flat
+    submission zip); with absolute `input_path` (and `gt_path`)."""
     if split not in SPLIT_COLUMNS: raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     data_dir = Path(data_dir)
     if not data_dir.is_dir(): raise DataError(f"{data_dir}: data folder not found")
     csv = data_dir/f'{split}.csv'
-    if not csv.is_file():
+    if not csv.exists():
         found = sorted(p.name for p in data_dir.iterdir())[:8]
         raise DataError(f"{csv}: no {split}.csv in the data folder" + (" (the folder is empty)" if not found else f" (it holds {found})"))
+    if problem := csv_problem(csv): raise DataError(f"{csv}: {problem}")
     try: df = pd.read_csv(csv, dtype=str)
-    except Exception as e: raise DataError(f"{csv}: malformed CSV ({e})") from None
+    except Exception as e: raise DataError(f"{csv}: malformed CSV ({first_line(e)})") from None
     missing = [c for c in SPLIT_COLUMNS[split] if c not in df.columns]
-    if missing: raise DataError(f"{csv}: missing column(s) {missing}; expected {SPLIT_COLUMNS[split]}, found {list(df.columns)}")
+    if missing: raise DataError(f"{csv}: missing column(s) {missing}; expected {SPLIT_COLUMNS[split]}, "
+                                f"found {list(df.columns)[:8]}")
     if len(df) == 0: raise DataError(f"{csv}: the CSV has no rows")
     bad = df[SPLIT_COLUMNS[split]].isna().any(axis=1)
     if bad.any(): raise DataError(f"{csv}: empty cell(s) in row(s) {list(np.flatnonzero(bad.values) + 2)[:5]} (line numbers)")
     if df.ID.duplicated().any(): raise DataError(f"{csv}: duplicated ID(s) {df.ID[df.ID.duplicated()].tolist()[:5]}")
+    if (i := next((i for i, v in enumerate(df.ID) if not _ID.fullmatch(v) or v in ('.', '..')), None)) is not None:
+        raise DataError(f"{csv}: line {i + 2}: ID {df.ID[i][:40]!r} cannot name a file (IDs name the output PNGs: "
+                        "at most 200 characters, no '/', '\\' or control characters)")
     for col, new in [('input_image_path', 'input_path'), ('gt_image_path', 'gt_path')][:1 + (split == 'train')]:
         rel = [os.path.normpath(p) for p in df[col]]     # normalised, before any symlink the user made is followed
+        at = lambda i: f"{csv}: line {i + 2} (ID {df.ID[i]}): {col} {df[col][i][:60]!r}"
         if out := [i for i, r in enumerate(rel) if os.path.isabs(r) or r.split(os.sep)[0] == '..']:
-            raise DataError(f"{csv}: line {out[0] + 2} (ID {df.ID[out[0]]}): {col} {df[col][out[0]]!r} leaves the data folder "
-                            f"({len(out)} such row(s)); paths must be relative to {data_dir}")
+            raise DataError(f"{at(out[0])} leaves the data folder ({len(out)} such row(s)); paths must be relative to "
+                            f"{data_dir}")
+        if (i := next((i for i, r in enumerate(rel) if len(os.fsencode(r)) >= PATH_MAX
+                       or max(len(os.fsencode(c)) for c in r.split(os.sep)) > NAME_MAX), None)) is not None:
+            raise DataError(f"{at(i)}: longer than a path ({PATH_MAX:,} bytes) or a file name ({NAME_MAX}) may be")
         df[new] = [(data_dir/r).resolve() for r in rel]
+        if rep := _repeat(df[new]):
+            raise DataError(f"{at(rep[1])} names the file of line {rep[0] + 2} ({rep[2]:,} row(s) name a file an "
+                            "earlier row names); each row needs its own file")
+    if split == 'test' and (rep := _repeat(p.name for p in df.input_path)):
+        raise DataError(f"{csv}: line {rep[1] + 2} (ID {df.ID[rep[1]]}): file name {df.input_path[rep[1]].name!r} is "
+                        f"line {rep[0] + 2}'s too ({rep[2]:,} such row(s)); a submission zip is flat: test inputs need "
+                        "distinct file names")
     if check_files:
         for col in ['input_path', 'gt_path'][:1 + (split == 'train')]:
-            gone = [p for p in df[col] if not p.is_file()]
-            if gone: raise DataError(f"{csv}: {len(gone)} file(s) listed but not found, e.g. {gone[0]}")
+            gone = [p for p in df[col] if _not_file(p)]
+            if gone: raise DataError(f"{csv}: {len(gone)} file(s) listed but not found (or not regular files), "
+                                     f"e.g. {gone[0]}")
     return df
 
 # %% ../nbs/02_data.ipynb #pf02
