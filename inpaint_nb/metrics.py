@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
-from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, read_member, png_cap, writable_file,
-                             atomic_write_text, usable_cores)
+from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, read_member, png_cap,
+                             file_problem, claim_output, atomic_write_text, usable_cores)
 
 # %% auto #0
 __all__ = ['TERMS', 'WEIGHTS', 'SSIM_WIN', 'SCORE_THREADS', 'STRIPE_ROWS', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
            'ignore_constant_warning', 'hue_hist', 'hue_hist_corr', 'score_reference', 'ssim_from_sums',
            'masked_ssim_fast', 'score', 'hue_opencv', 'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch',
-           'masked_ssim_batch', 'score_batch', 'zip_problems', 'check_submission_zip', 'score_means', 'score_folder',
-           'score_cli']
+           'masked_ssim_batch', 'score_batch', 'zip_problems', 'check_submission_zip', 'score_means', 'mask_levels',
+           'score_folder', 'score_cli']
 
 # %% ../nbs/03_metrics.ipynb #c005
 TERMS = ['ssim', 'masked_ssim', 'hist', 'score']  # the four numbers every scorer here returns
@@ -333,7 +333,7 @@ def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backen
 def zip_problems(path) -> list:
     "What makes a file unfit as a submission zip in itself: not a zip, folders inside, non-PNG entries, duplicated names."
     path = Path(path)
-    if not path.is_file(): return [f"{path}: file not found"]
+    if p := file_problem(path): return [f"{path}: {p}"]
     if not zipfile.is_zipfile(path): return [f"{path}: not a zip file"]
     with zipfile.ZipFile(path) as z: names = z.namelist()
     problems = [f"{n}: folders are not allowed inside the zip (it must be flat)" for n in names if '/' in n or '\\' in n]
@@ -347,6 +347,12 @@ def check_submission_zip(path) -> list:
     problems = zip_problems(path)
     if problems: raise InpaintError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
     with zipfile.ZipFile(path) as z: return z.namelist()
+
+# %% ../nbs/03_metrics.ipynb #rf01
+def _read_file(path: Path, mode: str) -> np.ndarray:
+    "A user's image file (any size), read only once `core.file_problem` finds a regular file: a FIFO never blocks."
+    if p := file_problem(path): raise InpaintError(f"{path}: {p}")
+    return read_gray(path, size=None) if mode == 'L' else read_rgb(path, size=None)
 
 # %% ../nbs/03_metrics.ipynb #rb31
 NAN_POLICIES = ('keep', 'zero')
@@ -372,18 +378,27 @@ def score_means(rows, nan: str = 'keep') -> dict:
 def _pred_reader(pred: Path, stack: contextlib.ExitStack) -> tuple:
     """(the PNG names, `read(name, gt_shape) -> RGB`) of a folder of predictions or of a submission zip, whose members are
     read in memory, each capped at what a PNG of its ground truth's size needs: a zip is never extracted to disk."""
-    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_rgb(pred/n, size=None)
+    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: _read_file(pred/n, 'RGB')
     have, z = set(check_submission_zip(pred)), stack.enter_context(zipfile.ZipFile(pred))
     def read(n, shape):
         data = read_member(z, n, png_cap(shape[1], shape[0]))
         return decode_image(data, 'RGB', what=f"{pred}: {n}")
     return have, read
 
+# %% ../nbs/03_metrics.ipynb #ml02
+def mask_levels(mask: np.ndarray) -> tuple | None:
+    """`(levels, low)` of a uint8 mask that is not 0/255 or 0/1: its levels (sorted) and how many pixels are at 1..127
+    (damaged as the organisers read masks, `mask > 0`, undamaged under a 128 threshold); None for a clean mask."""
+    levels = np.flatnonzero(np.bincount(np.asarray(mask, np.uint8).ravel(), minlength=256))
+    if set(levels.tolist()) <= {0, 255} or set(levels.tolist()) <= {0, 1}: return None
+    return levels, int(np.count_nonzero((mask > 0) & (mask < 128)))
+
 # %% ../nbs/03_metrics.ipynb #rb35
 def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'keep'):
     """Score every `gt_dir/*.png` against `pred` (a folder or a submission zip) with masks from `mask_dir`.
     Returns `(per-image DataFrame [name, ssim, masked_ssim, hist, score], dict of the four means)`.
-    The means (and `n_undefined`) come from `score_means` with its `nan` policy; the DataFrame keeps the raw scores."""
+    The means (and `n_undefined`) come from `score_means` with its `nan` policy; the DataFrame keeps the raw scores.
+    Masks are read as the organisers' code reads them (`mask > 0`); one warning names those that are not 0/255."""
     gt_dir, mask_dir, pred = Path(gt_dir), Path(mask_dir), Path(pred)
     if missing not in ('error', 'zero'): raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}")
     if nan not in NAN_POLICIES: raise ValueError(f"nan must be one of {NAN_POLICIES}, got {nan!r}")
@@ -401,20 +416,29 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
         if gone: warnings.warn(f"{len(gone)} of {len(names)} predictions missing in {pred}: scored 0")
         extra = sorted(have - set(names))
         if extra: warnings.warn(f"{len(extra)} prediction(s) in {pred} have no ground truth and are ignored, e.g. {extra[:3]}")
-        rows = []
+        rows, odd = [], {}
         for n in names:
             if n in gone: rows.append(dict(name=n, **{t: 0.0 for t in TERMS})); continue
-            gt = read_rgb(gt_dir/n, size=None)
-            pr, mk = read_pred(n, gt.shape), read_gray(mask_dir/n, size=None)
+            gt = _read_file(gt_dir/n, 'RGB')
+            pr, mk = read_pred(n, gt.shape), _read_file(mask_dir/n, 'L')
+            if (lv := mask_levels(mk)) is not None: odd[n] = lv
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
             except ValueError as e: raise InpaintError(f"{n}: {e}") from None
+    if odd:
+        n0, (lv0, _) = next(iter(odd.items()))
+        warnings.warn(f"{mask_dir}: {len(odd)} of {len(names)} mask(s) not 0/255 (e.g. {n0}: levels "
+                      f"{lv0[:6].tolist()}{' ...' if len(lv0) > 6 else ''}); read as the organisers' code reads them, "
+                      f"mask > 0: every non-zero level is damaged, {sum(lo for _, lo in odd.values()):,} pixel(s) at "
+                      "levels 1..127 included")
     df = pd.DataFrame(rows, columns=['name', *TERMS])
     return df, score_means(df, nan)
 
 # %% ../nbs/03_metrics.ipynb #rb37
 def score_cli(gt, pred, mask, csv=None, missing: str = 'error', nan: str = 'keep') -> dict:
-    "`inpaint_nb score --gt DIR --pred DIR|ZIP --mask DIR [--csv per_image.csv]`: the four means (per-image CSV if `csv`)."
-    if csv: csv = writable_file(csv, 'per-image CSV (--csv)')        # before the work, not after it
+    """`inpaint_nb score --gt DIR --pred DIR|ZIP --mask DIR [--csv per_image.csv]`: the four means (per-image CSV if
+    `csv`). The CSV is claimed before the work (`core.claim_output`): never inside or onto what the command reads, and
+    an existing file only if it is a CSV."""
+    if csv: csv = claim_output(csv, 'per-image CSV (--csv)', 'csv', reads=(gt, pred, mask))
     df, means = score_folder(gt, pred, mask, missing=missing, nan=nan)
     if csv: atomic_write_text(csv, df.to_csv(index=False))
     return means
