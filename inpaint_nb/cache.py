@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .core import (InpaintError, read_gray, read_rgb, atomic_write, atomic_write_text, clean_temp_files,
-                             writable_dir)
+                             writable_dir, file_problem)
 
 # %% auto #0
 __all__ = ['CACHE_FORMAT', 'MAX_MANIFEST_BYTES', 'ImageCache', 'cache_problem', 'build_cache', 'open_cache']
@@ -37,7 +37,7 @@ MAX_MANIFEST_BYTES = 2**28   # 256 MB: ~1,000,000 files at ~250 bytes a row (the
 def _manifest(npy):
     "The JSON in the manifest `npy.json` (any JSON: `_manifest_problem` judges it); None: unreadable or absurdly big."
     p = Path(npy).with_suffix('.json')
-    if not p.is_file() or p.stat().st_size > MAX_MANIFEST_BYTES: return None   # a folder, FIFO, device: never opened
+    if file_problem(p) or p.stat().st_size > MAX_MANIFEST_BYTES: return None   # a folder, FIFO, device: never opened
     try: return json.loads(p.read_text())
     except (OSError, ValueError): return None
 

@@ -12,7 +12,7 @@ from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray,
                              to_tensor, resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number,
-                             writable_dir, first_line)
+                             writable_dir, first_line, file_problem)
 from .damage import random_damage, organiser_damage, detect_mask, loader_fill
 
 # %% auto #0
@@ -26,11 +26,11 @@ MAX_CSV_LINE = 16_384        # bytes in one line: four paths of the longest Linu
 MAX_CSV_FIELDS = 64          # fields in one line: ours are 2 or 3 (the demo data add a 4th)
 
 def csv_problem(csv) -> str | None:
-    """What makes `csv` unfit to parse as a split CSV, judged on its bytes in bounded memory: not a regular file (a
-    FIFO is never opened), over `MAX_CSV_BYTES`, a line over `MAX_CSV_LINE` bytes or `MAX_CSV_FIELDS` fields (commas
+    """What makes `csv` unfit to parse as a split CSV, judged on its bytes in bounded memory: not a regular file
+    (`core.file_problem`: a FIFO is never opened), over `MAX_CSV_BYTES`, a line over `MAX_CSV_LINE` bytes or `MAX_CSV_FIELDS` fields (commas
     counted, quoted or not). One line naming the line, or None."""
     csv = Path(csv)
-    if not csv.is_file(): return f"not a regular file ({'a folder' if csv.is_dir() else 'a FIFO, device or socket'})"
+    if problem := file_problem(csv): return problem                  # judged by os.stat: a FIFO is never opened
     if (size := csv.stat().st_size) > MAX_CSV_BYTES:
         return f"{size:,} bytes, over the {MAX_CSV_BYTES:,} a split CSV may have (the competition's train.csv: 2.1 MB)"
     with open(csv, 'rb') as f:
@@ -54,10 +54,6 @@ def _repeat(keys) -> tuple | None:
         if k not in seen: seen[k] = j; continue
         n += 1; first = first or (seen[k], j)
     return None if first is None else (*first, n)
-
-def _not_file(p: Path) -> bool:
-    try: return not p.is_file()
-    except OSError: return True      # e.g. a path the system cannot even look up
 
 def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.DataFrame:
     """Read `train.csv` or `test.csv` from a competition-layout folder, validated before any work (size and lines,
@@ -102,7 +98,7 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
                         "distinct file names")
     if check_files:
         for col in ['input_path', 'gt_path'][:1 + (split == 'train')]:
-            gone = [p for p in df[col] if _not_file(p)]
+            gone = [p for p in df[col] if file_problem(p)]
             if gone: raise DataError(f"{csv}: {len(gone)} file(s) listed but not found (or not regular files), "
                                      f"e.g. {gone[0]}")
     return df
