@@ -4,7 +4,9 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, errno, io, math, os, re, shutil, stat, struct, tempfile, warnings, zipfile
+import builtins, collections, contextlib, errno, io, math, os, pickletools, re, shutil, stat, struct, tempfile
+import warnings, zipfile
+import _compat_pickle
 import multiprocessing.util
 from pathlib import Path
 import importlib.util
@@ -13,13 +15,13 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['IMG_SIZE', 'DataError', 'SCRATCH_PREFIX', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG',
-           'OUTPUT_KINDS', 'INERT_MODULES', 'DICT_LIKE', 'INERT_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS',
+           'OUTPUT_KINDS', 'RUNS_CODE', 'MAY_STAND_IN', 'REAL_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS',
            'InpaintError', 'check_number', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir', 'file_problem',
            'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
            'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
            'resize', 'check_device', 'atomic_write', 'atomic_write_text', 'clean_temp_files', 'writable_dir',
-           'writable_file', 'claim_output', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'read_weights',
-           'read_state_dict', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
+           'writable_file', 'claim_output', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'pickle_globals',
+           'read_weights', 'read_state_dict', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -395,24 +397,124 @@ def first_line(e, n: int = 160) -> str:
     "An exception's message cut to its first line and `n` characters (its type when empty): the detail in a one-line error."
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:n]
 
+# %% ../nbs/00_core.ipynb #pg02a
 class _Inert:
-    "Stands in for a class a checkpoint names but no loader uses (Lightning callbacks, omegaconf configs): keeps its state, runs nothing."
-    def __new__(cls, *args, **kw): return object.__new__(cls)
-    def __init__(self, *args, **kw): self.args = args
+    """The base of the stand-ins: made with any arguments it keeps them (`args`, `kwargs`), given a state by the
+    pickle it keeps it (`state`), and does nothing else. `stand_in_for` names the class or function it replaces."""
+    stand_in_for = ''
+    def __new__(cls, *args, **kwargs):
+        self = super().__new__(cls); self.args, self.kwargs = args, kwargs; return self
+    def __init__(self, *args, **kwargs): pass
     def __setstate__(self, state): self.state = state
+    def __repr__(self):
+        state = f" state={first_line(repr(self.state), 60)}" if hasattr(self, 'state') else ''
+        return f"<stand-in for {self.stand_in_for}{first_line(repr(self.args), 60)}{state}>"
 
-class _Dict:
-    "Stands in for a dict-like class a checkpoint names (collections.defaultdict, Lightning's AttributeDict): a plain dict."
-    def __new__(cls, *args, **kw): return {}
+class _InertList(_Inert, list):
+    "The stand-in for a list subclass (the pickle appends items to it): a list that also keeps its arguments and state."
+    def __repr__(self): return f"<stand-in for {self.stand_in_for} {first_line(list.__repr__(self), 60)}>"
 
-INERT_MODULES = ('pytorch_lightning.', 'omegaconf.', 'typing.')   # packages whose names become stand-ins
-DICT_LIKE = ('collections.defaultdict', 'pytorch_lightning.utilities.parsing.AttributeDict')
-INERT_BUILTINS = tuple(f'builtins.{t}' for t in ('dict', 'list', 'tuple', 'set', 'int', 'float', 'str', 'bool', 'object'))
+# %% ../nbs/00_core.ipynb #pg03
+RUNS_CODE = (   # names whose use in a pickle is to run something; a module name refuses all in it
+    'os', 'posix', 'nt', 'posixpath', 'ntpath', 'sys', 'subprocess', '_posixsubprocess', 'pty', 'shutil', 'tempfile',
+    'glob', 'io', '_io', 'importlib', 'imp', 'runpy', 'pkgutil', 'zipimport', 'site', 'sysconfig', 'code', 'codeop',
+    'compileall', 'py_compile', 'types', 'inspect', 'gc', 'ctypes', '_ctypes', 'cffi', 'marshal', 'pickle', '_pickle',
+    'shelve', 'dill', 'cloudpickle', 'joblib', 'yaml', 'socket', '_socket', 'socketserver', 'ssl', 'select',
+    'selectors', 'asyncio', 'http', 'urllib', 'urllib3', 'requests', 'ftplib', 'smtplib', 'telnetlib', 'xmlrpc',
+    'webbrowser', 'multiprocessing', 'concurrent', 'threading', '_thread', 'signal', 'atexit', 'pdb', 'bdb', 'cmd',
+    'timeit', 'trace', 'profile', 'cProfile', 'doctest', 'pydoc', 'platform', 'linecache', 'logging.config',
+    'ensurepip', 'venv', 'pip', 'setuptools', 'distutils', 'operator.attrgetter', 'operator.methodcaller',
+    'operator.call', '_operator.attrgetter', '_operator.methodcaller', '_operator.call', 'numpy.testing',
+    'numpy.f2py', 'numpy.distutils', 'numpy.load', 'numpy.lib.npyio', 'torch.load', 'torch.hub', 'torch.jit',
+    'torch.package', 'torch.ops', 'torch._ops', 'torch.utils.cpp_extension', 'torch.serialization',
+    'torch.storage._load_from_bytes')
+MAY_STAND_IN = ('types.SimpleNamespace', 'builtins.range', 'builtins.bytes')   # data, as inert stand-ins
+# (range and bytes are not real: list(range(10**12)) or bytes(10**12) in a pickle would fill the memory)
 
-def stand_ins(names) -> list:
-    "(stand-in, name) pairs for `torch.serialization.safe_globals`, or an `InpaintError`-ready name that may not be stood in for."
-    if bad := [n for n in names if not (n.startswith(INERT_MODULES) or n in INERT_BUILTINS or n in DICT_LIKE)]: raise KeyError(bad[0])
-    return [(_Dict if n in DICT_LIKE else _Inert, n) for n in names]
+def _type_of(obj): return type(obj)   # `builtins.type` as a pickle uses it, type(None): one argument, no new classes
+
+REAL_BUILTINS = {f'builtins.{n}': getattr(builtins, n) for n in (   # the builtins that are plain containers or values
+    'dict', 'list', 'tuple', 'set', 'frozenset', 'int', 'float', 'complex', 'str', 'bytearray', 'bool',
+    'slice', 'object', 'Ellipsis', 'NotImplemented')} | {'builtins.type': _type_of}
+
+def _as_python3(name: str) -> str:
+    "A Python 2 name as Python's unpickler would import it ('commands.call' is `subprocess.call`)."
+    parts = name.split('.')
+    for k in range(1, len(parts)):
+        module, attr = '.'.join(parts[:k]), '.'.join(parts[k:])
+        if (module, attr) in _compat_pickle.NAME_MAPPING: return '.'.join(_compat_pickle.NAME_MAPPING[module, attr])
+        if module in _compat_pickle.IMPORT_MAPPING: return f'{_compat_pickle.IMPORT_MAPPING[module]}.{attr}'
+    return name
+
+def _runs_code(name: str) -> bool:
+    "Whether a global refuses the file: a builtin that is not plain data or a name of `RUNS_CODE` (by either name)."
+    if name in MAY_STAND_IN: return False
+    in_list = lambda n: any(n == m or n.startswith(m + '.') for m in RUNS_CODE)
+    return any(n.startswith('builtins.') and n not in REAL_BUILTINS or in_list(n) for n in {name, _as_python3(name)})
+
+def stand_ins(uses: dict) -> list:
+    """`(object, name)` pairs for `torch.serialization.safe_globals`, for the globals a checkpoint names beyond torch's
+    own (`uses`: name -> how the pickle uses what it makes, from `pickle_globals`): the builtins of `REAL_BUILTINS` are
+    real, every other name gets an inert stand-in class of its own: a plain dict when the pickle fills it as a dict
+    (`collections.defaultdict`, Lightning's AttributeDict), a list when it appends to it, else an `_Inert`. A name that
+    can run code (`RUNS_CODE`, any other builtin) raises `KeyError(name)`: nothing is made."""
+    if bad := sorted(n for n in uses if _runs_code(n)): raise KeyError(_as_python3(bad[0]))   # as Python reads it
+    def made(name, how):
+        if 'dict' in how:   # what the loader fills must be exactly a dict (or an OrderedDict when it also sets state)
+            plain = collections.OrderedDict if 'state' in how else dict
+            return type(name.rsplit('.', 1)[-1], (), {'__new__': lambda cls, *a, **k: plain(), 'stand_in_for': name})
+        module, _, leaf = name.rpartition('.')
+        return type(leaf, (_InertList if 'list' in how else _Inert,),
+                    {'stand_in_for': name, '__module__': module, '__qualname__': f'{leaf} (stand-in)'})
+    return [(REAL_BUILTINS[n] if n in REAL_BUILTINS else made(n, how), n) for n, how in uses.items()]
+
+# %% ../nbs/00_core.ipynb #pg03c
+_FILLS = {'SETITEM': 'dict', 'SETITEMS': 'dict', 'APPEND': 'list', 'APPENDS': 'list', 'ADDITEMS': 'set',
+          'BUILD': 'state'}   # opcodes that fill what is on the stack, and what they make of it
+
+_TORCH_NAMES = (getattr(torch._utils, 'NAME_MAPPING', _compat_pickle.NAME_MAPPING),
+                getattr(torch._utils, 'IMPORT_MAPPING', _compat_pickle.IMPORT_MAPPING))
+
+def _global_name(module: str, name: str) -> str:
+    "`module.name` as torch's weights_only loader names a global (it maps some of Python 2's names)."
+    names, modules = _TORCH_NAMES
+    module, name = names.get((module, name), (modules.get(module, module), name))
+    return f'{module}.{name}'
+
+def pickle_globals(f) -> dict:
+    """Every global the pickle in file `f` names -> how the pickle uses what it makes of it ('dict' when it fills it
+    with items, 'list' when it appends, 'state' when it sets its state), read with `pickletools.genops`: the opcodes
+    are only walked on a symbolic stack, nothing is built or imported. Stops at the pickle's STOP."""
+    stack, marks, memo, uses = [], [], {}, {}
+    def to_mark():
+        nonlocal stack; top, stack = stack, marks.pop(); return top
+    for op, arg, _ in pickletools.genops(f):
+        n = op.name
+        if n in ('GLOBAL', 'INST', 'STACK_GLOBAL'):
+            g = _global_name(*arg.split(' ', 1)) if n != 'STACK_GLOBAL' else _global_name(stack[-2][1], stack.pop()[1])
+            uses.setdefault(g, set())
+            if n == 'STACK_GLOBAL': stack[-1] = ('global', g)
+            elif n == 'GLOBAL': stack.append(('global', g))
+            else: to_mark(); stack.append(('made', g))
+        elif n == 'MARK': marks.append(stack); stack = []
+        elif n in ('PUT', 'BINPUT', 'LONG_BINPUT', 'MEMOIZE'): memo[len(memo) if n == 'MEMOIZE' else arg] = stack[-1]
+        elif n in ('GET', 'BINGET', 'LONG_BINGET'): stack.append(memo[arg])
+        elif n in ('REDUCE', 'NEWOBJ', 'NEWOBJ_EX', 'OBJ'):   # a call: what it makes is marked with the global called
+            if n == 'OBJ': fn = to_mark()[0]
+            else: del stack[-(2 if n == 'NEWOBJ_EX' else 1):]; fn = stack.pop()
+            stack.append(('made', fn[1]) if fn[0] == 'global' else ('value', None))
+        elif n in _FILLS:
+            if n in ('SETITEMS', 'APPENDS', 'ADDITEMS'): to_mark()
+            else: del stack[-(2 if n == 'SETITEM' else 1):]
+            if stack[-1][0] == 'made': uses[stack[-1][1]].add(_FILLS[n])
+        elif n == 'DUP': stack.append(stack[-1])
+        elif n == 'STOP': break
+        else:   # any other opcode by its stack effect: pops (down to the mark), pushes a value
+            before = op.stack_before
+            if pickletools.markobject in before: to_mark(); before = before[:before.index(pickletools.markobject)]
+            if before: del stack[-len(before):]
+            stack.extend([('value', arg)] * len(op.stack_after))
+    return uses
 
 # %% ../nbs/00_core.ipynb #pg04
 def _torch_file_problem(path: Path, what: str) -> str | None:
@@ -427,30 +529,67 @@ def _torch_file_problem(path: Path, what: str) -> str | None:
     elif head[:1] != b'\x80': return f"not a {what} (neither a torch zip archive nor a pickle; it starts with {head!r})"
 
 # %% ../nbs/00_core.ipynb #pg05
-def read_weights(path, what: str = 'checkpoint', made_by: str = '', mmap: bool = True):
-    """What `torch.save` wrote to `path` (or a `.safetensors` file's tensors), read safely: `torch.load(weights_only=True)`
-    (`mmap`: tensors read from the file when used); Lightning/omegaconf classes as inert stand-ins, any other class or
-    function refused before anything runs. Bad files: an `InpaintError`, one line that names the file and calls it a
+def _pickled_globals(path: Path, is_zip: bool) -> dict:
+    "`pickle_globals` of a torch file: its zip's data.pkl, or the pickles a legacy file (or a bare pickle) starts with."
+    if is_zip:
+        with zipfile.ZipFile(path) as z, z.open(next(n for n in z.namelist() if n.endswith('data.pkl'))) as f:
+            return pickle_globals(f)
+    uses = {}
+    with open(path, 'rb') as f:
+        for k in range(5):   # magic number, protocol, system info, the object, the storage keys; tensor bytes follow
+            if not f.peek(1): break
+            try: found = pickle_globals(f)
+            except Exception:
+                if k == 0: raise
+                break   # not a pickle: what follows is data, never unpickled
+            for g, how in found.items(): uses.setdefault(g, set()).update(how)
+    return uses
+
+def _stand_in_report(path: Path, made: list) -> str:
+    "The one line that names the stand-ins a read met."
+    names = sorted(n + (' (a plain dict)' if not isinstance(o, type) or not issubclass(o, _Inert) else '')
+                   for o, n in made if n not in REAL_BUILTINS)
+    return (f"{path}: read {len(names)} name{'s' * (len(names) > 1)} it pickled as inert stand-ins "
+            "(their data kept, none of their code run): "
+            + ', '.join(names[:30]) + (f' and {len(names) - 30} more' if len(names) > 30 else ''))
+
+def read_weights(path, what: str = 'checkpoint', made_by: str = '', mmap: bool = True, report=None):
+    """What `torch.save` wrote to `path` (or a `.safetensors` file's tensors), read without running anything from it:
+    `torch.load(weights_only=True)` builds torch's tensors (its own rebuild functions, dtypes, storages) and plain
+    containers; every other global the pickle names (found by `pickle_globals` before loading) is an inert stand-in
+    (`stand_ins`: records its name, arguments and state; dict-likes are plain dicts), so no package it names is
+    imported or needed. A file naming anything that can run code (`RUNS_CODE`, builtins but plain containers) is
+    refused before loading. `report`: called once with one line naming the stand-ins met, when there are any. `mmap`:
+    tensors read from the file when used. Bad files: one `InpaintError` line that names the file and calls it a
     `what` (`made_by`: who should have written it)."""
     path = Path(path)
-    if not path.is_file(): raise InpaintError(f"{path}: " + (f'is a folder, not a {what} file' if path.is_dir() else f'{what} not found'))
+    if problem := file_problem(path):
+        says = {'file not found': f'{what} not found', 'a folder, not a file': f'is a folder, not a {what} file'}
+        raise InpaintError(f"{path}: {says.get(problem, problem)}")
     if path.suffix == '.safetensors' and path.stat().st_size:
         try: return safetensors.torch.load_file(str(path))
         except Exception as e: raise InpaintError(f"{path}: not a readable safetensors {what} ({first_line(e)})") from None
     if problem := _torch_file_problem(path, what): raise InpaintError(f"{path}: {problem}")
     refused = lambda name: InpaintError(f"{path}: not a {what}{made_by and ' ' + made_by} (a pickle of Python objects"
                                         f"{name and ': it calls ' + name}, which safe weights_only loading refuses to run)")
+    damaged = lambda e: InpaintError(f"{path}: damaged {what}, torch cannot read it ({first_line(e)})")
     is_zip = zipfile.is_zipfile(path)
-    try: allowed = stand_ins(torch.serialization.get_unsafe_globals_in_checkpoint(path) if is_zip else [])
-    except KeyError as e: raise refused(e.args[0]) from None
-    except Exception as e: raise InpaintError(f"{path}: damaged {what}, torch cannot read it ({first_line(e)})") from None
     try:
-        with warnings.catch_warnings(), torch.serialization.safe_globals(allowed):
+        uses = _pickled_globals(path, is_zip)
+        if is_zip: beyond = torch.serialization.get_unsafe_globals_in_checkpoint(path)   # torch's own view
+        else: beyond = set(uses) - set(getattr(torch._weights_only_unpickler, '_get_allowed_globals', dict)())
+        made = stand_ins({n: uses.get(n, set()) for n in sorted(beyond)})
+    except KeyError as e: raise refused(e.args[0]) from None
+    except Exception as e: raise damaged(e) from None
+    try:
+        with warnings.catch_warnings(), torch.serialization.safe_globals(made):
             warnings.simplefilter('ignore')
-            return torch.load(path, map_location='cpu', weights_only=True, mmap=mmap and is_zip)
+            obj = torch.load(path, map_location='cpu', weights_only=True, mmap=mmap and is_zip)
     except Exception as e:
         if 'Weights only load failed' in str(e): raise refused(m[1] if (m := re.search(r'GLOBAL (\S+)', str(e))) else '') from None
-        raise InpaintError(f"{path}: damaged {what}, torch cannot read it ({first_line(e)})") from None
+        raise damaged(e) from None
+    if report is not None and any(n not in REAL_BUILTINS for _, n in made): report(_stand_in_report(path, made))
+    return obj
 
 # %% ../nbs/00_core.ipynb #pg07
 STATE_DICT_KEYS = ('params', 'params_ema', 'state_dict')   # where basicsr's and Lightning's files keep the tensors
