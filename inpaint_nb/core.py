@@ -16,12 +16,13 @@ from PIL import Image
 # %% auto #0
 __all__ = ['IMG_SIZE', 'DataError', 'SCRATCH_PREFIX', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG',
            'OUTPUT_KINDS', 'RUNS_CODE', 'MAY_STAND_IN', 'REAL_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS',
-           'InpaintError', 'check_number', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir', 'file_problem',
-           'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize',
-           'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor', 'default_device', 'to_image',
-           'resize', 'check_device', 'atomic_write', 'atomic_write_text', 'clean_temp_files', 'writable_dir',
-           'writable_file', 'claim_output', 'png_cap', 'read_member', 'first_line', 'stand_ins', 'pickle_globals',
-           'read_weights', 'read_state_dict', 'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
+           'InpaintError', 'check_number', 'temp_folder', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir',
+           'contain_worker_temp', 'file_problem', 'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb',
+           'read_bgr', 'write_png', 'quantize', 'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor',
+           'default_device', 'to_image', 'resize', 'check_device', 'atomic_write', 'atomic_write_text',
+           'clean_temp_files', 'writable_dir', 'writable_file', 'claim_output', 'png_cap', 'read_member', 'first_line',
+           'stand_ins', 'pickle_globals', 'read_weights', 'read_state_dict', 'in_notebook', 'show_images',
+           'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512
@@ -49,6 +50,20 @@ def check_number(what: str, v, kind=float, interval: str = '(-inf, inf)'):
         raise InpaintError(f"{what} must be {noun} in {interval}, got {v!r}")
     return v
 
+# %% ../nbs/00_core.ipynb #sd01b
+def temp_folder(root=None) -> Path:
+    """The folder that holds scratch folders: `root`, else the system temp folder. When `root` or `TMPDIR` names a
+    folder that is missing, not a folder or not writable: one line naming it (Python would quietly use /tmp instead,
+    or a later step would fail with a traceback)."""
+    env = os.environ.get('TMPDIR')
+    if root is None and not env: return Path(tempfile.gettempdir())
+    p, given = (Path(root), str(root)) if root is not None else (Path(env), f"TMPDIR={env}")
+    fix = '' if root is not None else "; create it, or set TMPDIR to a writable folder"
+    problem = ('no such folder' if not p.exists() else 'not a folder' if not p.is_dir()
+               else 'not writable' if not os.access(p, os.W_OK | os.X_OK) else None)
+    if problem: raise InpaintError(f"{given}: {problem} (the folder for temporary files){fix}")
+    return p if root is not None else Path(tempfile.gettempdir())
+
 # %% ../nbs/00_core.ipynb #sd02
 def pid_alive(pid: int) -> bool:
     "Whether process `pid` exists on this machine (signal 0 only checks; a process of another user counts as alive)."
@@ -61,7 +76,7 @@ _SCRATCH_NAME = re.compile(rf'{re.escape(SCRATCH_PREFIX)}(?P<pid>[0-9]+)-.+')
 
 def clean_scratch_dirs(root=None) -> list:
     "Remove from `root` (the system temp folder) the scratch folders of processes that are gone; returns their names."
-    root, gone = Path(root or tempfile.gettempdir()), []
+    root, gone = temp_folder(root), []
     for p in root.glob(SCRATCH_PREFIX + '*'):
         m = _SCRATCH_NAME.fullmatch(p.name)
         if m and p.is_dir() and not p.is_symlink() and not pid_alive(int(m['pid'])):
@@ -69,12 +84,26 @@ def clean_scratch_dirs(root=None) -> list:
     return sorted(gone)
 
 def scratch_dir(what: str = 'scratch', root=None) -> Path:
-    """A new empty folder `inpaint_nb-PID-WHAT-XXXXXXXX` in `root` (the system temp folder). It is removed when this
-    process exits, a pool's worker process included. Scratch folders of processes that are gone are removed first."""
-    clean_scratch_dirs(root)
-    d = Path(tempfile.mkdtemp(prefix=f'{SCRATCH_PREFIX}{os.getpid()}-{what}-', dir=root))
+    """A new empty folder `inpaint_nb-PID-WHAT-XXXXXXXX` in `root` (the system temp folder, `temp_folder`). It is
+    removed when this process exits, a pool's worker process included. Scratch folders of processes that are gone are
+    removed first. A missing or unwritable `TMPDIR` is one line naming it."""
+    clean_scratch_dirs(root := temp_folder(root))
+    try: d = Path(tempfile.mkdtemp(prefix=f'{SCRATCH_PREFIX}{os.getpid()}-{what}-', dir=root))
+    except OSError as e: raise InpaintError(f"{root}: cannot make a scratch folder there ({e.strerror})") from None
     # runs at the exit of the main process (atexit) and of multiprocessing's workers; a forked child drops it
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(d),), kwargs={'ignore_errors': True}, exitpriority=0)
+    return d
+
+# %% ../nbs/00_core.ipynb #sd04
+def contain_worker_temp() -> Path:
+    """Put the temporary folder of this process's multiprocessing (`pymp-*`, where DataLoader workers open the sockets
+    that pass tensors) inside a `scratch_dir` of this process: removed when it exits, swept by the next `scratch_dir`
+    after a kill -9, where `pymp-*` folders stayed in TMPDIR. Worker processes forked later use the same folder.
+    Call it before any worker starts (`cli.main`, `train`, `predict`); calling it again changes nothing."""
+    config = multiprocessing.current_process()._config   # where multiprocessing.util.get_temp_dir keeps its folder
+    if (now := config.get('tempdir')) and Path(now).name.startswith(f'{SCRATCH_PREFIX}{os.getpid()}-pymp-') \
+            and Path(now).is_dir(): return Path(now)
+    config['tempdir'] = str(d := scratch_dir('pymp'))
     return d
 
 # %% ../nbs/00_core.ipynb #rf01
