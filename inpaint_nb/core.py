@@ -138,6 +138,7 @@ def png_problem(src, mode: str | None = None, size: int | None = IMG_SIZE, what=
     """What is wrong with a PNG (a file, or bytes called `what`) judged by its header and its end, nothing decoded: not
     a whole PNG, over the pixel budget, not 8-bit, not `mode` ('L' or 'RGB'; None: either), not `size` x `size`. None if fine."""
     what = src if what is None else what
+    if isinstance(src, (str, os.PathLike)) and (problem := file_problem(src)): return f"{what}: {problem}"
     try: head, tail, n = _ends(src)
     except FileNotFoundError: return f"{what}: file not found"
     except IsADirectoryError: return f"{what}: a folder, not a file"
@@ -154,14 +155,16 @@ def png_problem(src, mode: str | None = None, size: int | None = IMG_SIZE, what=
     return None
 
 def png_size(src) -> tuple | None:
-    "(width, height) that a PNG's header states, None when it has no readable PNG header."
+    "(width, height) that a PNG's header states, None when it has no readable PNG header (or is not a regular file)."
+    if isinstance(src, (str, os.PathLike)) and file_problem(src): return None
     try: head = _ends(src)[0]
     except OSError: return None
     return struct.unpack('>II', head[16:24]) if len(head) >= 24 and head[:8] == PNG_SIGNATURE else None
 
 # %% ../nbs/00_core.ipynb #rb05
 def _open_image(src, what) -> Image.Image:
-    "PIL's lazy open (the header only); errors name `what`."
+    "PIL's lazy open (the header only) of bytes or a regular file (`file_problem`: never a pipe); errors name `what`."
+    if isinstance(src, (str, os.PathLike)) and (problem := file_problem(src)): raise InpaintError(f"{what}: {problem}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', Image.DecompressionBombWarning)
@@ -205,6 +208,8 @@ def write_png(path, img: np.ndarray) -> Path:
     path = Path(path)
     img = np.asarray(img)
     if img.dtype != np.uint8: raise DataError(f"{path}: can only write uint8 images, got {img.dtype}")
+    if os.path.lexists(path) and (problem := file_problem(path)) not in (None, "file not found"):
+        raise InpaintError(f"{path}: cannot write an image over it: {problem}")   # cv2 would wait on a pipe
     if img.ndim == 3: img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not cv2.imwrite(str(path), img): raise DataError(f"{path}: could not write the image")
