@@ -11,17 +11,20 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import huggingface_hub, safetensors.torch
-from .core import InpaintError, atomic_write, atomic_write_text, default_device, first_line, read_state_dict
+from .core import (InpaintError, MAX_PIXELS, atomic_write, atomic_write_text, default_device, first_line,
+                             read_state_dict)
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
 from .models import MODELS, Restorer
+from .lama import hub_download
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'sn_conv',
-           'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder', 'PixelDecoder',
-           'DDColor', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config', 'load_weights_into', 'fetch_ddcolor',
-           'weights_in', 'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4', 'fp32', 'ddcolor_ab',
-           'ddcolor_colorize', 'DDColorRestorer', 'build_ddcolor_restorer', 'ddcolor_unpretrained']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'TAMED_AB_STD',
+           'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder',
+           'PixelDecoder', 'DDColor', 'check_input_size', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config',
+           'ddcolor_from_state', 'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4',
+           'fp32', 'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor', 'DDColorRestorer', 'build_ddcolor_restorer',
+           'ddcolor_unpretrained']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -158,16 +161,22 @@ class DDColor(nn.Module):
         return self.refine_net(torch.cat([self.decoder(self.encoder.arch(x)), x], 1))
 
 # %% ../nbs/05d_ddcolor.ipynb #dd122
+def check_input_size(n, what: str = 'DDColor input_size') -> int:
+    "`n` when DDColor can work at n x n: a multiple of 32 from 32 up to the pixel budget of an image (`core.MAX_PIXELS`)."
+    if not isinstance(n, int) or isinstance(n, bool) or n < 32 or n % 32 or n * n > MAX_PIXELS:
+        raise InpaintError(f"{what}={n!r}: needs a multiple of 32 from 32 to {math.isqrt(MAX_PIXELS)} (512 as released)")
+    return n
+
 def build_ddcolor(size: str = 'large', input_size: int = 512, device=None) -> DDColor:
     "DDColor as the official pipeline builds it (100 queries, 3 scales, 9 layers, spectral norm, 2 outputs), in eval mode."
-    if not isinstance(input_size, int) or input_size < 32 or input_size % 32:
-        raise InpaintError(f"DDColor input_size={input_size!r}: needs a positive multiple of 32 (512 as released)")
+    check_input_size(input_size)
     with torch.device(device or 'cpu'): return DDColor(size, input_size).eval()
 
 # %% ../nbs/05d_ddcolor.ipynb #dd133
-def _seeded(name: str, shape) -> torch.Tensor:
-    "One tensor of the seeded rule: standard normal from a generator seeded by crc32(name), scaled by its role."
-    r = torch.randn(tuple(shape), generator=torch.Generator().manual_seed(zlib.crc32(name.encode())))
+def _seeded(name: str, shape, seed: int | None = None) -> torch.Tensor:
+    "One tensor of the seeded rule: standard normal seeded by crc32(name) (crc32('SEED/name') with `seed`), scaled by role."
+    key = name if seed is None else f'{seed}/{name}'
+    r = torch.randn(tuple(shape), generator=torch.Generator().manual_seed(zlib.crc32(key.encode())))
     leaf = name.rsplit('.', 1)[-1]
     if leaf == 'running_var': return 1 + 0.2 * r.abs()
     if len(shape) <= 1 and leaf in ('weight', 'gamma'): return 1 + 0.1 * r if leaf == 'weight' else 0.1 * r
@@ -175,18 +184,22 @@ def _seeded(name: str, shape) -> torch.Tensor:
     return r / math.sqrt(r[0].numel())                                   # unit gain: std 1/sqrt(fan-in)
 
 # %% ../nbs/05d_ddcolor.ipynb #dd133b
-def seeded_state_dict(layout: dict) -> dict:
-    "Deterministic weights for a state-dict layout (name -> tensor or shape): `_seeded`, spectral-norm u/v converged."
+def seeded_state_dict(layout: dict, seed: int | None = None) -> dict:
+    """Deterministic weights for a state-dict layout (name -> tensor or shape): `_seeded`, each spectral norm's u/v its
+    weight's top singular vectors (from the smaller Gram matrix, in float64), where the power iteration converges."""
     sd = {}
     for k, v in layout.items():
         shape = tuple(v.shape if torch.is_tensor(v) else v)
         if k.endswith('num_batches_tracked'): sd[k] = torch.tensor(0)
         elif k in ('mean', 'std'): sd[k] = torch.tensor(IMAGENET_MEAN if k == 'mean' else IMAGENET_STD).view(shape)
-        elif not k.endswith(('weight_u', 'weight_v')): sd[k] = _seeded(k, shape)
+        elif not k.endswith(('weight_u', 'weight_v')): sd[k] = _seeded(k, shape, seed)
     for k in [k for k in sd if k.endswith('weight_orig')]:
-        u, s, vh = torch.linalg.svd(sd[k].flatten(1).double(), full_matrices=False)
-        sign = torch.sign(u[:, 0].sum()) or 1.0
-        sd[k[:-4] + 'u'], sd[k[:-4] + 'v'] = (sign * u[:, 0]).float(), (sign * vh[0]).float()
+        w = sd[k].flatten(1).double()
+        tall = w.shape[0] >= w.shape[1]
+        top = torch.linalg.eigh(w.T @ w if tall else w @ w.T)[1][:, -1]
+        u, v = (F.normalize(w @ top, dim=0), top) if tall else (top, F.normalize(w.T @ top, dim=0))
+        sign = torch.sign(u.sum()) or 1.0
+        sd[k[:-4] + 'u'], sd[k[:-4] + 'v'] = (sign * u).float(), (sign * v).float()
     return sd
 
 # %% ../nbs/05d_ddcolor.ipynb #dd141
@@ -200,42 +213,48 @@ def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tup
     except (OSError, ValueError) as e: raise InpaintError(f"{path}: not a readable JSON config ({first_line(e)})") from None
     if not isinstance(cfg, dict): raise InpaintError(f"{path}: the config is a {type(cfg).__name__}, not a JSON object")
     enc = cfg.get('encoder_name', None)
-    if enc is not None and enc not in DDCOLOR_ENCODERS: raise InpaintError(f"{path}: encoder_name {enc!r} is not one of {list(DDCOLOR_ENCODERS)}")
+    if enc is not None and enc not in DDCOLOR_ENCODERS:
+        raise InpaintError(f"{path}: encoder_name {enc!r} is not one of {list(DDCOLOR_ENCODERS)}")
     fixed = dict(num_output_channels=2, num_queries=100, num_scales=3, dec_layers=9, decoder_name='MultiScaleColorDecoder',
                  last_norm='Spectral', do_normalize=False)
     for k, want in fixed.items():
         if cfg.get(k, want) != want: raise InpaintError(f"{path}: {k}={cfg[k]!r}, this DDColor supports only {want!r}")
     n = cfg.get('input_size', input_size)
     n = n[0] if isinstance(n, (list, tuple)) and n else n
-    return DDCOLOR_ENCODERS.get(enc, size), n
+    return DDCOLOR_ENCODERS.get(enc, size), check_input_size(n, f"{path}: input_size")
 
 # %% ../nbs/05d_ddcolor.ipynb #dd144
-def load_weights_into(model: nn.Module, sd: dict, source) -> nn.Module:
-    "Load what matches (as the official `strict=False`); one line for the rest; refuse a missing part or a wrong shape."
-    own = model.state_dict()
-    if bad := [k for k in sd if k in own and sd[k].shape != own[k].shape]:
-        raise InpaintError(f"{source}: {len(bad)} tensors have other shapes than DDColor-{model.size}'s, e.g. {bad[0]} "
-                           f"{tuple(sd[bad[0]].shape)} vs {tuple(own[bad[0]].shape)} (the other size of DDColor?)")
-    for part in ('encoder.', 'decoder.', 'refine_net.'):
-        if not any(k.startswith(part) and k in sd for k in own):
-            raise InpaintError(f"{source}: no DDColor {part[:-1]} weights in it (keys like {list(sd)[:2]})")
-    missing, extra = [k for k in own if k not in sd], [k for k in sd if k not in own]
-    model.load_state_dict({k: v for k, v in sd.items() if k in own}, strict=False)
-    if missing or extra:
-        print(f"warning: {source}: loaded {len(own) - len(missing)} of {len(own)} DDColor tensors; missing {len(missing)} "
-              f"{missing[:2]}, unexpected {len(extra)} {extra[:2]}")
+def ddcolor_from_state(sd: dict, size: str, input_size: int, source, report=print) -> DDColor:
+    """DDColor-`size` with the tensors `sd` loaded. Checked on its layout (the meta device) before it is built: every
+    tensor present (else refused, naming what is missing) with its shape; tensors that DDColor does not have are
+    ignored, in one line to `report`."""
+    want = {k: tuple(v.shape) for k, v in build_ddcolor(size, input_size, 'meta').state_dict().items()}
+    if bad := [k for k in want if k in sd and tuple(sd[k].shape) != want[k]]:
+        raise InpaintError(f"{source}: {len(bad)} tensors have other shapes than DDColor-{size}'s, e.g. {bad[0]} "
+                           f"{tuple(sd[bad[0]].shape)} vs {want[bad[0]]} (the other size of DDColor?)")
+    if missing := [k for k in want if k not in sd]:
+        raise InpaintError(f"{source}: {len(missing)} of DDColor-{size}'s {len(want)} tensors missing: "
+                           f"{', '.join(missing[:3])}{' (first 3)' if len(missing) > 3 else ''}")
+    if extra := [k for k in sd if k not in want]:
+        report(f"note: {source}: {len(extra)} tensors that DDColor-{size} does not have, ignored: "
+               f"{', '.join(extra[:3])}{' (first 3)' if len(extra) > 3 else ''}")
+    model = build_ddcolor(size, input_size)
+    model.load_state_dict({k: sd[k] for k in want})
     return model
 
 # %% ../nbs/05d_ddcolor.ipynb #dd146
-def fetch_ddcolor(repo: str, cache_dir=None) -> Path:
-    "The Hub repo `repo` (config.json + weights) in the local Hub cache (`cache_dir`: the Hub's default), downloaded once."
-    offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
-    try: return Path(huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES], cache_dir=cache_dir,
-                                                       local_files_only=offline))
-    except Exception as e:
-        raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({'offline' if offline else first_line(e)}); "
-                           f"download its model.safetensors + config.json and pass the folder or file with "
-                           f"--colorizer-weights PATH (CLI) or source=PATH (Python)") from None
+def fetch_ddcolor(repo: str, cache_dir=None, timeout: float | None = None) -> Path:
+    """The Hub repo `repo` (config.json + weights): from the Hub's cache (`cache_dir`: the Hub's default) when it holds
+    them, no network; else downloaded once (`lama.hub_download`: the Hub has `timeout` s, `HUB_TIMEOUT`, to answer)."""
+    hit = huggingface_hub.try_to_load_from_cache(repo, 'config.json', cache_dir=cache_dir)
+    if isinstance(hit, str) and any((Path(hit).parent/n).is_file() for n in WEIGHT_FILES): return Path(hit).parent
+    get = lambda: huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES],
+                                                    cache_dir=cache_dir)
+    try: return hub_download(get, repo, timeout)
+    except InpaintError as e:
+        raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({e}); download its "
+                           f"model.safetensors and config.json (https://huggingface.co/{repo}) into a folder and pass "
+                           f"it with --colorizer-weights PATH (CLI) or source=PATH (Python)") from None
 
 def weights_in(folder: Path) -> Path:
     "The weights file of a Hub folder."
@@ -243,19 +262,20 @@ def weights_in(folder: Path) -> Path:
     raise InpaintError(f"{folder}: no DDColor weights in it (looked for {', '.join(WEIGHT_FILES)})")
 
 # %% ../nbs/05d_ddcolor.ipynb #dd147
-def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device=None) -> DDColor:
+def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device=None, report=print) -> DDColor:
     """DDColor in eval mode from `source`: a Hub folder (config.json gives size and input size), a .safetensors/.pth/.pt
-    file (raw or basicsr `params`), a Hub repo id, or None (the released default for `size`, downloaded once)."""
+    file (raw or basicsr `params`), a Hub repo id, or None (the released default for `size`, downloaded once). Notes
+    (tensors DDColor does not have) go to `report`."""
     src = DDCOLOR_REPOS.get(size, DDCOLOR_REPOS['large']) if source is None else source
     path = Path(src)
     if not path.exists():
-        if isinstance(src, str) and src.count('/') == 1 and not src.startswith(('.', '/')) and path.suffix == '': path = fetch_ddcolor(src)
+        if isinstance(src, str) and src.count('/') == 1 and not src.startswith(('.', '/')) and path.suffix == '':
+            path = fetch_ddcolor(src)
         else: raise InpaintError(f"{src}: DDColor weights not found (a folder, a .safetensors/.pth file or a Hub repo id)")
     if path.is_dir():
         if (path/'config.json').is_file(): size, input_size = read_ddcolor_config(path/'config.json', size, input_size)
         path = weights_in(path)
-    sd = read_state_dict(path, 'DDColor weights')
-    model = load_weights_into(build_ddcolor(size, input_size), sd, src)
+    model = ddcolor_from_state(read_state_dict(path, 'DDColor weights'), size, input_size, path, report)
     return model.to(device or default_device()).eval()
 
 # %% ../nbs/05d_ddcolor.ipynb #dd147b
@@ -307,6 +327,23 @@ def ddcolor_colorize(model, gray, tta: str = 'none'):
     "RGB (N3HW in [0, 1]) whose BT.601 luma is exactly `gray` (N1HW in [0, 1], on the model's device), coloured by DDColor's ab."
     ab = ddcolor_ab(model, gray, tta)
     with fp32(gray): return chroma_to_rgb(gray.float(), ab, 'lab')
+
+# %% ../nbs/05d_ddcolor.ipynb #dt02
+TAMED_AB_STD = 8.0   # Lab a/b spread of tamed_ddcolor's colours: visible, yet most pixels inside the RGB cube
+
+def tamed_ddcolor(size: str = 'tiny', input_size: int = 64, seed: int = 0, ab_std: float = TAMED_AB_STD) -> DDColor:
+    """A DDColor for tests, in eval mode on the CPU, deterministic from `seed`: `seeded_state_dict(..., seed)`, the
+    colour embedding's last layer scaled so that `ab` spreads by `ab_std` on a fixed noise gray."""
+    model = build_ddcolor(size, input_size)
+    model.load_state_dict(seeded_state_dict(model.state_dict(), seed))
+    last = model.decoder.color_decoder.color_embed.layers[2]
+    x = torch.rand(1, 1, input_size, input_size, generator=torch.Generator().manual_seed(0)).expand(-1, 3, -1, -1)
+    with torch.no_grad():
+        ab, w, b = model(x), last.weight.clone(), last.bias.clone()
+        last.weight.zero_(); last.bias.zero_()
+        scale = ab_std / (ab - model(x)).std().item()          # ab = (the part through this layer) + (the rest)
+        last.weight.copy_(w * scale); last.bias.copy_(b * scale)
+    return model
 
 # %% ../nbs/05d_ddcolor.ipynb #dd171
 class DDColorRestorer(Restorer):

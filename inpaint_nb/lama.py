@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_lama.ipynb #la02
 from __future__ import annotations
-import math, os, zipfile, shutil, zlib
+import copy, math, os, threading, zipfile, shutil, zlib
 from pathlib import Path
 import torch, huggingface_hub
 import torch.nn as nn
@@ -13,10 +13,12 @@ from .core import InpaintError, rgb_to_luma, default_device, atomic_write, read_
 from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
 
 # %% auto #0
-__all__ = ['FIRST_KEY', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT',
-           'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama', 'seeded_weights', 'seeded_input', 'generator_state',
-           'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
-           'build_lama_restorer', 'lama_unpretrained', 'LamaFill']
+__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'HUB_TIMEOUT', 'LAMA_FREEZE', 'LAMA_FILL', 'FourierUnit',
+           'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
+           'seeded_weights', 'seeded_input', 'tamed_lama', 'generator_state', 'lama_size', 'lama_layout',
+           'lama_from_state', 'hub_offline', 'hub_problem', 'hub_download', 'fetch_big_lama', 'load_lama',
+           'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage', 'build_lama_restorer', 'lama_unpretrained',
+           'LamaFill']
 
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
@@ -131,12 +133,14 @@ def build_lama(n_blocks: int = 18, ngf: int = 64) -> LaMa:
     return LaMa(n_blocks, ngf)
 
 # %% ../nbs/05b_lama.ipynb #la21
-def seeded_weights(state: dict, gain: float = 1.3) -> dict:
-    "Deterministic values for every entry of `state` (a state dict), from a generator seeded by the CRC-32 of its name."
+def seeded_weights(state: dict, gain: float = 1.3, seed: int | None = None) -> dict:
+    """Deterministic values for every entry of `state` (a state dict), from a generator seeded by the CRC-32 of its name
+    (of 'SEED/name' with `seed`: another set of weights made by the same rule)."""
     out = {}
     for name, t in state.items():
         leaf = name.rsplit('.', 1)[-1]
-        r = torch.randn(t.shape, generator=torch.Generator().manual_seed(zlib.crc32(name.encode())))
+        key = name if seed is None else f'{seed}/{name}'
+        r = torch.randn(t.shape, generator=torch.Generator().manual_seed(zlib.crc32(key.encode())))
         if leaf == 'num_batches_tracked': v = torch.zeros_like(t)
         elif leaf == 'running_var': v = 0.5 + r.abs()
         elif leaf in ('running_mean', 'bias'): v = 0.1 * r
@@ -152,6 +156,14 @@ def seeded_input(n: int = 1, h: int = 64, w: int = 64, seed: int = 0) -> torch.T
     mask = torch.zeros(n, 1, h, w); mask[..., h // 3: 2 * h // 3, w // 4: 3 * w // 4] = 1
     return torch.cat([rgb * (1 - mask), mask], 1)
 
+# %% ../nbs/05b_lama.ipynb #tl02
+def tamed_lama(n_blocks: int = 1, ngf: int = 8, seed: int = 0) -> LaMa:
+    """A small LaMa for tests, in eval mode, deterministic from `seed` (`seeded_weights`): its fill has texture and
+    stays inside the 8-bit range, where a randomly initialised LaMa answers 128 everywhere."""
+    model = build_lama(n_blocks, ngf)
+    model.load_state_dict(seeded_weights(model.state_dict(), seed=seed))
+    return model.eval()
+
 # %% ../nbs/05b_lama.ipynb #la35
 FIRST_KEY = 'model.1.ffc.convl2l.weight'
 
@@ -165,50 +177,102 @@ def generator_state(obj, path='weights') -> dict:
         raise InpaintError(f"{path}: no LaMa generator weights in it (no 'generator.{FIRST_KEY}' or '{FIRST_KEY}')")
     return sd
 
+# %% ../nbs/05b_lama.ipynb #ls02
+LAMA_MAX_NGF, LAMA_MAX_BLOCKS = 256, 64   # Big LaMa: ngf 64, 18 blocks (LaMa-Fourier: 9); 4x wider is 800M numbers
+
+def lama_size(sd: dict, path='weights') -> tuple:
+    "(n_blocks, ngf) that generator tensors `sd` say; refused when no LaMa is that large (`LAMA_MAX_NGF`, `LAMA_MAX_BLOCKS`)."
+    first = sd[FIRST_KEY]
+    ngf, n_blocks = first.shape[0] if first.ndim == 4 else 0, sum(k.endswith('.conv1.ffc.convl2l.weight') for k in sd)
+    if not (1 <= ngf <= LAMA_MAX_NGF and n_blocks <= LAMA_MAX_BLOCKS):
+        raise InpaintError(f"{path}: not a LaMa generator: its tensors say ngf={ngf} ({FIRST_KEY} "
+                           f"{tuple(first.shape)}), n_blocks={n_blocks}; a LaMa has ngf 1..{LAMA_MAX_NGF} and at most "
+                           f"{LAMA_MAX_BLOCKS} blocks (Big LaMa: 64 and 18)")
+    return n_blocks, ngf
+
+def lama_layout(n_blocks: int, ngf: int) -> dict:
+    "name -> shape of the state dict of a LaMa of that size, laid out on the meta device (no memory used)."
+    with torch.device('meta'): return {k: tuple(v.shape) for k, v in LaMa(n_blocks, ngf).state_dict().items()}
+
 # %% ../nbs/05b_lama.ipynb #sy10
-def lama_from_state(sd: dict, path='weights') -> LaMa:
-    "A LaMa of the size the tensors say (ngf, number of blocks), with them loaded; keys and shapes checked first."
-    ngf, n_blocks = sd[FIRST_KEY].shape[0], sum(k.endswith('.conv1.ffc.convl2l.weight') for k in sd)
+def lama_from_state(sd: dict, path='weights', report=print) -> LaMa:
+    """A LaMa of the size the tensors say, with them loaded. Checked before it is built: its size (`lama_size`), every
+    tensor of its layout present (else refused, naming what is missing) with its shape. Tensors that LaMa does not have
+    are ignored, in one line to `report`."""
+    n_blocks, ngf = lama_size(sd, path)
+    want, size = lama_layout(n_blocks, ngf), f"ngf={ngf}, n_blocks={n_blocks}"
+    if missing := [k for k in want if k not in sd]:
+        raise InpaintError(f"{path}: {len(missing)} of LaMa's {len(want)} tensors missing ({size}): "
+                           f"{', '.join(missing[:3])}{' (first 3)' if len(missing) > 3 else ''}")
+    for k, shape in want.items():
+        if not torch.is_tensor(sd[k]): raise InpaintError(f"{path}: {k} is not a tensor but a {type(sd[k]).__name__}")
+        if tuple(sd[k].shape) != shape:
+            raise InpaintError(f"{path}: {k} has shape {tuple(sd[k].shape)}, a LaMa with {size} needs {shape}")
+    if extra := [k for k in sd if k not in want]:
+        report(f"note: {path}: {len(extra)} tensors that LaMa ({size}) does not have, ignored: {', '.join(extra[:3])}"
+               f"{' (first 3)' if len(extra) > 3 else ''}")
     model = build_lama(n_blocks, ngf)
-    want = model.state_dict()
-    missing, extra = [k for k in want if k not in sd], [k for k in sd if k not in want]
-    if missing or extra:
-        raise InpaintError(f"{path}: not a LaMa generator: {len(missing)} missing keys {missing[:2]}, {len(extra)} unexpected {extra[:2]}")
-    if bad := [k for k in want if getattr(sd[k], 'shape', None) != want[k].shape]:
-        raise InpaintError(f"{path}: {bad[0]} has shape {tuple(getattr(sd[bad[0]], 'shape', ()))}, LaMa with "
-                           f"ngf={ngf}, n_blocks={n_blocks} needs {tuple(want[bad[0]].shape)}")
-    model.load_state_dict(sd)
+    model.load_state_dict({k: sd[k] for k in want})
     return model
 
 # %% ../nbs/05b_lama.ipynb #la38
 LAMA_HUB = ('smartywu/big-lama', 'big-lama.zip')   # Hugging Face Hub repo and file of the official weights
+HUB_TIMEOUT = 20   # seconds the Hub has to answer before a download gives up (a silent network costs this, no more)
 
-def fetch_big_lama(cache_dir=None) -> Path:
-    "The official best.ckpt: `big-lama.zip` downloaded once from the Hub (into its cache), the checkpoint unzipped beside it once."
+def hub_offline() -> bool: return os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
+
+def hub_problem(repo: str, timeout: float | None = None) -> str | None:
+    """Why the Hugging Face Hub cannot serve `repo` now, in a few words, or None when it answered: one request, no
+    retries, given up after `timeout` seconds (`HUB_TIMEOUT`) whatever the network does."""
+    timeout, out = HUB_TIMEOUT if timeout is None else timeout, {}
+    def ask():
+        try: huggingface_hub.model_info(repo, timeout=timeout); out['why'] = None
+        except Exception as e: out['why'] = first_line(e, 100)
+    t = threading.Thread(target=ask, daemon=True); t.start(); t.join(timeout)
+    return out['why'] if 'why' in out else f"no answer from the Hub within {timeout:g} s (HUB_TIMEOUT)"
+
+def hub_download(download, repo: str, timeout: float | None = None) -> Path:
+    """The path `download()` (a Hub download from `repo`) gives, tried only once the Hub has answered within `timeout`
+    seconds (`hub_problem`), never when HF_HUB_OFFLINE is set. Fails with `InpaintError(why)`, why in a few words."""
+    if hub_offline(): raise InpaintError('offline: HF_HUB_OFFLINE is set and the Hub cache does not hold it')
+    if why := hub_problem(repo, timeout): raise InpaintError(why)
+    try: return Path(download())
+    except Exception as e: raise InpaintError(first_line(e, 100)) from None
+
+# %% ../nbs/05b_lama.ipynb #hb01
+def fetch_big_lama(cache_dir=None, timeout: float | None = None) -> Path:
+    """The official best.ckpt: `big-lama.zip` from the Hub's cache when it holds it (no network), else downloaded once
+    (`hub_download`), the checkpoint unzipped beside it once."""
     repo, name = LAMA_HUB
-    offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
-    try: zpath = Path(huggingface_hub.hf_hub_download(repo, name, cache_dir=cache_dir, local_files_only=offline))
-    except Exception as e:
-        raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({'offline' if offline else first_line(e)}); "
-                           f"fetch https://huggingface.co/{repo}/resolve/main/{name}, unzip it and pass big-lama/models/best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
+    hit = huggingface_hub.try_to_load_from_cache(repo, name, cache_dir=cache_dir)
+    try: zpath = Path(hit) if isinstance(hit, str) else hub_download(
+            lambda: huggingface_hub.hf_hub_download(repo, name, cache_dir=cache_dir), repo, timeout)
+    except InpaintError as e:
+        raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({e}); fetch "
+                           f"https://huggingface.co/{repo}/resolve/main/{name}, unzip it and pass big-lama/models/"
+                           f"best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
     ckpt = zpath.parent/'big-lama'/'models'/'best.ckpt'
     if not ckpt.is_file():
         try:
             with zipfile.ZipFile(zpath) as z:
                 member = next((n for n in z.namelist() if n.endswith('models/best.ckpt')), None)
                 if member is None: raise InpaintError(f"{zpath}: no models/best.ckpt inside")
-                with z.open(member) as src, atomic_write(ckpt) as tmp, open(tmp, 'wb') as dst: shutil.copyfileobj(src, dst)
-        except (zipfile.BadZipFile, OSError) as e: raise InpaintError(f"{zpath}: cannot unzip ({first_line(e)}); delete it to download again") from None
+                with z.open(member) as src, atomic_write(ckpt) as tmp, open(tmp, 'wb') as dst:
+                    shutil.copyfileobj(src, dst)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise InpaintError(f"{zpath}: cannot unzip ({first_line(e)}); delete it to download again") from None
     return ckpt
 
 # %% ../nbs/05b_lama.ipynb #sy12
-def load_lama(source=None, device=None) -> LaMa:
+def load_lama(source=None, device=None, report=print) -> LaMa:
     """Big LaMa in eval mode on `device` (default: the GPU when there is one) from `source`: the official best.ckpt, the
-    unzipped big-lama/ folder, a plain generator state dict, or None (the official weights, downloaded once)."""
+    unzipped big-lama/ folder, a plain generator state dict, or None (the official weights, downloaded once). Notes
+    (the stand-ins the checkpoint's pickle named, tensors LaMa does not have) go to `report`, one line each."""
     path = fetch_big_lama() if source is None else Path(source)
     if path.is_dir():
-        path = next((p for p in (path/'models'/'best.ckpt', path/'big-lama'/'models'/'best.ckpt') if p.is_file()), path/'models'/'best.ckpt')
-    model = lama_from_state(generator_state(read_weights(path, 'LaMa checkpoint'), path), path)
+        path = next((p for p in (path/'models'/'best.ckpt', path/'big-lama'/'models'/'best.ckpt') if p.is_file()),
+                    path/'models'/'best.ckpt')
+    model = lama_from_state(generator_state(read_weights(path, 'LaMa checkpoint'), path), path, report)
     return model.to(device or default_device()).eval()
 
 # %% ../nbs/05b_lama.ipynb #la41
@@ -306,19 +370,27 @@ for _name in ('lama-two-stage', 'lama-two-stage-unet'): MODELS[_name]['unpretrai
 from .damage import register_fill
 class LamaFill:
     """The 'lama' hole fill: Big LaMa as released (eval, no gradients) on the batch's device, loaded once per process,
-    device and weights. `use(weights)` picks the weights (a file or folder; None: the Hub download) and fails early."""
+    device and weights. `use(weights)` picks the weights (a file or folder; None: the Hub download) and loads them on
+    the CPU, so that a bad file fails now, not in the first batch."""
     def __init__(self): self.path, self.nets = None, {}
     def use(self, weights=None) -> Path:
         if weights is None:
-            try: self.path = fetch_big_lama()
-            except InpaintError as e: raise InpaintError(f"prefill 'lama': {e}; in a training config: fill_weights=PATH") from None
-        elif not Path(weights).exists(): raise InpaintError(f"fill_weights: {weights}: not found (Big LaMa's best.ckpt, big-lama/ folder or state dict for prefill 'lama')")
-        else: self.path = Path(weights)
-        return self.path
+            try: path = fetch_big_lama()
+            except InpaintError as e:
+                raise InpaintError(f"prefill 'lama': {e}; in a training config: fill_weights=PATH") from None
+        elif not Path(weights).exists():
+            raise InpaintError(f"fill_weights: {weights}: not found (Big LaMa's best.ckpt, big-lama/ folder or state "
+                               f"dict for prefill 'lama')")
+        else: path = Path(weights)
+        if (key := (str(path), 'cpu')) not in self.nets:
+            try: self.nets[key] = load_lama(path, 'cpu').requires_grad_(False)
+            except InpaintError as e: raise InpaintError(f"fill_weights: {e}" if weights else str(e)) from None
+        self.path = path
+        return path
     def __call__(self, damaged: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         if self.path is None: self.use()
         key = (str(self.path), str(damaged.device))
-        if key not in self.nets: self.nets[key] = load_lama(self.path, damaged.device).requires_grad_(False)
+        if key not in self.nets: self.nets[key] = copy.deepcopy(self.nets[(str(self.path), 'cpu')]).to(damaged.device)
         with torch.no_grad(): return lama_fill(self.nets[key].eval(), damaged, mask)
 
 LAMA_FILL = LamaFill()
