@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from tqdm.auto import tqdm
-from .core import read_rgb, resize, to_tensor, InpaintError, default_device, atomic_write, atomic_write_text
+from .core import (read_rgb, resize, to_tensor, InpaintError, default_device, atomic_write,
+                             atomic_write_text, claim_output)
 from .data import read_split
 
 # %% auto #0
@@ -37,9 +38,11 @@ def _block(hist: np.ndarray) -> np.ndarray:
     return _unit(h)
 
 # %% ../nbs/02c_clusters.ipynb #sz036
+_TAN_EDGES = np.tan(np.arange(1, 6) * np.pi / 12); _TAN_EDGES[2] = 1.0   # tan 15..75 degrees; 45 degrees exactly 1
+
 class OfflineEmbedder:
     "Colour-histogram + thumbnail + gradient features: a CLIP stand-in with the same interface that needs no download."
-    name = 'offline-v1'  # bump when the features change: the name keys the embedding cache
+    name = 'offline-v2'  # bump when the features change: the name keys the embedding cache
     weights = dict(hs=1., v=.5, ab=1., L=.5, thumb=.5, grad=.5, mag=.5)
     def __init__(self, size: int = 64): self.size = size
 
@@ -55,14 +58,15 @@ class OfflineEmbedder:
         thumb = cv2.resize(lab, (4, 4), interpolation=cv2.INTER_AREA)
         thumb = (thumb + thumb[:, ::-1]) / 2 / 255 - 0.5              # mirror-averaged: flip-invariant layout
         gx, gy = cv2.Sobel(lab[..., 0], cv2.CV_32F, 1, 0), cv2.Sobel(lab[..., 0], cv2.CV_32F, 0, 1)
-        mag, ang = np.hypot(gx, gy), np.mod(np.arctan2(gy, gx), np.pi)
-        ang = np.minimum(ang, np.pi - ang)                            # fold: a flip maps t to pi - t
+        mag, ax, ay = np.hypot(gx, gy), np.abs(gx).astype(np.float64), np.abs(gy).astype(np.float64)
+        slope = np.divide(ay, ax, out=np.full_like(ay, np.inf), where=ax > 0)   # folded: a flip only turns gx's sign
+        orient = np.searchsorted(_TAN_EDGES, slope, side='right')     # 6 bins of 15 degrees, by exact comparisons
         f = dict(hs=_block(np.histogram2d(hsv[:, 0], hsv[:, 1], (12, 4), ((0, 180), (0, 256)))[0]),
                  v=_block(np.histogram(hsv[:, 2], 8, (0, 256))[0]),
                  ab=_block(np.histogram2d(labf[:, 1], labf[:, 2], (8, 8), ((64, 192), (64, 192)))[0]),
                  L=_block(np.histogram(labf[:, 0], 8, (0, 256))[0]),
                  thumb=_unit(thumb.ravel()),
-                 grad=_block(np.histogram(ang, 6, (0, np.pi / 2), weights=mag)[0]),
+                 grad=_block(np.bincount(orient.ravel(), weights=mag.ravel(), minlength=6)),
                  mag=_block(np.histogram(np.log1p(mag), 8, (0, 7))[0]))
         return _unit(np.concatenate([w * f[k] for k, w in self.weights.items()])).astype(np.float32)
 
@@ -286,13 +290,15 @@ def cluster_folder(data_dir, model="offline", out_csv: str = "train_preproc.csv"
     `min_cluster_size=None` uses `auto_min_cluster_size`. The ARI vs a `source` column, if any, is in `.attrs['ari']`."""
     data_dir = Path(data_dir)
     df = read_split(data_dir, 'train')
+    reads = [data_dir/'train.csv', data_dir/'test.csv', *{p.parent for p in df.gt_path}]
+    if isinstance(model, (str, Path)) and Path(model).expanduser().is_dir(): reads.append(Path(model).expanduser())
+    dest = claim_output(data_dir/out_csv, 'cluster CSV', 'csv', reads)        # before the work: never onto an input
     cache = data_dir/'.cache' if isinstance(cache, str) and cache == 'default' else cache
     emb = embed_images(df.gt_path, model=model, batch_size=batch_size, cache=cache)
     mcs = min_cluster_size or auto_min_cluster_size(len(df))
     labels, coords = cluster(emb, n_neighbors=n_neighbors, min_cluster_size=mcs, seed=seed, n_epochs=n_epochs)
     out = pd.DataFrame(dict(ID=df.ID, image=df.gt_image_path, gt_image_path=df.gt_image_path, label=labels,
                             x=coords[:, 0].round(4), y=coords[:, 1].round(4)))
-    dest = data_dir/out_csv
     atomic_write_text(dest, out.to_csv(index=False))
     n_noise = int((labels == -1).sum())
     msg = f"{len(out)} images -> {labels.max() + 1} clusters (min_cluster_size={mcs}) + {n_noise} noise ({n_noise / len(out):.1%}); wrote {dest}"

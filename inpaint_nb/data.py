@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, cv2
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png, rgb_to_gray,
-                             to_tensor, resize, bundled_photos, atomic_write_text, png_problem, png_size, check_number,
-                             writable_dir, first_line, file_problem)
+from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png,
+                             rgb_to_gray, to_tensor, resize, bundled_photos, atomic_write_text, png_problem, png_size,
+                             check_number, writable_dir, first_line, file_problem)
 from .damage import random_damage, organiser_damage, detect_mask, loader_fill
 
 # %% auto #0
@@ -27,8 +27,8 @@ MAX_CSV_FIELDS = 64          # fields in one line: ours are 2 or 3 (the demo dat
 
 def csv_problem(csv) -> str | None:
     """What makes `csv` unfit to parse as a split CSV, judged on its bytes in bounded memory: not a regular file
-    (`core.file_problem`: a FIFO is never opened), over `MAX_CSV_BYTES`, a line over `MAX_CSV_LINE` bytes or `MAX_CSV_FIELDS` fields (commas
-    counted, quoted or not). One line naming the line, or None."""
+    (`core.file_problem`: a FIFO is never opened), over `MAX_CSV_BYTES`, a line over `MAX_CSV_LINE` bytes or
+    `MAX_CSV_FIELDS` fields (commas counted, quoted or not). One line naming the line, or None."""
     csv = Path(csv)
     if problem := file_problem(csv): return problem                  # judged by os.stat: a FIFO is never opened
     if (size := csv.stat().st_size) > MAX_CSV_BYTES:
