@@ -4,11 +4,12 @@
 
 # %% ../nbs/15_cli.ipynb #c003
 from __future__ import annotations
-import argparse, json, os, sys, traceback
+import argparse, json, os, sys, traceback, warnings
 from dataclasses import fields
 from pathlib import Path
 import torch
-from .core import InpaintError, atomic_write_text, save_figure, check_number, check_device, writable_dir, usable_cores
+from .core import (InpaintError, atomic_write_text, save_figure, check_number, check_device, writable_dir,
+                             usable_cores, contain_worker_temp)
 from .damage import PREFILLS
 from .data import make_demo_data
 from .metrics import NAN_POLICIES, score_cli
@@ -18,7 +19,7 @@ from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train, field_kind, parse_fi
 from .inference import (predict_cli, check_submission, PredictCallback, TTA_VIEWS, AS_TRAINED, AUTO, HUE_SOURCES,
                                   INPAINTERS, COLORIZERS)
 from .clusters import cluster_folder
-from .experiments import lr_find, LRFindResult
+from .experiments import lr_find, LRFindResult, MIN_SWEEP
 from .demo import run_demo
 
 # %% auto #0
@@ -127,7 +128,8 @@ def train_main(a: argparse.Namespace, cbs=()) -> dict:
 def add_lr_find_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     "The `inpaint_nb lr-find` options: `add_run_args`' plus the sweep's."
     add_run_args(p)
-    p.add_argument('--num-it', type=number(int, '[2, 100000]'), default=100, help='steps of the sweep (default 100)')
+    p.add_argument('--num-it', type=number(int, f'[{MIN_SWEEP}, 100000]'), default=100,
+                   help='steps of the sweep (default 100)')
     p.add_argument('--start-lr', type=number(float, '(0, 1e3]'), default=1e-7, help='first learning rate (default 1e-7)')
     p.add_argument('--end-lr', type=number(float, '(0, 1e3]'), default=10., help='last learning rate (default 10)')
     p.add_argument('--no-stop-div', action='store_true', help='sweep to --end-lr even when the loss blows up')
@@ -255,7 +257,7 @@ COMMANDS = {'make-demo': (_make_demo, 'write demo data in the competition layout
 def main(argv=None):
     """Entry point of the `inpaint_nb` console script. A problem with what the user gave (an `InpaintError`, a missing
     file, a bad option) is one line and exit 2; Ctrl-C or SIGTERM one line saying how to continue, exit 130 / 143;
-    anything else is a bug and keeps its traceback (exit 1)."""
+    anything else is a bug and keeps its traceback (exit 1). A warning is one line: `inpaint_nb CMD: warning: ...`."""
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = Parser(prog='inpaint_nb', description='Restore damaged grayscale photos to full colour (DACON task).')
     sub = parser.add_subparsers(dest='command', metavar='COMMAND')
@@ -265,12 +267,15 @@ def main(argv=None):
         p = sub.add_parser(cmd, help=help, description=help)
         if cmd == chosen: runners[cmd] = build(p)   # only the chosen command's options are built
     try:
-        with signals_raise():
+        with signals_raise(), warnings.catch_warnings():
+            warnings.showwarning = lambda msg, *_, **__: print(f'{name}: warning: {msg}', file=sys.stderr, flush=True)
             a = parser.parse_args(argv)
             if a.command is None: parser.print_help(); return 1
+            contain_worker_temp()                    # loader workers' temp files in a folder that goes when we do
             runners[a.command](a)
     except Interrupted as e:
-        print(f"{name}: stopped by {e}{getattr(a, 'stop_hint', '; files are written whole or not at all')}", file=sys.stderr)
+        hint = getattr(a, 'stop_hint', '; files are written whole or not at all')
+        print(f"{name}: stopped by {e}{hint}", file=sys.stderr)
         return 128 + e.signum
     except (InpaintError, FileNotFoundError) as e:   # the user's input: the message names the file or option
         print(f'{name}: {e}', file=sys.stderr); return 2
@@ -282,3 +287,4 @@ def main(argv=None):
 
 # `python -m inpaint_nb.cli ...` (what torchrun launches); `__file__` keeps a notebook kernel from running it
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
+

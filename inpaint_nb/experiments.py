@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np, pandas as pd
-from .core import atomic_write_text, in_notebook, save_figure, scratch_dir
+from .core import InpaintError, atomic_write_text, in_notebook, save_figure, scratch_dir
 from .metrics import ignore_constant_warning
 from .learner import (Trainer, Callback, CancelFitException, CancelEpochException, NonFiniteLossError,
                                 get_rng_state, set_rng_state)
@@ -18,18 +18,21 @@ from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCal
 from .run import TrainConfig, train, build_trainer
 
 # %% auto #0
-__all__ = ['STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult', 'lr_sweep',
-           'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'final_scores', 'summarize',
+__all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult',
+           'lr_sweep', 'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'final_scores', 'summarize',
            'summary_in_words', 'plot_compare', 'compare']
 
 # %% ../nbs/12_experiments.ipynb #c006
+MIN_SWEEP = 5   # the fewest loss values a suggestion is made from (`suggest_lr` fits slopes over windows of 3 or more)
+
 class LRFinderCallback(Callback):
     "Exponential learning-rate sweep: sets the rate before each batch, records the loss after each step, stops at `num_it` or on divergence."
     order = MixedPrecisionCallback.order + 1   # before any other callback touches the learning rate
     def __init__(self, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100, stop_div: bool = True,
                  div_factor: float = 4., beta: float = 0.9):
-        if not 0 < start_lr < end_lr: raise ValueError(f"lr_find: need 0 < start_lr < end_lr, got {start_lr}, {end_lr}")
-        if num_it < 2: raise ValueError(f"lr_find: num_it must be >= 2, got {num_it}")
+        if not 0 < start_lr < end_lr: raise InpaintError(f"lr_find: need 0 < start_lr < end_lr, got {start_lr}, {end_lr}")
+        if not num_it >= MIN_SWEEP: raise InpaintError(f"lr_find: num_it must be >= {MIN_SWEEP} (a suggestion needs "
+                                                       f"{MIN_SWEEP} loss values), got {num_it}")
         self.start_lr, self.end_lr, self.num_it, self.stop_div, self.div_factor, self.beta = start_lr, end_lr, num_it, stop_div, div_factor, beta
     def lr_at(self, i: int) -> float: return self.start_lr * (self.end_lr / self.start_lr) ** (i / (self.num_it - 1))
     def before_fit(self, learn): self.lrs, self.losses, self.avg, self.best, self.stop_reason = [], [], 0., math.inf, 'num_it'
@@ -76,8 +79,8 @@ def suggest_lr(lrs, smoothed, window: float = 0.2) -> tuple:
     windows centred at or before the smoothed minimum, where the loss lies below its starting value. `lr_min`: the rate at the minimum / 10.
     The suggestion is `lr_steep`, or `lr_min` when the curve never falls."""
     lrs, s = np.asarray(lrs, float), np.asarray(smoothed, float)
-    if len(s) < 5: raise ValueError(f"lr_find: only {len(s)} loss values recorded; too few to suggest a learning rate "
-                                    "(did the loss diverge at once? try a smaller start_lr)")
+    if len(s) < MIN_SWEEP: raise InpaintError(f"lr_find: only {len(s)} finite loss values recorded, {MIN_SWEEP} needed to "
+                                              "suggest a learning rate (did the loss diverge at once? try a smaller start_lr)")
     i_min = int(np.nanargmin(s)); lr_min = float(lrs[i_min] / 10)
     k = max(3, int(round(window * len(s)))); x = np.log10(lrs)
     slopes = np.full(i_min + 1, np.nan)
