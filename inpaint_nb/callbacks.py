@@ -237,10 +237,12 @@ def epoch_line(r: dict, improved: bool = False) -> str:
 
 # %% ../nbs/08_callbacks.ipynb #sz138
 class ProgressCallback(Callback):
-    "tqdm bar per epoch with the live loss (and the last validation score); one summary line per epoch (rank 0 only)."
+    """tqdm bar per epoch with the live loss (and the last validation score); one summary line per epoch (rank 0 only).
+    Without the bar, a line every `every` seconds of a long epoch says how far it is (a silent run looks hung)."""
     order = CheckpointCallback.order + 20   # prints the epoch once the checkpoint marked `improved`
-    def __init__(self, bar: bool = True): self.bar_on, self.bar = bar, None
+    def __init__(self, bar: bool = True, every: float = 60): self.bar_on, self.bar, self.every = bar, None, every
     def before_train(self, learn):
+        self.said = time.time()
         if not (learn.is_main and self.bar_on): return
         self.bar = tqdm(total=len(learn.train_dl) * learn.world, desc=f'epoch {learn.epoch}', leave=False, dynamic_ncols=True,
                         mininterval=0.5 if sys.stderr.isatty() or in_notebook() else 30)
@@ -251,6 +253,9 @@ class ProgressCallback(Callback):
                 post = dict(loss=f"{learn.train_acc['loss'] / max(learn.train_acc['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
                 if learn.history and 'score' in learn.history[-1]: post['last_score'] = f"{learn.history[-1]['score']:.4f}"
                 self.bar.set_postfix(post)
+        elif learn.is_main and time.time() - self.said >= self.every:
+            self.said, loss = time.time(), learn.train_acc['loss'] / max(learn.train_acc['n'], 1)
+            print(f"epoch {learn.epoch}: {learn.batch_idx}/{len(learn.train_dl)} batches, loss {loss:.4f}", flush=True)
 
 # %% ../nbs/08_callbacks.ipynb #sz146
 @patch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_learner.ipynb #c002
 from __future__ import annotations
-import contextlib, functools, json, math, os, pickle, random, signal, socket, threading, time, warnings, zipfile
+import contextlib, functools, json, math, os, pickle, random, re, signal, socket, threading, time, warnings, zipfile
 from operator import attrgetter
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
@@ -12,13 +12,15 @@ import torch.distributed as dist
 from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader
 from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file, read_weights, first_line, from_bytes
+from .core import _disk_full
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
 __all__ = ['HOOKS', 'CKPT_FORMAT', 'RESUME_KEYS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException',
            'NonFiniteLossError', 'Callback', 'dist_info', 'with_cbs', 'mix_seed', 'seed_everything', 'get_rng_state',
-           'set_rng_state', 'atomic_save', 'Trainer', 'read_checkpoint', 'check_state_dict', 'RunLock', 'Interrupted',
-           'signals_raise', 'TinyRestorer', 'ToyData', 'toy_score', 'toy_loss', 'toy_trainer']
+           'set_rng_state', 'signals_deferred', 'atomic_save', 'Trainer', 'loader_errors', 'read_checkpoint',
+           'check_state_dict', 'RunLock', 'Interrupted', 'signals_raise', 'TinyRestorer', 'ToyData', 'toy_score',
+           'toy_loss', 'toy_trainer']
 
 # %% ../nbs/07_learner.ipynb #c005
 class CancelFitException(Exception):   "Stop the run now; `after_fit` still runs."
@@ -96,9 +98,25 @@ def set_rng_state(st: dict):
     torch.set_rng_state(st['torch'])
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
+# %% ../nbs/07_learner.ipynb #sd01
+@contextlib.contextmanager
+def signals_deferred():
+    """SIGINT and SIGTERM arriving inside the block wait for its end, then go to the handlers in place before
+    (`signals_raise`'s `Interrupted`, Python's `KeyboardInterrupt`...): a write is never cut in the middle (a Ctrl-C
+    inside torch's zip writer was a RuntimeError 'unexpected pos', not an interrupt)."""
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    got = []
+    old = {s: signal.signal(s, lambda signum, frame: got.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h if h is not None else signal.SIG_DFL)
+        if got: signal.raise_signal(got[0])   # delivered now, to the handler that was in place
+
 def atomic_save(obj, path):
-    "`torch.save` through `core.atomic_write`: a kill mid-write never leaves a broken checkpoint."
-    with atomic_write(path) as tmp, open(tmp, 'wb') as f: torch.save(obj, f)   # a file object: a full disk is an OSError
+    """`torch.save` through `core.atomic_write`: a kill mid-write never leaves a broken checkpoint, and a Ctrl-C or
+    SIGTERM waits for the write to end (`signals_deferred`), then interrupts."""
+    with signals_deferred(), atomic_write(path) as tmp, open(tmp, 'wb') as f:
+        torch.save(obj, f)   # a file object: a full disk is an OSError
 
 # %% ../nbs/07_learner.ipynb #c010
 CKPT_FORMAT = 'inpaint_nb.train/1'   # the checkpoint format id (kept from the first release: old runs still load)
@@ -284,7 +302,8 @@ def fit(self: Trainer, epochs: int, cbs=(), resume_from=None):
     "Train until epoch `epochs` (counting from 0, so a resumed run continues to the same end); `cbs` join this fit only."
     cbs = list(cbs); self.add_cbs(cbs)
     self.n_epochs, self.failed = epochs, None
-    try: self._fit(resume_from)
+    try:
+        with loader_errors(): self._fit(resume_from)   # a full /dev/shm: one line
     finally: self.remove_cbs(cbs)
     return self
 
@@ -321,6 +340,23 @@ def _all_batches(self: Trainer):
         self.batch = self.to_device(batch)
         self.train_step()
     self.step_group()   # the epoch's last, shorter group of batches (gradient accumulation)
+
+# %% ../nbs/07_learner.ipynb #le01
+_SHM_FAIL = re.compile(r'unable to [^:<]*(?:<[^>]*>[^:]*)?: (?P<why>[^()\n]+?) \((?P<errno>\d+)\)'
+                       r'|killed by signal: (?P<sig>File size limit exceeded)')   # torch's words, in the worker's error
+
+@contextlib.contextmanager
+def loader_errors():
+    """Loader workers hand each batch over in a shared-memory file (/dev/shm). When it cannot grow (/dev/shm full, a
+    file-size limit such as `ulimit -f`), torch raises a RuntimeError from inside the worker; here it becomes one line,
+    by `core.atomic_write`'s rule for a full disk. `Trainer.fit` and `inference.predict_folder` read under it."""
+    try: yield
+    except RuntimeError as e:
+        m = _SHM_FAIL.search(str(e))
+        if not (m and (m['sig'] or _disk_full(OSError(int(m['errno']), m['why'])) is not None)): raise
+        raise InpaintError(f"/dev/shm (the data loader's shared memory): cannot hand a batch over: "
+                           f"{m['why'] or m['sig']} (disk full or file-size limit); free space, raise the limit or "
+                           "use no loader workers") from None
 
 # %% ../nbs/07_learner.ipynb #c015b
 def read_checkpoint(path, keys=('model', 'config')) -> dict:
