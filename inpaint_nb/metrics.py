@@ -348,12 +348,6 @@ def check_submission_zip(path) -> list:
     if problems: raise InpaintError(f"{path}: not a valid submission zip: " + "; ".join(problems[:5]))
     with zipfile.ZipFile(path) as z: return z.namelist()
 
-# %% ../nbs/03_metrics.ipynb #rf01
-def _read_file(path: Path, mode: str) -> np.ndarray:
-    "A user's image file (any size), read only once `core.file_problem` finds a regular file: a FIFO never blocks."
-    if p := file_problem(path): raise InpaintError(f"{path}: {p}")
-    return read_gray(path, size=None) if mode == 'L' else read_rgb(path, size=None)
-
 # %% ../nbs/03_metrics.ipynb #rb31
 NAN_POLICIES = ('keep', 'zero')
 
@@ -378,7 +372,7 @@ def score_means(rows, nan: str = 'keep') -> dict:
 def _pred_reader(pred: Path, stack: contextlib.ExitStack) -> tuple:
     """(the PNG names, `read(name, gt_shape) -> RGB`) of a folder of predictions or of a submission zip, whose members are
     read in memory, each capped at what a PNG of its ground truth's size needs: a zip is never extracted to disk."""
-    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: _read_file(pred/n, 'RGB')
+    if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_rgb(pred/n, size=None)
     have, z = set(check_submission_zip(pred)), stack.enter_context(zipfile.ZipFile(pred))
     def read(n, shape):
         data = read_member(z, n, png_cap(shape[1], shape[0]))
@@ -419,8 +413,8 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
         rows, odd = [], {}
         for n in names:
             if n in gone: rows.append(dict(name=n, **{t: 0.0 for t in TERMS})); continue
-            gt = _read_file(gt_dir/n, 'RGB')
-            pr, mk = read_pred(n, gt.shape), _read_file(mask_dir/n, 'L')
+            gt = read_rgb(gt_dir/n, size=None)        # core's readers: a FIFO is one line, never opened
+            pr, mk = read_pred(n, gt.shape), read_gray(mask_dir/n, size=None)
             if (lv := mask_levels(mk)) is not None: odd[n] = lv
             try: rows.append(dict(name=n, **score(gt, pr, mk)))
             except ValueError as e: raise InpaintError(f"{n}: {e}") from None
