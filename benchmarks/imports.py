@@ -24,7 +24,7 @@ import argparse, ast, configparser, json, re, sys
 from pathlib import Path
 
 # third-party packages that may be imported inside functions: optional or heavy extras (matched on the top-level name)
-LAZY_THIRD_PARTY_OK = {'transformers', 'umap', 'numba', 'IPython', 'matplotlib'}
+LAZY_THIRD_PARTY_OK = {'transformers', 'umap', 'numba', 'IPython', 'matplotlib', 'gradio'}
 
 DEFAULT_EXP = re.compile(r'^\s*#\s*\|?\s*default_exp\s+([\w.]+)', re.M)
 STDLIB = set(getattr(sys, 'stdlib_module_names', ())) | set(sys.builtin_module_names) | {'__future__'}
