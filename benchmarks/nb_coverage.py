@@ -9,7 +9,7 @@ does not match, e.g. a notebook edited and not exported, runs as a plain cell an
 from the package counts as well. The notebooks run 2 at a time, one process each; the data are then combined.
 
     python benchmarks/nb_coverage.py                       # every notebook nbdev_test runs; prints the table
-    python benchmarks/nb_coverage.py nbs/03_metrics.ipynb  # some notebooks only (the table covers what they ran)
+    python benchmarks/nb_coverage.py nbs/03_metrics.ipynb  # run some notebooks again (the others' last data kept)
     python benchmarks/nb_coverage.py --report-only         # the table again, from the last run's data
     python benchmarks/nb_coverage.py --who metrics:score   # which notebooks ran the lines of one function
     python benchmarks/nb_coverage.py --root /other/clone   # measure another checkout (its package is the one imported)
@@ -26,7 +26,8 @@ Exit status: 1 when a notebook failed (the table is printed all the same), 1 wit
 (--target, default 90% of lines, and every public function entered), else 0. Needs `coverage` (PyPI, >= 7.10).
 """
 from __future__ import annotations
-import argparse, ast, functools, hashlib, json, os, re, subprocess, sys, tempfile, time
+import argparse, ast, functools, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -140,14 +141,16 @@ def run_one(nb: Path, root: Path) -> int:
     import inpaint_nb   # the checkout measured must be the one imported (PYTHONPATH is set by the parent)
     if Path(inpaint_nb.__file__).resolve().parent != lib_dir(root).resolve():
         print(f"{nb.name}: imports {inpaint_nb.__file__}, not the package of {root}", file=sys.stderr); return 1
+    # the processes this notebook starts are measured by HOOK (sitecustomize); this one by `coverage run`
+    os.environ['INPAINT_NB_COVERAGE_RC'] = os.environ.pop('INPAINT_NB_COVERAGE_CHILD_RC', '')
     from nbdev.config import get_config
     from nbdev import test as nbtest
-    from execnb.shell import CaptureShell
+    import execnb.shell
     blocks, nb_key = module_blocks(root), str(nb.resolve())
     lead = lambda s: len(s) - len(s.lstrip('\n'))      # leading empty lines (IPython drops them before compiling)
 
-    class CoveredShell(CaptureShell):
-        "CaptureShell that compiles an exported cell under its module's file name, at its module's line numbers."
+    class CaptureShell(execnb.shell.CaptureShell):   # the name code checks (core.in_notebook)
+        "execnb's CaptureShell, compiling an exported cell under its module's file name, at its module's line numbers."
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
             self._target, self._shift, cache = None, 0, self.compile.cache
@@ -186,7 +189,7 @@ def run_one(nb: Path, root: Path) -> int:
             try: return super().run_all(nb_, exc_stop=exc_stop, preproc=pre, **kw)
             finally: self._target = None
 
-    nbtest.CaptureShell = CoveredShell
+    nbtest.CaptureShell = CaptureShell
     cfg = get_config()
     ok, secs = nbtest.test_nb(nb.resolve(), skip_flags=cfg.tst_flags.split(), force_flags=[], basepath=cfg.config_path)
     return 0 if ok else 1
@@ -204,57 +207,90 @@ def notebooks(root: Path, names) -> list[Path]:
         return [Path(f).resolve() for f in sorted(nbglob(None, as_path=True)) if _keep_file(Path(f), '.notest')]
     finally: os.chdir(cwd)
 
-def rc_file(data: Path, root: Path, label: str) -> Path:
-    rc = data / f"{label}.rc"
+def rc_file(part: Path, root: Path, label: str) -> Path:
+    rc = part / 'coveragerc'
     rc.write_text(f"""[run]
 branch = True
 parallel = True
-data_file = {data / '.coverage'}
+data_file = {part / '.coverage'}
 source = {lib_dir(root).resolve()}
 concurrency = multiprocessing, thread
-patch = subprocess
 context = {label}
 disable_warnings = no-data-collected, module-not-measured, module-not-imported
 """)
     return rc
 
+HOOK = '''"""Written by benchmarks/nb_coverage.py: measures each Python process a notebook starts (a CLI run, say), and
+never shows: a process that cannot write its data (under a small file-size limit, as a full-disk test sets) drops them
+silently, so that the test sees only its own output."""
+import os
+if os.environ.get('INPAINT_NB_COVERAGE_RC'):
+    try:
+        import atexit, glob, coverage
+        _cov = coverage.Coverage(config_file=os.environ['INPAINT_NB_COVERAGE_RC'], data_suffix=True, auto_data=False)
+        _cov.start()
+        def _save():
+            try: _cov.stop(); _cov.save()
+            except BaseException:
+                for f in glob.glob(f"{_cov.config.data_file}.*pid{os.getpid()}.*"):
+                    try: os.remove(f)
+                    except OSError: pass
+        atexit.register(_save)
+    except Exception: pass
+'''
+
 def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float) -> dict:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root)] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
+    "Run `nbs`, `jobs` at a time; each notebook's data replace its last ones (data/NOTEBOOK/), the others' are kept."
+    hook = data / 'hook'; hook.mkdir(exist_ok=True); (hook / 'sitecustomize.py').write_text(HOOK)
+    path = [str(hook), str(root)] + [p for p in [os.environ.get('PYTHONPATH')] if p]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     env.setdefault('MPLBACKEND', 'Agg')
-    logs = data / 'logs'; logs.mkdir(parents=True, exist_ok=True)
     def one(nb):
-        t0, log = time.time(), logs / f"{nb.stem}.log"
-        cmd = [sys.executable, '-m', 'coverage', 'run', f"--rcfile={rc_file(data, root, nb.stem)}", __file__,
+        part = data / nb.stem; shutil.rmtree(part, ignore_errors=True); part.mkdir(parents=True)
+        t0, log = time.time(), part / 'log.txt'
+        cmd = [sys.executable, '-m', 'coverage', 'run', f"--rcfile={rc_file(part, root, nb.stem)}", __file__,
                '--root', str(root), '--run-one', str(nb)]
         with open(log, 'w') as f:
-            try: rc = subprocess.run(cmd, cwd=root, env=env, stdout=f, stderr=subprocess.STDOUT,
-                                     timeout=timeout).returncode
-            except subprocess.TimeoutExpired: rc = f"timed out after {timeout:.0f} s"
-        dt = time.time() - t0
-        print(f"  {nb.name}: {'ok' if rc == 0 else 'FAILED'} ({dt:.0f} s)", flush=True)
+            env_nb = dict(env, INPAINT_NB_COVERAGE_CHILD_RC=str(part / 'coveragerc'))   # for the processes it starts
+            p = subprocess.Popen(cmd, cwd=root, env=env_nb, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
+            timer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL)); timer.start()
+            _, status, ru = os.wait4(p.pid, 0)         # rusage: CPU of the notebook and of the processes it waited for
+            timer.cancel(); p.returncode = rc = os.waitstatus_to_exitcode(status)
+        dt, cpu = time.time() - t0, ru.ru_utime + ru.ru_stime
+        if rc == -signal.SIGKILL and dt >= timeout: rc = f"killed after {timeout:.0f} s (--timeout)"
+        print(f"  {nb.name}: {'ok' if rc == 0 else 'FAILED'} ({dt:.0f} s, {cpu:.0f} CPU-s"
+              f" of which {ru.ru_stime:.0f} system){'' if rc == 0 else ': ' + str(rc)}", flush=True)
         if rc != 0:
             print('\n'.join('    | ' + l for l in log.read_text(errors='replace').splitlines()[-25:]), flush=True)
-        return nb.name, dict(ok=rc == 0, rc=str(rc), secs=round(dt, 1))
-    # the longest first (from the last run's timings, when there are any), so that 2 workers finish together
-    prev = json.loads((data / 'timings.json').read_text()) if (data / 'timings.json').exists() else {}
-    order = sorted(nbs, key=lambda p: -prev.get(p.name, {}).get('secs', p.stat().st_size / 1e5))
-    for f in data.glob('.coverage*'): f.unlink()
+        return nb.name, dict(ok=rc == 0, rc=str(rc), secs=round(dt, 1), cpu=round(cpu, 1), sys=round(ru.ru_stime, 1))
+    # the longest first (from the last run's timings, when there are any), so that the workers finish together
+    tfile = data / 'timings.json'
+    prev = json.loads(tfile.read_text()) if tfile.exists() else {}
+    order = sorted(nbs, key=lambda p: -prev.get(p.name, {}).get('cpu', p.stat().st_size / 1e4))
     with ThreadPoolExecutor(jobs) as ex: res = dict(ex.map(one, order))
-    (data / 'timings.json').write_text(json.dumps(res, indent=1))
+    tfile.write_text(json.dumps({**prev, **res}, indent=1))
     return res
 
 # ---------------------------------------------------------------- the report
 
 def load(data: Path):
+    "The combined data of every notebook's last run (data/NOTEBOOK/.coverage.*)."
     import coverage
-    cov = coverage.Coverage(data_file=str(data / '.coverage'), config_file=False, branch=True)
-    parts = list(data.glob('.coverage.*'))
-    if parts: cov.combine(data_paths=[str(p) for p in parts], keep=False); cov.save()
+    shutil.rmtree(data / 'combined', ignore_errors=True); (data / 'combined').mkdir()
+    cov = coverage.Coverage(data_file=str(data / 'combined' / '.coverage'), config_file=False, branch=True)
+    parts, bad = [], 0
+    for p in sorted(data.glob('*/.coverage.*')):
+        try: coverage.CoverageData(str(p)).read(); parts.append(p)
+        except Exception: bad += 1
+    if bad: print(f"{bad} data files unreadable (a process killed while writing them): left out")
+    if parts: cov.combine(data_paths=[str(p) for p in parts], keep=True); cov.save()
     cov.load()
     return cov
 
 def report(root: Path, data: Path, target: float, show_private: bool) -> bool:
     cov = load(data); cdata = cov.get_data()
+    held = sorted(p.name for p in data.iterdir() if p.is_dir() and p.name not in ('combined', 'hook'))
+    print(f"\ndata: the last runs of {len(held)} notebooks ({', '.join(held)})")
     mods = modules(root); funcs = {m: functions(m) for m in mods}
     exl = read_exclusions(root); ex_lines: dict = {}
     for e in exl:
@@ -327,7 +363,7 @@ def main(argv=None):
     p.add_argument('--jobs', type=int, default=2, help='notebooks at a time (default 2)')
     p.add_argument('--data', type=Path,
                    help='folder for the coverage data (default: one per checkout in the temp folder)')
-    p.add_argument('--timeout', type=float, default=1800, help='seconds per notebook')
+    p.add_argument('--timeout', type=float, default=3600, help='seconds per notebook')
     p.add_argument('--target', type=float, default=90.0, help='percent of lines to cover')
     p.add_argument('--strict', action='store_true', help='exit 1 when the target is not met')
     p.add_argument('--report-only', action='store_true', help="report the last run's data, run nothing")
@@ -344,10 +380,14 @@ def main(argv=None):
     failed = []
     if not a.report_only:
         nbs = notebooks(root, a.notebooks); t0 = time.time()
+        if not a.notebooks:                  # all of them: no data of a notebook that is gone
+            for d in data.iterdir(): shutil.rmtree(d) if d.is_dir() else None
         print(f"coverage: {len(nbs)} notebooks of {root}, {a.jobs} at a time; data in {data}", flush=True)
         res = run_all(root, nbs, data, a.jobs, a.timeout)
         failed = [n for n, r in res.items() if not r['ok']]
-        print(f"notebooks run in {time.time() - t0:.0f} s wall;"
+        cpu = sum(r['cpu'] for r in res.values())
+        print(f"notebooks run in {time.time() - t0:.0f} s wall, {cpu:.0f} CPU-s"
+              f" ({sum(r['sys'] for r in res.values()):.0f} of them system);"
               f" {len(res) - len(failed)} passed, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}")
     met = report(root, data, a.target, a.private)
     if failed: return 1
