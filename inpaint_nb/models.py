@@ -491,12 +491,15 @@ def check_fits(build, batch_shape, device=None, training: bool = True, fields='t
     if training:
         trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
         est.update(gradients=trainable, optimizer=int(optimizer_states * trainable))
-    make_inputs = inputs or (lambda m: meta_inputs(m, batch_shape))
-    try: est['activations'] = meta_activation_bytes(model, make_inputs(model), training)
-    except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
-        notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
-                     f"{str(e).splitlines()[0][:80] if str(e) else ''})")
     free, where = free_memory(device)
+    make_inputs = inputs or (lambda m: meta_inputs(m, batch_shape))
+    if free is not None and sum(est.values()) > free:    # the parameters alone do not fit: no need for the forward
+        notes.append("activations not counted: the parameters alone do not fit")
+    else:
+        try: est['activations'] = meta_activation_bytes(model, make_inputs(model), training)
+        except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
+            notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
+                         f"{str(e).splitlines()[0][:80] if str(e) else ''})")
     est.update(total=sum(est.values()), free=free, where=where, notes=notes)
     est['fits'] = free is None or est['total'] <= free
     if free is None: notes.append('free memory unknown: not checked')
@@ -508,7 +511,7 @@ def check_fits(build, batch_shape, device=None, training: bool = True, fields='t
         if training: detail.append(f"their gradients and optimiser state {_size(est['gradients'] + est['optimizer'])}")
         batch = 'x'.join(map(str, batch_shape))
         detail.append(f"one batch of {batch} {_size(est['activations'])}" if 'activations' in est else
-                      "activations not counted (no meta forward)")
+                      notes[-1].replace(': ', ' (', 1) + ')')
         if isinstance(fields, dict):   # name the part that is too big: the larger one, and the other if it alone is
             parts = sorted([(params, fields.get('parameters')), (est.get('activations', 0), fields.get('activations'))],
                            key=lambda p: p[0], reverse=True)
