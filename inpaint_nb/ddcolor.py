@@ -4,7 +4,7 @@
 
 # %% ../nbs/05d_ddcolor.ipynb #dd102
 from __future__ import annotations
-import json, math, os, zlib
+import contextlib, json, math, os, zlib
 from pathlib import Path
 import numpy as np
 import torch
@@ -15,15 +15,15 @@ from .core import (InpaintError, MAX_PIXELS, atomic_write, atomic_write_text, de
                              read_state_dict)
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
-from .models import MODELS, Restorer
-from .lama import hub_download
+from .models import MODELS, Restorer, check_fits
+from .lama import fp32, hub_download
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'TAMED_AB_STD',
            'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder',
            'PixelDecoder', 'DDColor', 'check_input_size', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config',
            'ddcolor_from_state', 'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4',
-           'fp32', 'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor', 'DDColorRestorer', 'build_ddcolor_restorer',
+           'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor', 'DDColorRestorer', 'build_ddcolor_restorer',
            'ddcolor_unpretrained']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
@@ -162,15 +162,17 @@ class DDColor(nn.Module):
 
 # %% ../nbs/05d_ddcolor.ipynb #dd122
 def check_input_size(n, what: str = 'DDColor input_size') -> int:
-    "`n` when DDColor can work at n x n: a multiple of 32 from 32 up to the pixel budget of an image (`core.MAX_PIXELS`)."
+    "`n` when DDColor can work at n x n: a multiple of 32 from 32 up to an image's pixel budget (`core.MAX_PIXELS`)."
     if not isinstance(n, int) or isinstance(n, bool) or n < 32 or n % 32 or n * n > MAX_PIXELS:
-        raise InpaintError(f"{what}={n!r}: needs a multiple of 32 from 32 to {math.isqrt(MAX_PIXELS)} (512 as released)")
+        top = math.isqrt(MAX_PIXELS)
+        raise InpaintError(f"{what}={n!r}: needs a multiple of 32 from 32 to {top} (512 as released)")
     return n
 
 def build_ddcolor(size: str = 'large', input_size: int = 512, device=None) -> DDColor:
-    "DDColor as the official pipeline builds it (100 queries, 3 scales, 9 layers, spectral norm, 2 outputs), in eval mode."
+    """DDColor as the official pipeline builds it (100 queries, 3 scales, 9 layers, spectral norm, 2 outputs), in eval
+    mode, on `device` (None: the current default, e.g. the meta device inside `with torch.device('meta')`)."""
     check_input_size(input_size)
-    with torch.device(device or 'cpu'): return DDColor(size, input_size).eval()
+    with torch.device(device) if device else contextlib.nullcontext(): return DDColor(size, input_size).eval()
 
 # %% ../nbs/05d_ddcolor.ipynb #dd133
 def _seeded(name: str, shape, seed: int | None = None) -> torch.Tensor:
@@ -224,10 +226,11 @@ def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tup
     return DDCOLOR_ENCODERS.get(enc, size), check_input_size(n, f"{path}: input_size")
 
 # %% ../nbs/05d_ddcolor.ipynb #dd144
-def ddcolor_from_state(sd: dict, size: str, input_size: int, source, report=print) -> DDColor:
+def ddcolor_from_state(sd: dict, size: str, input_size: int, source, report=print, device=None) -> DDColor:
     """DDColor-`size` with the tensors `sd` loaded. Checked on its layout (the meta device) before it is built: every
-    tensor present (else refused, naming what is missing) with its shape; tensors that DDColor does not have are
-    ignored, in one line to `report`."""
+    tensor present (else refused, naming what is missing) with its shape, and that it fits `device` at `input_size`
+    (`models.check_fits`: parameters and one image's activations). Tensors that DDColor does not have are ignored, in
+    one line to `report`."""
     want = {k: tuple(v.shape) for k, v in build_ddcolor(size, input_size, 'meta').state_dict().items()}
     if bad := [k for k in want if k in sd and tuple(sd[k].shape) != want[k]]:
         raise InpaintError(f"{source}: {len(bad)} tensors have other shapes than DDColor-{size}'s, e.g. {bad[0]} "
@@ -235,6 +238,8 @@ def ddcolor_from_state(sd: dict, size: str, input_size: int, source, report=prin
     if missing := [k for k in want if k not in sd]:
         raise InpaintError(f"{source}: {len(missing)} of DDColor-{size}'s {len(want)} tensors missing: "
                            f"{', '.join(missing[:3])}{' (first 3)' if len(missing) > 3 else ''}")
+    check_fits(lambda: DDColor(size, input_size), (1, 3, input_size, input_size), device, training=False,
+               fields="input_size (config.json) or the model's size", what=f"{source}: DDColor-{size} at {input_size} px")
     if extra := [k for k in sd if k not in want]:
         report(f"note: {source}: {len(extra)} tensors that DDColor-{size} does not have, ignored: "
                f"{', '.join(extra[:3])}{' (first 3)' if len(extra) > 3 else ''}")
@@ -266,7 +271,7 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     """DDColor in eval mode from `source`: a Hub folder (config.json gives size and input size), a .safetensors/.pth/.pt
     file (raw or basicsr `params`), a Hub repo id, or None (the released default for `size`, downloaded once). Notes
     (tensors DDColor does not have) go to `report`."""
-    src = DDCOLOR_REPOS.get(size, DDCOLOR_REPOS['large']) if source is None else source
+    src, device = DDCOLOR_REPOS.get(size, DDCOLOR_REPOS['large']) if source is None else source, device or default_device()
     path = Path(src)
     if not path.exists():
         if isinstance(src, str) and src.count('/') == 1 and not src.startswith(('.', '/')) and path.suffix == '':
@@ -275,8 +280,8 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     if path.is_dir():
         if (path/'config.json').is_file(): size, input_size = read_ddcolor_config(path/'config.json', size, input_size)
         path = weights_in(path)
-    model = ddcolor_from_state(read_state_dict(path, 'DDColor weights'), size, input_size, path, report)
-    return model.to(device or default_device()).eval()
+    model = ddcolor_from_state(read_state_dict(path, 'DDColor weights'), size, input_size, path, report, device)
+    return model.to(device).eval()
 
 # %% ../nbs/05d_ddcolor.ipynb #dd147b
 def save_ddcolor(model: DDColor, folder) -> Path:
@@ -309,18 +314,15 @@ def d4(x, k: int, inverse: bool = False):
     return x.transpose(-1, -2) if inverse and k & 4 else x
 
 # %% ../nbs/05d_ddcolor.ipynb #dd164b
-def fp32(t):
-    "A context where autocast (mixed precision) is off on `t`'s device: colour conversions stay float32."
-    return torch.autocast(t.device.type, enabled=False)
-
 def ddcolor_ab(model, gray, tta: str = 'none'):
     "DDColor's Lab ab (N2HW, about +-128) for an N1HW gray in [0, 1], at the gray's size (bilinear upsampling)."
     if tta not in DDCOLOR_TTA: raise InpaintError(f"tta={tta!r} is not one of {list(DDCOLOR_TTA)}")
     if not torch.is_tensor(gray) or gray.ndim != 4 or gray.shape[1] != 1:
         raise InpaintError(f"DDColor colours an N x 1 x H x W gray tensor, got {getattr(gray, 'shape', type(gray))}")
-    with fp32(gray): x = ddcolor_input(gray.float(), model.input_size)
+    with fp32(gray): x = ddcolor_input(gray.float(), model.input_size)          # chapter 05b's fp32: autocast off
     ab = sum(d4(model(d4(x, k)), k, inverse=True).float() for k in DDCOLOR_TTA[tta]) / len(DDCOLOR_TTA[tta])
-    return ab if ab.shape[-2:] == gray.shape[-2:] else F.interpolate(ab, size=gray.shape[-2:], mode='bilinear', align_corners=False)
+    if ab.shape[-2:] == gray.shape[-2:]: return ab
+    return F.interpolate(ab, size=gray.shape[-2:], mode='bilinear', align_corners=False)
 
 # %% ../nbs/05d_ddcolor.ipynb #dd166
 def ddcolor_colorize(model, gray, tta: str = 'none'):

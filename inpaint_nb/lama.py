@@ -9,20 +9,25 @@ from pathlib import Path
 import torch, huggingface_hub
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import InpaintError, rgb_to_luma, default_device, atomic_write, read_weights, first_line
-from .models import MODELS, TwoStageRestorer, build_generator, zero_last_conv
+from .core import IMG_SIZE, InpaintError, rgb_to_luma, default_device, atomic_write, read_weights, first_line
+from .models import MODELS, TwoStageRestorer, build_generator, check_fits, zero_last_conv
 
 # %% auto #0
-__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'HUB_TIMEOUT', 'LAMA_FREEZE', 'LAMA_FILL', 'FourierUnit',
-           'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
+__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'HUB_TIMEOUT', 'LAMA_FREEZE', 'LAMA_FILL', 'fp32',
+           'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
            'seeded_weights', 'seeded_input', 'tamed_lama', 'generator_state', 'lama_size', 'lama_layout',
            'lama_from_state', 'hub_offline', 'hub_problem', 'hub_download', 'fetch_big_lama', 'load_lama',
            'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage', 'build_lama_restorer', 'lama_unpretrained',
            'LamaFill']
 
+# %% ../nbs/05b_lama.ipynb #fp01
+def fp32(t):
+    "A context where autocast (mixed precision) is off on `t`'s device: FFTs and colour conversions stay float32."
+    return torch.autocast('cpu' if t.device.type == 'meta' else t.device.type, enabled=False)
+
 # %% ../nbs/05b_lama.ipynb #la05
 class FourierUnit(nn.Module):
-    "1x1 conv + BN + ReLU on the (re, im) parts of the image's 2-D FFT, then back: every output pixel sees all input pixels."
+    "1x1 conv + BN + ReLU on the (re, im) parts of the image's 2-D FFT, then back: every output pixel sees all pixels."
     def __init__(self, ch_in: int, ch_out: int):
         super().__init__()
         self.conv_layer = nn.Conv2d(2 * ch_in, 2 * ch_out, 1, bias=False)
@@ -30,7 +35,7 @@ class FourierUnit(nn.Module):
 
     def forward(self, x):
         n, _, h, w = x.shape
-        with torch.autocast(x.device.type, enabled=False):
+        with fp32(x):
             f = torch.view_as_real(torch.fft.rfft2(x.float(), norm='ortho'))  # N C H W' 2
             f = f.permute(0, 1, 4, 2, 3).reshape(n, -1, h, f.shape[3])          # N 2C H W': re0, im0, re1, ...
             f = F.relu(self.bn(self.conv_layer(f)))
@@ -195,10 +200,11 @@ def lama_layout(n_blocks: int, ngf: int) -> dict:
     with torch.device('meta'): return {k: tuple(v.shape) for k, v in LaMa(n_blocks, ngf).state_dict().items()}
 
 # %% ../nbs/05b_lama.ipynb #sy10
-def lama_from_state(sd: dict, path='weights', report=print) -> LaMa:
+def lama_from_state(sd: dict, path='weights', report=print, device=None) -> LaMa:
     """A LaMa of the size the tensors say, with them loaded. Checked before it is built: its size (`lama_size`), every
-    tensor of its layout present (else refused, naming what is missing) with its shape. Tensors that LaMa does not have
-    are ignored, in one line to `report`."""
+    tensor of its layout present (else refused, naming what is missing) with its shape, and that it fits `device`
+    (`models.check_fits`: its parameters and one 512 px image's activations). Tensors that LaMa does not have are
+    ignored, in one line to `report`."""
     n_blocks, ngf = lama_size(sd, path)
     want, size = lama_layout(n_blocks, ngf), f"ngf={ngf}, n_blocks={n_blocks}"
     if missing := [k for k in want if k not in sd]:
@@ -208,6 +214,8 @@ def lama_from_state(sd: dict, path='weights', report=print) -> LaMa:
         if not torch.is_tensor(sd[k]): raise InpaintError(f"{path}: {k} is not a tensor but a {type(sd[k]).__name__}")
         if tuple(sd[k].shape) != shape:
             raise InpaintError(f"{path}: {k} has shape {tuple(sd[k].shape)}, a LaMa with {size} needs {shape}")
+    check_fits(lambda: LaMa(n_blocks, ngf), (1, 4, IMG_SIZE, IMG_SIZE), device, training=False,
+               fields='the checkpoint (another file) or what else runs', what=f"{path}: a LaMa with {size}")
     if extra := [k for k in sd if k not in want]:
         report(f"note: {path}: {len(extra)} tensors that LaMa ({size}) does not have, ignored: {', '.join(extra[:3])}"
                f"{' (first 3)' if len(extra) > 3 else ''}")
@@ -268,12 +276,12 @@ def load_lama(source=None, device=None, report=print) -> LaMa:
     """Big LaMa in eval mode on `device` (default: the GPU when there is one) from `source`: the official best.ckpt, the
     unzipped big-lama/ folder, a plain generator state dict, or None (the official weights, downloaded once). Notes
     (the stand-ins the checkpoint's pickle named, tensors LaMa does not have) go to `report`, one line each."""
-    path = fetch_big_lama() if source is None else Path(source)
+    path, device = fetch_big_lama() if source is None else Path(source), device or default_device()
     if path.is_dir():
         path = next((p for p in (path/'models'/'best.ckpt', path/'big-lama'/'models'/'best.ckpt') if p.is_file()),
                     path/'models'/'best.ckpt')
-    model = lama_from_state(generator_state(read_weights(path, 'LaMa checkpoint'), path), path, report)
-    return model.to(device or default_device()).eval()
+    obj = read_weights(path, 'LaMa checkpoint', report=lambda line: report(f"note: {line}"))
+    return lama_from_state(generator_state(obj, path), path, report, device).to(device).eval()
 
 # %% ../nbs/05b_lama.ipynb #la41
 def pad_symmetric(x, multiple: int = 8):
