@@ -91,9 +91,12 @@ def add_train_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def config_from_args(a: argparse.Namespace) -> TrainConfig:
     """TrainConfig from CLI options: preset / file / the run's config.json, then the config-field options and `--set`
     (both read by `run.parse_field`, checked as a config file is). `--minutes` without `--epochs` sets
-    `epochs=UNTIL_BUDGET`: the budget alone decides."""
+    `epochs=UNTIL_BUDGET`: the budget alone decides. `--resume` without `--config` needs the run's config.json."""
     run_cfg = Path(a.out)/'config.json' if getattr(a, 'out', None) else None
-    from_run = a.config is None and getattr(a, 'resume', False) and run_cfg.is_file()
+    from_run = a.config is None and getattr(a, 'resume', False)
+    if from_run and not run_cfg.is_file():      # else --resume would quietly train a preset the user never asked for
+        raise InpaintError(f"--resume: {run_cfg} not found, so there is no run to resume in {a.out}; train without "
+                           "--resume (and --config to choose what), or give the run folder that holds it")
     if from_run: cfg = TrainConfig.from_json(run_cfg)
     elif a.config is None or a.config in PRESETS:
         name = a.config or ('gpu' if torch.cuda.is_available() and a.device != 'cpu' else 'cpu-demo')
