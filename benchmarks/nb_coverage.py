@@ -137,7 +137,7 @@ def same_code(cell_lines, block_lines) -> bool:
     norm = lambda l: FROM_IMPORT.sub(r'\1M\2', l.rstrip())
     return all(a.rstrip() == b.rstrip() or norm(a) == norm(b) for a, b in zip(cell_lines, block_lines))
 
-def run_one(nb: Path, root: Path) -> int:
+def run_one(nb: Path, root: Path, files_only: bool = False) -> int:
     import inpaint_nb   # the checkout measured must be the one imported (PYTHONPATH is set by the parent)
     if Path(inpaint_nb.__file__).resolve().parent != lib_dir(root).resolve():
         print(f"{nb.name}: imports {inpaint_nb.__file__}, not the package of {root}", file=sys.stderr); return 1
@@ -177,6 +177,7 @@ def run_one(nb: Path, root: Path) -> int:
             for c in nb_.cells:
                 b = blocks.get((nb_key, c.get('id')))
                 if c.cell_type != 'code' or b is None: continue
+                if files_only: continue
                 if same_code(c.source.splitlines(), b[2]): targets[c.get('id')] = (b[0], b[1], c.source)
                 else: stale.append(c.get('id'))
             if stale: print(f"coverage: {nb.name}: cells {', '.join(stale)} differ from their module blocks"
@@ -239,7 +240,7 @@ if os.environ.get('INPAINT_NB_COVERAGE_RC'):
     except Exception: pass
 '''
 
-def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float) -> dict:
+def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float, files_only=False) -> dict:
     "Run `nbs`, `jobs` at a time; each notebook's data replace its last ones (data/NOTEBOOK/), the others' are kept."
     hook = data / 'hook'; hook.mkdir(exist_ok=True); (hook / 'sitecustomize.py').write_text(HOOK)
     path = [str(hook), str(root)] + [p for p in [os.environ.get('PYTHONPATH')] if p]
@@ -249,7 +250,7 @@ def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float) 
         part = data / nb.stem; shutil.rmtree(part, ignore_errors=True); part.mkdir(parents=True)
         t0, log = time.time(), part / 'log.txt'
         cmd = [sys.executable, '-m', 'coverage', 'run', f"--rcfile={rc_file(part, root, nb.stem)}", __file__,
-               '--root', str(root), '--run-one', str(nb)]
+               '--root', str(root), '--run-one', str(nb)] + ['--files-only'] * files_only
         with open(log, 'w') as f:
             env_nb = dict(env, INPAINT_NB_COVERAGE_CHILD_RC=str(part / 'coveragerc'))   # for the processes it starts
             p = subprocess.Popen(cmd, cwd=root, env=env_nb, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
@@ -320,7 +321,7 @@ def report(root: Path, data: Path, target: float, show_private: bool) -> bool:
     print(f"{'TOTAL':<{w}}  {tot[0]:>6}  {tot[1]:>6}  {tot[2]:>17}  {pct(*tot[:2]):>5.1f}%")
     print(f"(excluded lines stay in the denominator, counted as missed; {pct(tot[0], tot[1] - tot[2]):.1f}%"
           " if they had run)")
-    chap = lambda f: chapter_of(f.mod, f.first) or '?'
+    chap = lambda f: chapter_of(f.mod, f.first) or '(no notebook)'
     print(f"\npublic functions and methods never entered: {len(never)} (of {len(never) + entered_pub} public)")
     for f in sorted(never, key=lambda f: (chap(f), f.mod.name, f.first)):
         print(f"  {chap(f):<16} {f.mod.stem}.py:{f.first:<5} {f.name}")
@@ -369,10 +370,12 @@ def main(argv=None):
     p.add_argument('--report-only', action='store_true', help="report the last run's data, run nothing")
     p.add_argument('--private', action='store_true', help='list private functions never entered too')
     p.add_argument('--who', metavar='MODULE:FUNC', help='which notebooks ran the lines of this function')
+    p.add_argument('--files-only', action='store_true',
+                   help="plain file coverage, for comparison: exported cells run as plain cells (imports alone)")
     p.add_argument('--run-one', type=Path, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     root = a.root.resolve()
-    if a.run_one: return run_one(a.run_one, root)
+    if a.run_one: return run_one(a.run_one, root, a.files_only)
     data = (a.data or Path(tempfile.gettempdir()) / 'inpaint_nb-coverage'
             / f"{root.name}-{hashlib.sha1(str(root).encode()).hexdigest()[:8]}").resolve()
     data.mkdir(parents=True, exist_ok=True)
@@ -383,7 +386,7 @@ def main(argv=None):
         if not a.notebooks:                  # all of them: no data of a notebook that is gone
             for d in data.iterdir(): shutil.rmtree(d) if d.is_dir() else None
         print(f"coverage: {len(nbs)} notebooks of {root}, {a.jobs} at a time; data in {data}", flush=True)
-        res = run_all(root, nbs, data, a.jobs, a.timeout)
+        res = run_all(root, nbs, data, a.jobs, a.timeout, a.files_only)
         failed = [n for n, r in res.items() if not r['ok']]
         cpu = sum(r['cpu'] for r in res.values())
         print(f"notebooks run in {time.time() - t0:.0f} s wall, {cpu:.0f} CPU-s"
