@@ -4,9 +4,8 @@
 
 # %% ../nbs/05d_ddcolor.ipynb #dd102
 from __future__ import annotations
-import contextlib, json, math, os, zlib
+import contextlib, json, math, zlib
 from pathlib import Path
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -97,12 +96,14 @@ class QueryFFN(nn.Module):
 # %% ../nbs/05d_ddcolor.ipynb #dd117
 class ColorDecoder(nn.Module):
     "Colour queries attending to multi-scale features -> N x num_queries x H x W maps (embedding . pixel feature)."
-    def __init__(self, in_channels=(512, 512, 256), d: int = 256, num_queries: int = 100, dec_layers: int = 9, heads: int = 8):
+    def __init__(self, in_channels=(512, 512, 256), d: int = 256, num_queries: int = 100, dec_layers: int = 9,
+                 heads: int = 8):
         super().__init__()
         self.query_feat, self.query_embed = nn.Embedding(num_queries, d), nn.Embedding(num_queries, d)
         self.level_embed = nn.Embedding(len(in_channels), d)
         self.input_proj = nn.ModuleList(nn.Conv2d(c, d, 1) for c in in_channels)
-        self.transformer_self_attention_layers = nn.ModuleList(QueryAttention(d, heads, 'self_attn') for _ in range(dec_layers))
+        self.transformer_self_attention_layers = nn.ModuleList(QueryAttention(d, heads, 'self_attn')
+                                                               for _ in range(dec_layers))
         self.transformer_cross_attention_layers = nn.ModuleList(QueryAttention(d, heads) for _ in range(dec_layers))
         self.transformer_ffn_layers = nn.ModuleList(QueryFFN(d) for _ in range(dec_layers))
         self.decoder_norm = nn.LayerNorm(d)
@@ -111,11 +112,13 @@ class ColorDecoder(nn.Module):
 
     def forward(self, scales: list, pixels):
         nb = pixels.shape[0]
-        mem = [(p(f).flatten(2) + e[None, :, None]).permute(2, 0, 1) for p, f, e in zip(self.input_proj, scales, self.level_embed.weight)]
+        mem = [(p(f).flatten(2) + e[None, :, None]).permute(2, 0, 1)
+               for p, f, e in zip(self.input_proj, scales, self.level_embed.weight)]
         pos = [sine_position(f, self.query_feat.weight.shape[1] // 2).flatten(2).permute(2, 0, 1) for f in scales]
         q, q_pos = (e.weight[:, None].repeat(1, nb, 1) for e in (self.query_feat, self.query_embed))
-        for i, (cross, self_, ffn) in enumerate(zip(self.transformer_cross_attention_layers,
-                                                    self.transformer_self_attention_layers, self.transformer_ffn_layers)):
+        layers = zip(self.transformer_cross_attention_layers, self.transformer_self_attention_layers,
+                     self.transformer_ffn_layers)
+        for i, (cross, self_, ffn) in enumerate(layers):
             k = i % len(mem)
             q = ffn(self_(cross(q, q_pos, mem[k], pos[k]), q_pos))
         emb = self.decoder_norm(q).transpose(0, 1)                 # N x Q x d
@@ -176,7 +179,7 @@ def build_ddcolor(size: str = 'large', input_size: int = 512, device=None) -> DD
 
 # %% ../nbs/05d_ddcolor.ipynb #dd133
 def _seeded(name: str, shape, seed: int | None = None) -> torch.Tensor:
-    "One tensor of the seeded rule: standard normal seeded by crc32(name) (crc32('SEED/name') with `seed`), scaled by role."
+    "One tensor of the seeded rule: standard normal seeded by crc32(name) (or of 'SEED/name'), scaled by its role."
     key = name if seed is None else f'{seed}/{name}'
     r = torch.randn(tuple(shape), generator=torch.Generator().manual_seed(zlib.crc32(key.encode())))
     leaf = name.rsplit('.', 1)[-1]
@@ -212,13 +215,14 @@ WEIGHT_FILES = ('model.safetensors', 'pytorch_model.bin', 'pytorch_model.pth', '
 def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tuple:
     "(size, input_size) from a Hub folder's config.json (DDColor's constructor arguments), or the defaults given."
     try: cfg = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e: raise InpaintError(f"{path}: not a readable JSON config ({first_line(e)})") from None
+    except (OSError, ValueError) as e:
+        raise InpaintError(f"{path}: not a readable JSON config ({first_line(e)})") from None
     if not isinstance(cfg, dict): raise InpaintError(f"{path}: the config is a {type(cfg).__name__}, not a JSON object")
     enc = cfg.get('encoder_name', None)
     if enc is not None and enc not in DDCOLOR_ENCODERS:
         raise InpaintError(f"{path}: encoder_name {enc!r} is not one of {list(DDCOLOR_ENCODERS)}")
-    fixed = dict(num_output_channels=2, num_queries=100, num_scales=3, dec_layers=9, decoder_name='MultiScaleColorDecoder',
-                 last_norm='Spectral', do_normalize=False)
+    fixed = dict(num_output_channels=2, num_queries=100, num_scales=3, dec_layers=9,
+                 decoder_name='MultiScaleColorDecoder', last_norm='Spectral', do_normalize=False)
     for k, want in fixed.items():
         if cfg.get(k, want) != want: raise InpaintError(f"{path}: {k}={cfg[k]!r}, this DDColor supports only {want!r}")
     n = cfg.get('input_size', input_size)
@@ -239,7 +243,8 @@ def ddcolor_from_state(sd: dict, size: str, input_size: int, source, report=prin
         raise InpaintError(f"{source}: {len(missing)} of DDColor-{size}'s {len(want)} tensors missing: "
                            f"{', '.join(missing[:3])}{' (first 3)' if len(missing) > 3 else ''}")
     check_fits(lambda: DDColor(size, input_size), (1, 3, input_size, input_size), device, training=False,
-               fields="input_size (config.json) or the model's size", what=f"{source}: DDColor-{size} at {input_size} px")
+               fields="input_size (config.json) or the model's size",
+               what=f"{source}: DDColor-{size} at {input_size} px")
     if extra := [k for k in sd if k not in want]:
         report(f"note: {source}: {len(extra)} tensors that DDColor-{size} does not have, ignored: "
                f"{', '.join(extra[:3])}{' (first 3)' if len(extra) > 3 else ''}")
@@ -271,12 +276,15 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
     """DDColor in eval mode from `source`: a Hub folder (config.json gives size and input size), a .safetensors/.pth/.pt
     file (raw or basicsr `params`), a Hub repo id, or None (the released default for `size`, downloaded once). Notes
     (tensors DDColor does not have) go to `report`."""
-    src, device = DDCOLOR_REPOS.get(size, DDCOLOR_REPOS['large']) if source is None else source, device or default_device()
+    src = DDCOLOR_REPOS.get(size, DDCOLOR_REPOS['large']) if source is None else source
+    device = device or default_device()
     path = Path(src)
     if not path.exists():
         if isinstance(src, str) and src.count('/') == 1 and not src.startswith(('.', '/')) and path.suffix == '':
             path = fetch_ddcolor(src)
-        else: raise InpaintError(f"{src}: DDColor weights not found (a folder, a .safetensors/.pth file or a Hub repo id)")
+        else:
+            raise InpaintError(f"{src}: DDColor weights not found (a folder, a .safetensors/.pth file or a Hub "
+                               f"repo id)")
     if path.is_dir():
         if (path/'config.json').is_file(): size, input_size = read_ddcolor_config(path/'config.json', size, input_size)
         path = weights_in(path)
@@ -287,7 +295,8 @@ def load_ddcolor(source=None, size: str = 'large', input_size: int = 512, device
 def save_ddcolor(model: DDColor, folder) -> Path:
     "Write `model` as a Hub folder (model.safetensors + config.json, the official layout), each file atomically."
     folder = Path(folder)
-    cfg = dict(encoder_name={v: k for k, v in DDCOLOR_ENCODERS.items()}[model.size], decoder_name='MultiScaleColorDecoder',
+    cfg = dict(encoder_name={v: k for k, v in DDCOLOR_ENCODERS.items()}[model.size],
+               decoder_name='MultiScaleColorDecoder',
                input_size=[model.input_size] * 2, num_output_channels=2, last_norm='Spectral', do_normalize=False,
                num_queries=model.decoder.color_decoder.query_feat.num_embeddings, num_scales=3,
                dec_layers=len(model.decoder.color_decoder.transformer_ffn_layers))
@@ -299,7 +308,8 @@ def save_ddcolor(model: DDColor, folder) -> Path:
 # %% ../nbs/05d_ddcolor.ipynb #dd161
 def ddcolor_input(gray, size: int):
     "The official preprocessing of an N1HW gray in [0, 1]: resized to size x size, Lab L, back to RGB with a = b = 0."
-    small = gray if gray.shape[-2:] == (size, size) else F.interpolate(gray, size=(size, size), mode='bilinear', align_corners=False)
+    small = gray if gray.shape[-2:] == (size, size) else F.interpolate(gray, size=(size, size), mode='bilinear',
+                                                                       align_corners=False)
     lightness = gray_to_lightness(small)
     return lab_to_rgb(torch.cat([lightness, torch.zeros_like(lightness).expand(-1, 2, -1, -1)], 1))
 
@@ -326,7 +336,8 @@ def ddcolor_ab(model, gray, tta: str = 'none'):
 
 # %% ../nbs/05d_ddcolor.ipynb #dd166
 def ddcolor_colorize(model, gray, tta: str = 'none'):
-    "RGB (N3HW in [0, 1]) whose BT.601 luma is exactly `gray` (N1HW in [0, 1], on the model's device), coloured by DDColor's ab."
+    """RGB (N3HW in [0, 1]) whose BT.601 luma is exactly `gray` (N1HW in [0, 1], on the model's device), coloured by
+    DDColor's ab."""
     ab = ddcolor_ab(model, gray, tta)
     with fp32(gray): return chroma_to_rgb(gray.float(), ab, 'lab')
 
@@ -358,26 +369,32 @@ class DDColorRestorer(Restorer):
         return dict(rgb=ddcolor_colorize(self.ddcolor, damaged, self.tta), gray=damaged)
 
 # %% ../nbs/05d_ddcolor.ipynb #dd171b
-def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_input_size: int = 512, ddcolor_weights='hub',
-                           ddcolor_tta: str = 'none', **ignored) -> DDColorRestorer:
+def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_input_size: int = 512,
+                           ddcolor_weights='hub', ddcolor_tta: str = 'none', **ignored) -> DDColorRestorer:
     """`build_model`'s builder for `'ddcolor'`: weights 'hub' (the released ones for the size, downloaded once), a
-    folder/file/repo id (`load_ddcolor`), or None (random: tests). The other models' options (encoder, ...) are ignored."""
+    folder/file/repo id (`load_ddcolor`), or None (random: tests). The other models' options (encoder, ...) are
+    ignored."""
     if ddcolor_weights is None: net = build_ddcolor(ddcolor_size, ddcolor_input_size)
-    else: net = load_ddcolor(None if ddcolor_weights == 'hub' else ddcolor_weights, ddcolor_size, ddcolor_input_size, device='cpu')
+    else: net = load_ddcolor(None if ddcolor_weights == 'hub' else ddcolor_weights, ddcolor_size, ddcolor_input_size,
+                             device='cpu')
     return DDColorRestorer(net, ddcolor_tta)
 
-MODELS['ddcolor'] = dict(stages=1, generator='ddcolor', build=build_ddcolor_restorer,
-                         doc="DDColor (pretrained colour queries, Hub weights) colours the prefilled gray, luma kept exactly")
+MODELS['ddcolor'] = dict(
+    stages=1, generator='ddcolor', build=build_ddcolor_restorer,
+    doc="DDColor (pretrained colour queries, Hub weights) colours the prefilled gray, luma kept exactly")
 
 # %% ../nbs/05d_ddcolor.ipynb #pg26
 def ddcolor_unpretrained(kw: dict, weights: dict) -> dict:
-    """`models.unpretrained_kwargs` of `'ddcolor'`: `ddcolor_weights` None, the size read from the checkpoint's encoder, the
-    input size from the weights folder's config.json while it is there (else the run's `ddcolor_input_size`)."""
-    stem = next((v for k, v in weights.items() if k.endswith('ddcolor.encoder.arch.downsample_layers.0.0.weight')), None)
+    """`models.unpretrained_kwargs` of `'ddcolor'`: `ddcolor_weights` None, the size read from the checkpoint's
+    encoder, the input size from the weights folder's config.json while it is there (else the run's
+    `ddcolor_input_size`)."""
+    stem = next((v for k, v in weights.items() if k.endswith('ddcolor.encoder.arch.downsample_layers.0.0.weight')),
+                None)
     size = next((s for s, (_, dims) in CONVNEXT_SIZES.items() if stem is not None and dims[0] == stem.shape[0]), None)
-    if size is None: return kw                                     # not DDColor's tensors: read the weights as the run did
+    if size is None: return kw                              # not DDColor's tensors: read the weights as the run did
     src, n = kw.get('ddcolor_weights'), kw.get('ddcolor_input_size', 512)
-    if src not in (None, 'hub') and (Path(src)/'config.json').is_file(): n = read_ddcolor_config(Path(src)/'config.json', size, n)[1]
+    if src not in (None, 'hub') and (Path(src)/'config.json').is_file():
+        n = read_ddcolor_config(Path(src)/'config.json', size, n)[1]
     return {**kw, 'ddcolor_weights': None, 'ddcolor_size': size, 'ddcolor_input_size': n}
 
 MODELS['ddcolor']['unpretrained'] = ddcolor_unpretrained
