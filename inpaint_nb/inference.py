@@ -5,7 +5,6 @@
 # %% ../nbs/10_inference.ipynb #c003
 from __future__ import annotations
 import contextlib, zipfile
-from collections import Counter
 from functools import partial
 from pathlib import Path
 import numpy as np, torch, cv2
@@ -13,17 +12,17 @@ import torch.nn as nn, torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image, write_png, default_device,
                              atomic_write, clean_temp_files, decode_image, png_problem, png_cap, read_member, usable_cores,
-                             writable_dir, writable_file)
+                             writable_dir, claim_output, contain_worker_temp)
 from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_fill, loader_fill, set_fill
 from .colour import to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
-from .learner import Callback, read_checkpoint
+from .learner import Callback, read_checkpoint, loader_errors
 from .callbacks import PlotCallback
 from .models import TwoStageRestorer, pad_to_multiple
 from .lama import load_lama, lama_fill
 from .ddcolor import load_ddcolor, ddcolor_colorize
-from .run import load_model, model_size
+from .run import load_model, model_size, run_folder_of
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'INPAINTERS', 'COLORIZERS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'dihedral', 'restore_batch',
@@ -134,9 +133,16 @@ def restore_pretrained_batch(model, damaged, mask, inpainter=None, colorizer=Non
 # %% ../nbs/10_inference.ipynb #pp06
 INPAINTERS, COLORIZERS = ('lama',), ('ddcolor',)
 
+def _read_by(kind: str, name, weights, choices):
+    "A weights option is read by its model option's loader: without one it would do nothing, so it is an error."
+    if weights is not None and (name is None or callable(name)):
+        raise InpaintError(f"--{kind}-weights {weights}: given without --{kind}, so nothing would read it; add "
+                           f"--{kind} {choices[0]} or leave the weights out")
+
 def load_inpainter(name, weights=None, device=None):
     """`inpainter` for the pipeline: None, a function `(gray, mask) -> gray`, or 'lama' (`load_lama(weights)`: the
     official Big LaMa from the Hub when `weights` is None, or a local checkpoint)."""
+    _read_by('inpainter', name, weights, INPAINTERS)
     if name is None or callable(name): return name
     if name not in INPAINTERS: raise InpaintError(f"inpainter {name!r}: choose one of {INPAINTERS}")
     return partial(lama_fill, load_lama(weights, device))
@@ -144,6 +150,7 @@ def load_inpainter(name, weights=None, device=None):
 def load_colorizer(name, weights=None, device=None, size: str = 'large'):
     """`colorizer` for the pipeline: None, a function `(gray, tta=) -> RGB`, or 'ddcolor' (`load_ddcolor(weights)`:
     the released DDColor of `size` from the Hub when `weights` is None, or a local folder/file)."""
+    _read_by('colorizer', name, weights, COLORIZERS)
     if name is None or callable(name): return name
     if name not in COLORIZERS: raise InpaintError(f"colorizer {name!r}: choose one of {COLORIZERS}")
     return partial(ddcolor_colorize, load_ddcolor(weights, size=size, device=device))
@@ -176,7 +183,7 @@ def predict_folder(model, data_dir, out_dir=None, tta='none', device=None, batch
     was_training = model is not None and model.training
     if model is not None: model.eval().to(device)
     preds = {}
-    with threads_beside(num_workers, device):
+    with threads_beside(num_workers, device), loader_errors():   # a full /dev/shm: one line
         for b in tqdm(iter(dl), total=len(dl), desc='predict', disable=not progress):   # one iterator: tqdm.auto would start a second loader
             d, m = b['damaged'].to(device), b['mask'].to(device)
             if model is not None and inpainter is None and colorizer is None: rgb = restore_batch(model, d, m, tta, model_size, detail=bool(fill and fill.textured))
@@ -199,16 +206,14 @@ def write_submission(preds: dict, data_dir, zip_path='submission.zip') -> Path:
     df = read_split(data_dir, 'test', check_files=False)
     missing = [i for i in df.ID if i not in preds]
     if missing: raise DataError(f"no prediction for {len(missing)} test ID(s), e.g. {missing[:3]}")
-    names = [Path(rel).name for rel in df.input_image_path]
-    dup = sorted(n for n, k in Counter(names).items() if k > 1)
-    if dup: raise DataError(f"{Path(data_dir)/'test.csv'}: several rows point to the same file name {dup[:3]}; "
-                            "a flat submission zip cannot hold them apart")
+    names = [Path(rel).name for rel in df.input_image_path]    # distinct: `read_split` refuses a test.csv repeating one
     zip_path = Path(zip_path)
     with atomic_write(zip_path) as tmp, zipfile.ZipFile(tmp, 'w', zipfile.ZIP_DEFLATED) as z:
         for id, name in zip(df.ID, names):
             rgb = preds[id]
             if rgb.shape != (IMG_SIZE, IMG_SIZE, 3) or rgb.dtype != np.uint8:
-                raise DataError(f"prediction for {id}: expected uint8 {IMG_SIZE}x{IMG_SIZE}x3 RGB, got {rgb.dtype} {rgb.shape}")
+                raise DataError(f"prediction for {id}: expected uint8 {IMG_SIZE}x{IMG_SIZE}x3 RGB, got {rgb.dtype} "
+                                f"{rgb.shape}")
             z.writestr(name, _png_bytes(rgb))
     return zip_path
 
@@ -303,9 +308,12 @@ def predict_checkpoint(ckpt, data_dir, tta='none', device=None, batch_size: int 
 # %% ../nbs/10_inference.ipynb #pp21
 def predict_cli(data_dir, ckpt=None, out='submission.zip', tta='none', device=None, batch_size: int = 8,
                 prefill=AUTO, workers: int = 0, hues: str = AUTO, **pretrained) -> Path:
-    """`inpaint_nb predict`: check --out and the test files, then restore (`predict_checkpoint`; `pretrained`:
+    """`inpaint_nb predict`: check --out (`core.claim_output`: a submission zip, never onto or into the data, the
+    checkpoint or its run folder) and the test files, then restore (`predict_checkpoint`; `pretrained`:
     inpainter, colorizer and their weights), write and check the submission zip."""
-    out = writable_file(out, 'submission file (--out)')
+    contain_worker_temp()                   # the loader workers' pymp-* folder goes when this process does
+    reads = (data_dir, ckpt, run_folder_of(ckpt) if ckpt is not None else None)   # never written onto or into
+    out = claim_output(out, 'submission zip (--out)', 'zip', reads=reads)
     if gone := clean_temp_files(out.parent, out.name): print(f"{out.parent}: removed what a killed predict left: {gone}", flush=True)
     checked_split(data_dir, 'test', size=IMG_SIZE)   # a submission holds 512x512 images
     preds, cfg = predict_checkpoint(ckpt, data_dir, tta=tta, device=device, batch_size=batch_size, prefill=prefill,
@@ -319,13 +327,18 @@ def predict_cli(data_dir, ckpt=None, out='submission.zip', tta='none', device=No
 
 # %% ../nbs/10_inference.ipynb #c014c
 class PredictCallback(Callback):
-    "Every `every` epochs, rank 0 writes `submission_epochNNN.zip` into `run_dir`, predicted with the validation weights."
-    order = PlotCallback.order + 5   # after the checkpoint (best.pt) and the plots of this epoch
-    def __init__(self, data_dir, run_dir, every: int = 1): self.data_dir, self.run_dir, self.every = data_dir, Path(run_dir), every
+    """Every `every` epochs, rank 0 writes `submission_epochNNN.zip` into `run_dir`: what `inpaint_nb predict --ckpt
+    RUN/last.pt` gives at that moment (`predict_checkpoint` with its defaults, or `options`), so from the weights the
+    run validates and keeps (`EMACallback.eval_weights`: the EMA copy when on) through the pipeline `predict` runs."""
+    order = PlotCallback.order + 5   # after the checkpoint (last.pt) and the plots of this epoch
+    def __init__(self, data_dir, run_dir, every: int = 1, **options):
+        self.data_dir, self.run_dir, self.every, self.options = data_dir, Path(run_dir), every, options
+    def before_fit(self, learn):
+        if learn.cb('checkpoint') is None:
+            raise InpaintError("PredictCallback predicts from the run's last.pt: train with a run folder "
+                               "(CheckpointCallback)")
     def after_epoch(self, learn):
         if not learn.is_main or (learn.epoch + 1) % self.every: return
-        model = learn.eval_weights()
-        was = model.training
-        preds = predict_as_trained(model, learn.config, self.data_dir, device=learn.device, progress=False)
+        preds, _ = predict_checkpoint(learn.cb('checkpoint').run_dir/'last.pt', self.data_dir, device=learn.device,
+                                      progress=False, **self.options)
         write_submission(preds, self.data_dir, self.run_dir/f'submission_epoch{learn.epoch:03d}.zip')
-        model.train(was)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_run.ipynb #c002
 from __future__ import annotations
-import copy, os, json, math, time, difflib, dataclasses
+import copy, os, json, math, re, time, difflib, dataclasses
 from collections import ChainMap
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -12,11 +12,11 @@ import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
 from .core import (IMG_SIZE, InpaintError, atomic_write_text, clean_temp_files, default_device, check_number, usable_cores,
-                             writable_dir, first_line)
+                             writable_dir, first_line, claim_output, TMP_TAG, contain_worker_temp)
 from .damage import PREFILLS, get_fill, set_fill
 from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
-from .models import build_model, build_discriminator
+from .models import build_model, build_discriminator, check_fits
 from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
 from . import ddcolor as _ddcolor   # registers the DDColor restorer ('ddcolor') in models.MODELS
 from .losses import RestorationLoss, GRAY_LOSSES, GANLoss
@@ -27,13 +27,14 @@ from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, C
                                   HuePriorCallback, stage_modules, STAGE_NETS, PRECISIONS)
 
 # %% auto #0
-__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'opt', 'field_kind',
-           'config_table', 'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict',
-           'config_from_json', 'check_field', 'check_config', 'parse_field', 'kfold_folds', 'kfold_split',
-           'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed', 'resolve_precision', 'model_size',
-           'load_model', 'loader_workers', 'make_images', 'make_split', 'make_datasets', 'make_loaders',
-           'DataWaitCallback', 'make_model', 'make_loss', 'make_optimizer', 'make_callbacks', 'build_trainer',
-           'run_state', 'train']
+__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'RUN_MANIFEST',
+           'RUN_FORMAT', 'EPOCH_ZIP', 'RUN_KINDS', 'opt', 'field_kind', 'config_table', 'DataConfig', 'ModelConfig',
+           'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict', 'config_from_json', 'check_field',
+           'check_config', 'parse_field', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler',
+           'init_distributed', 'resolve_precision', 'model_size', 'load_model', 'loader_workers', 'make_images',
+           'make_split', 'make_datasets', 'make_loaders', 'DataWaitCallback', 'build_net', 'make_model',
+           'check_model_fits', 'make_loss', 'make_optimizer', 'make_callbacks', 'build_trainer', 'run_files',
+           'run_state', 'run_folder_of', 'claim_run_dir', 'train']
 
 # %% ../nbs/09_run.ipynb #c005
 SOURCES, OPTIMIZERS, SCHEDULERS, MONITORS = ('redamage', 'pairs', 'both'), ('adam', 'adamw', 'sgd'), ('plateau', 'cosine', 'none'), ('auto', 'score', 'val_loss')
@@ -433,12 +434,19 @@ class DataWaitCallback(Callback):
                   f"({1000 * self.wait / self.n:.0f} of {1000 * self.total / self.n:.0f} ms per step){hint}", flush=True)
 
 # %% ../nbs/09_run.ipynb #c020
-def make_model(cfg: TrainConfig) -> nn.Module:
-    "The restorer named in the config (`inpaint_nb.models.build_model`), optionally initialised from a checkpoint."
+def build_net(cfg: TrainConfig) -> nn.Module:
+    "The network the config names (`models.build_model`), untrained; bad options or a size it cannot take: one line."
     try: model = build_model(cfg.model, **cfg.model_kwargs)
-    except (ValueError, TypeError) as e: raise InpaintError(f"config: model={cfg.model!r}, model_kwargs={cfg.model_kwargs}: {first_line(e)}") from None
+    except (ValueError, TypeError) as e:
+        raise InpaintError(f"config: model={cfg.model!r}, model_kwargs={cfg.model_kwargs}: {first_line(e)}") from None
     if min(cfg.size, cfg.crop or cfg.size) < (m := getattr(model, 'multiple', 1)):
-        raise InpaintError(f"config: size={cfg.size}{f', crop={cfg.crop}' if cfg.crop else ''} is below what model {cfg.model!r} takes: at least {m} px")
+        crop = f', crop={cfg.crop}' if cfg.crop else ''
+        raise InpaintError(f"config: size={cfg.size}{crop} is below what model {cfg.model!r} takes: at least {m} px")
+    return model
+
+def make_model(cfg: TrainConfig) -> nn.Module:
+    "The restorer named in the config (`build_net`), optionally initialised from a checkpoint, with the config's fill."
+    model = build_net(cfg)
     if cfg.init_from:
         sd = read_checkpoint(cfg.init_from)
         check_state_dict(model, sd['model'], cfg.init_from, f"model {cfg.model!r} {cfg.model_kwargs} (config init_from)")
@@ -447,6 +455,18 @@ def make_model(cfg: TrainConfig) -> nn.Module:
     if hasattr(getattr(fill, 'device_fn', None), 'use'): fill.device_fn.use(cfg.fill_weights)   # a learnt fill (LaMa): its weights, checked now
     elif cfg.fill_weights: raise InpaintError(f"config: fill_weights is for a learnt fill (prefill 'lama'), not prefill={cfg.prefill!r}")
     return set_fill(model, fill)     # a device fill (the config's prefill) runs in the model
+
+
+def check_model_fits(cfg: TrainConfig, device=None) -> dict:
+    """`models.check_fits` for a training config before anything is built: its network on the meta device (no memory,
+    no pretrained weights read), its parameters, gradients, optimiser state (and EMA copy) and one batch of
+    `batch_size` x (`crop` or `size`) px; one line naming the fields to lower when it would not fit `device`."""
+    kw = {**unpretrained_kwargs(cfg.model, cfg.model_kwargs, {}),
+          **{k: None for k in ('lama_weights', 'ddcolor_weights') if k in cfg.model_kwargs}}
+    side, states = cfg.crop or cfg.size, (1 if cfg.optimizer == 'sgd' else 2) + bool(cfg.ema)
+    return check_fits(lambda: build_net(cfg.replace(model_kwargs=kw)), (cfg.batch_size, side, side), device,
+                      fields=dict(parameters='model_kwargs', activations='batch_size or size'), optimizer_states=states,
+                      what=f"config model={cfg.model!r} {cfg.model_kwargs}")
 
 def make_loss(cfg: TrainConfig):
     "`RestorationLoss(loss_weights)`; for stage 'restore' the weights apply to the gray output (gray_ prefix added)."
@@ -487,15 +507,17 @@ def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', worl
 
 # %% ../nbs/09_run.ipynb #c022
 def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes: float | None = None, cbs=(),
-                  rank: int = 0, world: int = 1, verbose: bool = False) -> Trainer:
-    "Datasets, loaders, model, loss, optimiser and callbacks of `cfg` on `data_dir`, in a `Trainer` (seeded by `cfg.seed`)."
+                  rank: int = 0, world: int = 1, verbose: bool = False, split=None, model=None) -> Trainer:
+    """Datasets, loaders, model, loss, optimiser and callbacks of `cfg` on `data_dir`, in a `Trainer` (seeded by
+    `cfg.seed`). `split` (`make_split`'s) and `model` (`make_model`'s, seeded by `cfg.seed`): when made already."""
     device = torch.device(device) if device is not None else default_device()
     precision = resolve_precision(cfg.precision, device)
     seed_everything(cfg.seed)
-    train_df, val_df = make_split(cfg, data_dir, Path(run_dir)/'bad_files.txt' if run_dir is not None and rank == 0 else None)
+    report = Path(run_dir)/'bad_files.txt' if run_dir is not None and rank == 0 else None
+    train_df, val_df = split or make_split(cfg, data_dir, report)
     train_ds, valid_ds = make_datasets(cfg, train_df, val_df, make_images(cfg, data_dir, [train_df, val_df], cfg.progress and rank == 0))
     train_dl, valid_dl = make_loaders(cfg, train_ds, valid_ds, rank, world, pin=device.type == 'cuda')
-    model = make_model(cfg)
+    model = make_model(cfg) if model is None else model
     trained, _ = stage_modules(model, cfg.stage)
     opt = make_optimizer(cfg, trained.parameters())
     seed_everything(mix_seed(cfg.seed, rank, 1))   # ranks draw different random numbers from here on
@@ -512,12 +534,39 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
 
 # %% ../nbs/09_run.ipynb #rb70
 RUN_FILES = ('config.json', 'last.pt', 'best.pt', 'history.csv', 'val_scores.csv', 'bad_files.txt', 'curves.png', 'samples.png')
+RUN_MANIFEST, RUN_FORMAT = 'run_files.json', 'inpaint_nb.run/1'   # a run folder of inpaint_nb: the names runs write
+EPOCH_ZIP = re.compile(r'submission_epoch\d{3,}\.zip')             # the zips `inference.PredictCallback` writes
+
+def _listed(run_dir: Path) -> set | None:
+    "The names the manifest of `run_dir` lists; None without a readable one."
+    try: man = json.loads((run_dir/RUN_MANIFEST).read_text())
+    except (OSError, ValueError): return None
+    ok = isinstance(man, dict) and man.get('format') == RUN_FORMAT and isinstance(man.get('files'), list)
+    return {str(n) for n in man['files']} | {RUN_MANIFEST} if ok else None
+
+def _old_run(run_dir: Path) -> bool:
+    "A run folder from before manifests: its last.pt is a checkpoint inpaint_nb wrote."
+    try: return (run_dir/'last.pt').is_file() and bool(read_checkpoint(run_dir/'last.pt', RESUME_KEYS))
+    except InpaintError: return False
+
+def run_files(run_dir) -> tuple:
+    """(ours, theirs), sorted names: the files of `run_dir` that runs of inpaint_nb wrote (those its manifest lists, and
+    the epoch zips; in a run folder from before manifests, `RUN_FILES`) and every other entry (the user's). A run's
+    lock and temporary files are neither."""
+    run_dir = Path(run_dir)
+    entries = run_dir.iterdir() if run_dir.is_dir() else []
+    names = sorted(p.name for p in entries if p.name != '.lock' and TMP_TAG not in p.name)
+    listed = _listed(run_dir)
+    if listed is None: listed = set(RUN_FILES) if _old_run(run_dir) else set()
+    ours = [n for n in names if (run_dir/n).is_file() and (n in listed or listed and EPOCH_ZIP.fullmatch(n))]
+    return ours, [n for n in names if n not in ours]
 
 def run_state(run_dir) -> dict | None:
-    """What a run folder holds: None when no run (none of `RUN_FILES`' first four), else dict(files, what: one phrase,
-    done: epochs completed, finished: the stop reason of a run that ended, None for one that was stopped, sd: last.pt)."""
+    """What a run folder holds: None when no run (none of `RUN_FILES`' first four, written by inpaint_nb), else
+    dict(files, what: one phrase, done: epochs completed, finished: the stop reason of a run that ended, None for one
+    that was stopped, sd: last.pt)."""
     run_dir = Path(run_dir)
-    files = [n for n in RUN_FILES if (run_dir/n).is_file()] + sorted(p.name for p in run_dir.glob('submission_epoch*.zip'))
+    files = [n for n in run_files(run_dir)[0] if n != RUN_MANIFEST]
     if not set(files) & set(RUN_FILES[:4]): return None
     if 'last.pt' not in files: return dict(files=files, what='a started run (no checkpoint yet)', done=0, finished=None, sd=None)
     sd = read_checkpoint(run_dir/'last.pt', RESUME_KEYS)
@@ -535,7 +584,24 @@ def _nothing_more(cfg: TrainConfig, state: dict, minutes) -> str | None:
     return (f"nothing to do: it holds {state['what']}; ask for more with --epochs N (N > {state['done']})"
             + ('' if cfg.epochs <= state['done'] else ' or --minutes M'))
 
+# %% ../nbs/09_run.ipynb #rf01
+def run_folder_of(ckpt) -> Path | None:
+    "The run folder a checkpoint lies in (one `train` wrote: it holds `RUN_MANIFEST` or a `config.json`), else None."
+    folder = Path(ckpt).parent
+    return folder if (folder/RUN_MANIFEST).is_file() or (folder/'config.json').is_file() else None
+
 # %% ../nbs/09_run.ipynb #c024
+RUN_KINDS = {'config.json': 'json', 'last.pt': 'pt', 'best.pt': 'pt', 'history.csv': 'csv', 'val_scores.csv': 'csv',
+             'curves.png': 'png', 'samples.png': 'png', RUN_MANIFEST: 'json'}   # `core.claim_output`'s kind of each
+
+def claim_run_dir(run_dir, cfg: TrainConfig, data_dir) -> Path:
+    """`core.claim_output` for each file a run writes in `run_dir`: none inside (or onto) what the run reads (the data
+    folder, init_from, cluster_csv, fill_weights), none where a folder, a pipe or a file of another kind is in the
+    way."""
+    reads = (data_dir, cfg.init_from, cfg.cluster_csv and Path(data_dir)/cfg.cluster_csv, cfg.fill_weights)
+    for n, kind in RUN_KINDS.items(): claim_output(Path(run_dir)/n, f"run folder's {n} (--out)", kind, reads)
+    return Path(run_dir)
+
 def _check_same_config(cfg: TrainConfig, path: Path):
     "`resume` keeps the run's config.json (only `epochs` may grow): a different config is an error naming the keys that differ."
     if not path.is_file(): return
@@ -544,9 +610,21 @@ def _check_same_config(cfg: TrainConfig, path: Path):
         raise InpaintError(f"{path}: resuming with a config that differs from the run's in {', '.join(diff[:6])}; resume with "
                            "the run's config (the CLI reads it when --config is left out) or train into a new folder")
 
+def _check_ours(run_dir: Path):
+    "A run replaces only what runs of inpaint_nb wrote: a user's file where a run writes, or a folder of theirs: no."
+    ours, theirs = run_files(run_dir)
+    if clash := [n for n in theirs if n in RUN_FILES or EPOCH_ZIP.fullmatch(n)]:
+        raise InpaintError(f"{run_dir/clash[0]}: a run writes this name, but no run of inpaint_nb wrote this file (not "
+                           f"in a {RUN_MANIFEST}); it is left untouched: move it or choose another --out")
+    if theirs and not ours:
+        more = ', ...' if len(theirs) > 3 else ''
+        raise InpaintError(f"{run_dir}: holds files inpaint_nb did not write ({', '.join(theirs[:3])}{more}), not a "
+                           "run; train into a new or empty folder (--out)")
+
 def _claim_run_dir(run_dir: Path, cfg: TrainConfig, resume: bool, overwrite: bool, minutes) -> tuple:
     """(resume, state, why nothing is to do): a folder holding a run is refused unless `resume` (which continues it, or
-    extends a finished one) or `overwrite`."""
+    extends a finished one) or `overwrite`; a folder of the user's files always (`_check_ours`)."""
+    _check_ours(run_dir)
     state = run_state(run_dir)
     if state and not (resume or overwrite):
         raise InpaintError(f"{run_dir}: holds {state['what']}; continue it with --resume, replace it with --overwrite, "
@@ -558,24 +636,40 @@ def _claim_run_dir(run_dir: Path, cfg: TrainConfig, resume: bool, overwrite: boo
     return resume, state, _nothing_more(cfg, state, minutes) if resume else None
 
 # %% ../nbs/09_run.ipynb #c024b
+def _start_run(run_dir: Path, cfg: TrainConfig):
+    "Mark `run_dir` a run folder of inpaint_nb (its manifest: the names runs write there), then write its config.json."
+    names = sorted((set(RUN_FILES) | (_listed(run_dir) or set())) - {RUN_MANIFEST})
+    manifest = dict(format=RUN_FORMAT, files=names, zips=EPOCH_ZIP.pattern)
+    atomic_write_text(run_dir/RUN_MANIFEST, json.dumps(manifest) + '\n')
+    cfg.to_json(run_dir/'config.json')
+
+def _replace_run(run_dir: Path, state: dict, keep=()):
+    "`overwrite`: remove the files runs of inpaint_nb wrote in `run_dir` (never another), naming them in one line."
+    gone = [n for n in state['files'] if n not in keep]
+    for n in gone: (run_dir/n).unlink(missing_ok=True)
+    print(f"{run_dir}: --overwrite: replaced {state['what']} ({', '.join(gone)})", flush=True)
+
 def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes: float | None = None,
           device=None, cbs=(), overwrite: bool = False) -> dict:
-    """Train as `config` says on the competition-layout folder `data_dir` into the run folder `out_dir` (config.json, best.pt,
-    last.pt, history.csv, val_scores.csv, curves.png, samples.png). A folder holding a run is refused unless `resume`
-    (continue from last.pt exactly, or extend a finished run) or `overwrite`. Returns dict(best_score, run_dir, epochs, stop_reason, history, rank)."""
+    """Train as `config` says on the competition-layout folder `data_dir` into the run folder `out_dir` (config.json,
+    best.pt, last.pt, history.csv, val_scores.csv, curves.png, samples.png, and `RUN_MANIFEST`). A folder holding a run
+    is refused unless `resume` (continue from last.pt exactly, or extend a finished run) or `overwrite` (replace what
+    runs wrote); a folder of other files always. Returns dict(best_score, run_dir, epochs, stop_reason, history,
+    rank)."""
     cfg = (config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))).check()
     if minutes is not None: check_number('minutes (the time budget)', minutes, float, '(0, 1e6]')
     if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs):
         raise InpaintError(f"predict_every={cfg.predict_every}: train() writes no predictions itself; pass "
                            "cbs=[inpaint_nb.inference.PredictCallback(data_dir, out_dir, every)] (the CLI does this)")
     data_dir, run_dir = Path(data_dir), Path(out_dir)
+    contain_worker_temp()                   # the loader workers' pymp-* folder goes when this process does
     rank, world, device, owned = init_distributed(device)
     threads = torch.get_num_threads()
     if cfg.threads and device.type == 'cpu': torch.set_num_threads(cfg.threads)
-    lock, last, cfg_file = RunLock(run_dir), run_dir/'last.pt', run_dir/'config.json'
+    lock, last = RunLock(run_dir), run_dir/'last.pt'
     try:
         if rank == 0:
-            writable_dir(run_dir, 'run folder'); lock.acquire()
+            claim_run_dir(run_dir, cfg, data_dir); lock.acquire()   # first: nothing is made inside what the run reads
             if gone := clean_temp_files(run_dir): print(f"{run_dir}: removed what a killed run left: {gone}", flush=True)
         resume, state, idle = _claim_run_dir(run_dir, cfg, resume, overwrite, minutes)
         if idle:
@@ -584,12 +678,15 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
                         history=state['sd']['history'], rank=rank)
         if device.type == 'cuda':
             torch.backends.cudnn.benchmark = True; torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
-        learn = build_trainer(cfg, data_dir, run_dir, device, minutes, cbs, rank, world, verbose=rank == 0)
+        check_model_fits(cfg, device)                                  # too large for this machine: one line, first
+        split = make_split(cfg, data_dir, run_dir/'bad_files.txt' if rank == 0 else None)
+        seed_everything(cfg.seed); model = make_model(cfg)             # the data and the model are fine: the run starts
+        replace = rank == 0 and bool(overwrite and state and not resume)
+        if rank == 0 and not (replace or resume): _start_run(run_dir, cfg)   # before the cache build: a --resume has it
+        learn = build_trainer(cfg, data_dir, run_dir, device, minutes, cbs, rank, world, rank == 0, split, model)
         if resume: learn.check_resume(last)
-        if rank == 0 and overwrite and state and not resume:            # the data and the model are fine: now replace
-            for n in state['files']: (run_dir/n).unlink(missing_ok=True) if n != 'bad_files.txt' or not cfg.skip_bad else None
-            print(f"{run_dir}: --overwrite: replaced {state['what']} ({', '.join(state['files'])})", flush=True)
-        if rank == 0: cfg.to_json(cfg_file)                              # the run has started (or grew: epochs)
+        if replace: _replace_run(run_dir, state, keep=('bad_files.txt',) if cfg.skip_bad else ())
+        if rank == 0 and (replace or resume): _start_run(run_dir, cfg)     # replaced, or grown (epochs)
         learn.fit(cfg.epochs, resume_from=last if resume else None)
         if rank == 0 and learn.val_rows: atomic_write_text(run_dir/'val_scores.csv', pd.DataFrame(learn.val_rows).to_csv(index=False))
         return dict(best_score=learn.best_score, run_dir=str(run_dir), epochs=len(learn.history),
