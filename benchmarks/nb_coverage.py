@@ -240,7 +240,8 @@ if os.environ.get('INPAINT_NB_COVERAGE_RC'):
     except Exception: pass
 '''
 
-def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float, files_only=False) -> dict:
+def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float, files_only=False,
+            children=True) -> dict:
     "Run `nbs`, `jobs` at a time; each notebook's data replace its last ones (data/NOTEBOOK/), the others' are kept."
     hook = data / 'hook'; hook.mkdir(exist_ok=True); (hook / 'sitecustomize.py').write_text(HOOK)
     path = [str(hook), str(root)] + [p for p in [os.environ.get('PYTHONPATH')] if p]
@@ -252,7 +253,7 @@ def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float, 
         cmd = [sys.executable, '-m', 'coverage', 'run', f"--rcfile={rc_file(part, root, nb.stem)}", __file__,
                '--root', str(root), '--run-one', str(nb)] + ['--files-only'] * files_only
         with open(log, 'w') as f:
-            env_nb = dict(env, INPAINT_NB_COVERAGE_CHILD_RC=str(part / 'coveragerc'))   # for the processes it starts
+            env_nb = dict(env, INPAINT_NB_COVERAGE_CHILD_RC=str(part / 'coveragerc') if children else '')
             p = subprocess.Popen(cmd, cwd=root, env=env_nb, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
             timer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL)); timer.start()
             _, status, ru = os.wait4(p.pid, 0)         # rusage: CPU of the notebook and of the processes it waited for
@@ -372,6 +373,8 @@ def main(argv=None):
     p.add_argument('--who', metavar='MODULE:FUNC', help='which notebooks ran the lines of this function')
     p.add_argument('--files-only', action='store_true',
                    help="plain file coverage, for comparison: exported cells run as plain cells (imports alone)")
+    p.add_argument('--no-children', action='store_true',
+                   help='measure only the notebooks, not the Python processes they start (CLI runs): faster')
     p.add_argument('--run-one', type=Path, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     root = a.root.resolve()
@@ -386,7 +389,7 @@ def main(argv=None):
         if not a.notebooks:                  # all of them: no data of a notebook that is gone
             for d in data.iterdir(): shutil.rmtree(d) if d.is_dir() else None
         print(f"coverage: {len(nbs)} notebooks of {root}, {a.jobs} at a time; data in {data}", flush=True)
-        res = run_all(root, nbs, data, a.jobs, a.timeout, a.files_only)
+        res = run_all(root, nbs, data, a.jobs, a.timeout, a.files_only, not a.no_children)
         failed = [n for n, r in res.items() if not r['ok']]
         cpu = sum(r['cpu'] for r in res.values())
         print(f"notebooks run in {time.time() - t0:.0f} s wall, {cpu:.0f} CPU-s"
