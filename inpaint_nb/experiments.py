@@ -15,7 +15,7 @@ from .learner import (Trainer, Callback, CancelFitException, CancelEpochExceptio
                                 get_rng_state, set_rng_state)
 from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback,
                                   DDPCallback, CompileCallback)
-from .run import TrainConfig, train, build_trainer
+from .run import TrainConfig, train, build_trainer, check_model_fits
 
 # %% auto #0
 __all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult',
@@ -166,12 +166,13 @@ def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it:
 
 # %% ../nbs/12_experiments.ipynb #sz162
 def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100,
-            stop_div: bool = True, div_factor: float = 4., beta: float = 0.9, device=None, show: bool = True) -> LRFindResult:
+            stop_div: bool = True, div_factor: float = 4., beta: float = 0.9, device=None,
+            show: bool = True) -> LRFindResult:
     """The learning-rate range test for `config` on the competition-layout folder `data`, on a fresh model built by
     `run.build_trainer` (as `train` builds it). Returns `LRFindResult` (unpacks as `curve, suggestion`); plots loss vs
-    learning rate (log axis) when `show`."""
+    learning rate (log axis) when `show`. A model or batch too large for the device is refused first (as in `train`)."""
     cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
-    cfg.check()
+    cfg.check(); check_model_fits(cfg, device)           # one line naming the field to change, before anything is built
     rng = get_rng_state()
     try:
         learn = build_trainer(cfg.replace(progress=False), data, run_dir=None, device=device)
