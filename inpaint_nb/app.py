@@ -11,7 +11,7 @@ import numpy as np, pandas as pd, cv2
 from .core import (IMG_SIZE, MAX_PIXELS, InpaintError, check_device, check_number, decode_image,
                              default_device, png_cap, png_problem, read_gray, read_rgb, resize, scratch_dir, write_png,
                              atomic_write_text)
-from .damage import random_damage, detect_mask, mask_iou
+from .damage import random_damage, detect_mask
 from .data import read_split, SPLIT_COLUMNS
 from .metrics import score, WEIGHTS
 from .run import load_model, model_size
