@@ -21,6 +21,7 @@ from .inference import (predict_cli, check_submission, PredictCallback, TTA_VIEW
 from .clusters import cluster_folder
 from .experiments import lr_find, LRFindResult, MIN_SWEEP
 from .demo import run_demo
+from .app import add_app_args, app_main
 
 # %% auto #0
 __all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add_run_args', 'add_train_args', 'config_from_args',
@@ -247,6 +248,10 @@ def _lr_find(p):
     add_lr_find_args(p)
     return lr_find_main
 
+def _app(p):
+    add_app_args(p)
+    return app_main
+
 COMMANDS = {'make-demo': (_make_demo, 'write demo data in the competition layout from bundled photos'),
             'train': (_train, 'train a restorer (GAN or two-stage) validated on the competition score'),
             'predict': (_predict, 'restore the test inputs and write a submission zip'),
@@ -254,7 +259,8 @@ COMMANDS = {'make-demo': (_make_demo, 'write demo data in the competition layout
             'score': (_score, 'the competition score of predictions against ground truth'),
             'demo': (_demo, 'the whole job on demo data: data, training, submission, score table'),
             'cluster': (_cluster, 'cluster train_gt by scene, write train_preproc.csv'),
-            'lr-find': (_lr_find, 'learning-rate finder for a training config')}
+            'lr-find': (_lr_find, 'learning-rate finder for a training config'),
+            'app': (_app, 'a local page: restore a photo, compare pipelines, download its PNG (the app extra)')}
 
 # %% ../nbs/15_cli.ipynb #c005
 def main(argv=None):
