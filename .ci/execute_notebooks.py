@@ -2,7 +2,7 @@
 
     python .ci/execute_notebooks.py nbs/04_colour.ipynb [more.ipynb ...]   # then: nbdev_clean
 
-Cells flagged `#| slow`, `#| gpu`, `#| weights` or `#| browser` are skipped, as `nbdev_test` skips them, and their old outputs are dropped; add
+Cells flagged `#| slow`, `#| gpu`, `#| weights`, `#| browser` or `#| app` are skipped, as `nbdev_test` skips them, and their old outputs are dropped; add
 `--flags slow gpu` to run them too. Each notebook runs in its own folder, like `nbdev_test`. Stops at the first
 failing cell of a notebook (that notebook is not written)."""
 import argparse, os, re, subprocess, sys, time
@@ -15,7 +15,7 @@ def flags_of(source: str) -> set:
 
 def execute(path: Path, run_flags: set) -> float:
     nb, t0 = read_nb(path), time.time()
-    skip = lambda cell: cell.cell_type != 'code' or bool(flags_of(cell.source) & ({'slow', 'gpu', 'weights', 'browser'} - run_flags))
+    skip = lambda cell: cell.cell_type != 'code' or bool(flags_of(cell.source) & ({'slow', 'gpu', 'weights', 'browser', 'app'} - run_flags))
     for c in nb.cells:
         if c.cell_type == 'code' and skip(c): c.outputs = []
     cwd = os.getcwd(); os.chdir(path.parent)
