@@ -9,15 +9,16 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import InpaintError, read_state_dict
+from .core import InpaintError, read_state_dict, first_line
 from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
+from .registry import MODELS, register_model, Pretrained, fetch_weights, check_state, state_layout
 
 # %% auto #0
-__all__ = ['NORMS', 'UPS', 'INITS', 'MODELS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs',
-           'net_multiple', 'imagenet_source', 'smp_create', 'load_encoder_weights', 'build_generator',
-           'PatchDiscriminator', 'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv',
-           'OneStageRestorer', 'TwoStageRestorer', 'build_model', 'unpretrained_kwargs', 'n_params', 'forward_time',
-           'free_memory', 'meta_activation_bytes', 'meta_inputs', 'check_fits']
+__all__ = ['NORMS', 'UPS', 'INITS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs', 'net_multiple',
+           'encoder_source', 'smp_create', 'load_encoder_weights', 'build_generator', 'PatchDiscriminator',
+           'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv', 'OneStageRestorer',
+           'TwoStageRestorer', 'build_restorer', 'model_spec', 'build_model', 'unpretrained_kwargs', 'n_params',
+           'forward_time', 'free_memory', 'meta_activation_bytes', 'meta_inputs', 'check_fits']
 
 # %% ../nbs/05_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")
@@ -39,8 +40,10 @@ class DoubleConv(nn.Sequential):
     def __init__(self, in_channels: int, out_channels: int, norm: str = "batch"):
         bias = norm == "none"
         super().__init__(
-            nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=bias), norm_layer(norm, out_channels), nn.ReLU(inplace=True),
-            nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=bias), norm_layer(norm, out_channels), nn.ReLU(inplace=True))
+            nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=bias), norm_layer(norm, out_channels),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=bias), norm_layer(norm, out_channels),
+            nn.ReLU(inplace=True))
 
 class Down(nn.Sequential):
     "Encoder step: halve the resolution (2x2 max-pool), then a `DoubleConv`."
@@ -119,41 +122,41 @@ def net_multiple(net: nn.Module) -> int:
     return int(getattr(net, "multiple", 32))
 
 # %% ../nbs/05_models.ipynb #pg12
-def imagenet_source(encoder: str) -> str:
-    "Where smp downloads `encoder`'s ImageNet weights from (a file on the Hugging Face Hub), for the offline message."
+def encoder_source(encoder: str) -> Pretrained:
+    "Where smp keeps `encoder`'s ImageNet weights (a Hub file, from smp's `pretrained_settings`): a registry source."
     s = smp.encoders.encoders.get(encoder, {}).get('pretrained_settings', {}).get('imagenet')
-    return f"https://huggingface.co/{s['repo_id']}/resolve/{s['revision']}/model.safetensors" if s else f"timm's pretrained {encoder[3:]}"
+    if not s: raise InpaintError(f"encoder_weights='imagenet': smp lists no ImageNet weights for {encoder!r}")
+    return Pretrained(f"encoder_weights='imagenet': {encoder}'s ImageNet weights", s['repo_id'], ('model.safetensors',),
+                      s['revision'], local=f"set encoder_weights to its path (or to torchvision's {encoder} file)")
 
 # %% ../nbs/05_models.ipynb #sy07
 def smp_create(arch: str, encoder: str, encoder_weights, in_channels: int, out_channels: int, **kw) -> nn.Module:
-    "`smp.create_model` with `encoder_weights` None, 'imagenet' (smp's download; offline: one line) or a local file."
-    local = encoder_weights not in (None, "imagenet")
+    """`smp.create_model` with `encoder_weights` None, 'imagenet' (smp's file through `registry.fetch_weights`; a 'tu-'
+    encoder: timm's own download) or a local file (`load_encoder_weights`)."""
+    if encoder_weights == 'imagenet' and not encoder.startswith('tu-'):
+        encoder_weights = fetch_weights(encoder_source(encoder))
+    local = encoder_weights not in (None, 'imagenet')
     if local and not Path(str(encoder_weights)).is_file():
-        raise ValueError(f"encoder_weights={str(encoder_weights)!r}: use None (random), 'imagenet' (pretrained) or a weights file that exists")
+        raise ValueError(f"encoder_weights={str(encoder_weights)!r}: use None (random), 'imagenet' (pretrained) or a "
+                         f"weights file that exists")
     try: net = smp.create_model(arch, encoder_name=encoder, encoder_weights=None if local else encoder_weights,
                                 in_channels=in_channels, classes=out_channels, **kw)
-    except OSError as e:   # the Hub download of 'imagenet'
-        if encoder_weights != "imagenet": raise
-        raise InpaintError(f"encoder_weights='imagenet': cannot get {encoder}'s ImageNet weights ({type(e).__name__}: offline?); fetch "
-                           f"{imagenet_source(encoder)} (or torchvision's or timm's {encoder} weights) and set encoder_weights to its path") from None
+    except OSError as e:   # timm's own download of a 'tu-' encoder's weights
+        raise InpaintError(f"encoder_weights='imagenet': timm cannot get {encoder[3:]}'s weights "
+                           f"({first_line(e, 80)}); offline, use an smp encoder and a local file") from None
     return load_encoder_weights(net, encoder, encoder_weights, in_channels) if local else net
 
 # %% ../nbs/05_models.ipynb #pg10
 def load_encoder_weights(net: nn.Module, encoder: str, path, in_channels: int) -> nn.Module:
-    """Load a local file of ImageNet weights of `encoder` (torchvision's or timm's state dict, or smp's `model.safetensors`)
-    into smp model `net`'s encoder as smp loads its download: strict (smp drops a classifier head), the first
-    convolution adapted to `in_channels` by smp's rule. A file that does not fit: one line."""
-    if encoder.startswith('tu-'): raise InpaintError(f"encoder_weights={str(path)!r}: a local file works with smp's own encoders (e.g. resnet34), not {encoder!r}")
-    sd = read_state_dict(path, f'{encoder} weights file')
+    """Load a local file of ImageNet weights of `encoder` (torchvision's or timm's state dict, or smp's
+    `model.safetensors`) into smp model `net`'s encoder as smp loads its download: checked (`registry.check_state`; a
+    classifier head is noted and dropped), the first convolution adapted to `in_channels` by smp's rule."""
+    if encoder.startswith('tu-'):
+        raise InpaintError(f"encoder_weights={str(path)!r}: a local file works with smp's own encoders (e.g. "
+                           f"resnet34), not {encoder!r}")
     enc = smp.encoders.get_encoder(encoder, in_channels=3, depth=getattr(net.encoder, '_depth', 5))
-    given = dict(sd)
-    try: enc.load_state_dict(given)                       # smp's encoders drop their classifier head (fc.*) from `given`
-    except RuntimeError:
-        own = enc.state_dict()
-        missing, extra = [k for k in own if k not in given], [k for k in given if k not in own]
-        bad = [f"{k} {tuple(given[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in given and given[k].shape != own[k].shape]
-        why = [f"{len(missing)} missing keys {missing[:2]}", f"{len(extra)} unexpected {extra[:2]}", f"{len(bad)} of other shapes {bad[:1]}"]
-        raise InpaintError(f"{path}: not {encoder} weights: " + ', '.join(w for w, n in zip(why, (missing, extra, bad)) if n)) from None
+    sd = read_state_dict(path, f'{encoder} weights file')
+    enc.load_state_dict(check_state(sd, state_layout(enc), path, encoder))
     enc.set_in_channels(in_channels, pretrained=True)
     net.encoder.load_state_dict(enc.state_dict())
     return net
@@ -162,9 +165,9 @@ def load_encoder_weights(net: nn.Module, encoder: str, path, in_channels: int) -
 def build_generator(name: str, in_channels: int = 1, out_channels: int = 3, encoder: str = "resnet34",
                     encoder_weights: str | None = None, init: str | None = None, **kw) -> nn.Module:
     """Make the generator `name` (`'unet'` or `'smp-<arch>'`) mapping `in_channels` to `out_channels` raw outputs.
-    `encoder_weights` (smp): None (random), 'imagenet' (smp's download) or a local file of the encoder's weights. `init`:
-    None keeps PyTorch's (own U-Net) or smp's initialisation; a kind of `init_weights` re-initialises the network, except
-    a pretrained encoder."""
+    `encoder_weights` (smp): None (random), 'imagenet' (smp's file, `registry.fetch_weights`) or a local file of the
+    encoder's weights. `init`: None keeps PyTorch's (own U-Net) or smp's initialisation; a kind of `init_weights`
+    re-initialises the network, except a pretrained encoder."""
     if name == "unet":
         return _init(UNet(in_channels, out_channels, **kw), init)
     if not name.startswith("smp-"):
@@ -314,36 +317,43 @@ class TwoStageRestorer(Restorer):
         return dict(rgb=self.colour(gray, self.colorize_net(gray * 2 - 1)), gray=gray)
 
 # %% ../nbs/05_models.ipynb #c040
-MODELS = {
-    "unet": dict(stages=1, generator="unet", doc="one stage: our U-Net from damaged (+mask) to colour (pix2pix-style generator)"),
-    "smp-unet": dict(stages=1, generator="smp-unet", doc="one stage: smp U-Net with a pretrained-able encoder"),
-    "smp-unetplusplus": dict(stages=1, generator="smp-unetplusplus", doc="one stage: smp U-Net++ (nested dense skips)"),
-    "smp-fpn": dict(stages=1, generator="smp-fpn", doc="one stage: smp feature pyramid network"),
-    "smp-manet": dict(stages=1, generator="smp-manet", doc="one stage: smp MA-Net (attention decoder)"),
-    "smp-linknet": dict(stages=1, generator="smp-linknet", doc="one stage: smp LinkNet (light decoder)"),
-    "smp-deeplabv3plus": dict(stages=1, generator="smp-deeplabv3plus", doc="one stage: smp DeepLabV3+ (atrous pyramid)"),
-    "two-stage": dict(stages=2, generator="smp-unet", doc="two smp U-Nets: restore the gray, then colorize it"),
-    "two-stage-unetplusplus": dict(stages=2, generator="smp-unetplusplus", doc="two smp U-Net++: restore, then colorize"),
-    "two-stage-unet": dict(stages=2, generator="unet", defaults=dict(width=16, depth=4),
-                           doc="two small own U-Nets (width 16): restore, then colorize; fast, good for CPU tests"),
-}
+@register_model('two-stage-unet', "two small own U-Nets (width 16): restore, then colorize; fast, good for CPU tests",
+                stages=2, generator='unet', defaults=dict(width=16, depth=4))
+@register_model('two-stage-unetplusplus', "two smp U-Net++: restore, then colorize", 2, 'smp-unetplusplus')
+@register_model('two-stage', "two smp U-Nets: restore the gray, then colorize it", 2, 'smp-unet')
+@register_model('smp-deeplabv3plus', "one stage: smp DeepLabV3+ (atrous pyramid)")
+@register_model('smp-linknet', "one stage: smp LinkNet (light decoder)")
+@register_model('smp-manet', "one stage: smp MA-Net (attention decoder)")
+@register_model('smp-fpn', "one stage: smp feature pyramid network")
+@register_model('smp-unetplusplus', "one stage: smp U-Net++ (nested dense skips)")
+@register_model('smp-unet', "one stage: smp U-Net with a pretrained-able encoder")
+@register_model('unet', "one stage: our U-Net from damaged (+mask) to colour (pix2pix-style generator)")
+def build_restorer(spec: dict, encoder: str = "resnet34", encoder_weights=None, use_mask: bool = True,
+                   chroma: str | None = "ycbcr", **kw) -> Restorer:
+    """The builder of this chapter's restorers: `spec['stages']` generators of the family `spec['generator']`
+    (`build_generator`, `kw` their options) in a `OneStageRestorer` or a `TwoStageRestorer`."""
+    gen = lambda i, o: build_generator(spec["generator"], i, o, encoder=encoder, encoder_weights=encoder_weights, **kw)
+    n_in, n_colour = 1 + int(use_mask), 3 if chroma is None else 2
+    if spec["stages"] == 1: return OneStageRestorer(gen(n_in, 3), use_mask=use_mask, chroma=chroma)
+    return TwoStageRestorer(gen(n_in, 1), gen(1, n_colour), use_mask=use_mask, chroma=chroma)
 
 # %% ../nbs/05_models.ipynb #sy21
+def model_spec(name: str) -> dict:
+    "The registered spec of model `name` (`MODELS`); any `'smp-<arch>'` is a one-stage `build_restorer`."
+    if name in MODELS: return MODELS[name]
+    if name.startswith("smp-"): return dict(stages=1, generator=name, doc=f"one stage: smp {name[4:]}",
+                                            build=build_restorer)
+    raise ValueError(f"unknown model name {name!r}; choose one of {list(MODELS)} or 'smp-<arch>' with arch in "
+                     f"{smp_archs()}")
+
 def build_model(name: str = "two-stage", encoder: str = "resnet34", encoder_weights: str | None = None,
                 use_mask: bool = True, chroma: str | None = "ycbcr", **kw) -> Restorer:
-    "Make the restorer `name` (a key of `MODELS`, or any `'smp-<arch>'`) with the contract `model(damaged, mask) -> dict`."
-    if name in MODELS: spec = MODELS[name]
-    elif name.startswith("smp-"): spec = dict(stages=1, generator=name)
-    else: raise ValueError(f"unknown model name {name!r}; choose one of {list(MODELS)} or 'smp-<arch>' with arch in {smp_archs()}")
+    """Make the restorer `name` (a key of `MODELS`, or any `'smp-<arch>'`) with the contract `model(damaged, mask) ->
+    dict`: its registered builder, given the spec's `defaults` updated with `kw`."""
+    spec = model_spec(name)
     if chroma is not None: check_chroma(chroma)
-    kw = {**spec.get("defaults", {}), **kw}
-    if "build" in spec:   # a model a later chapter registers (05b_lama's LaMa restorers) builds itself from its spec
-        return spec["build"](spec, encoder=encoder, encoder_weights=encoder_weights, use_mask=use_mask, chroma=chroma, **kw)
-    gen = lambda i, o: build_generator(spec["generator"], i, o, encoder=encoder, encoder_weights=encoder_weights, **kw)
-    n_in = 1 + int(use_mask)
-    if spec["stages"] == 1:
-        return OneStageRestorer(gen(n_in, 3), use_mask=use_mask, chroma=chroma)
-    return TwoStageRestorer(gen(n_in, 1), gen(1, 3 if chroma is None else 2), use_mask=use_mask, chroma=chroma)
+    return spec["build"](spec, encoder=encoder, encoder_weights=encoder_weights, use_mask=use_mask, chroma=chroma,
+                         **{**spec.get("defaults", {}), **kw})
 
 # %% ../nbs/05_models.ipynb #pg21
 def unpretrained_kwargs(name: str, kwargs: dict, weights: dict) -> dict:

@@ -8,7 +8,7 @@ import os, threading, urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-import torch, huggingface_hub
+import torch, huggingface_hub, huggingface_hub.constants
 from .core import InpaintError, first_line
 
 # %% auto #0
@@ -58,7 +58,10 @@ PRETRAINED: dict[str, Pretrained] = {}   # name -> source, filled where the mode
 # %% ../nbs/00b_registry.ipynb #rg12
 HUB_TIMEOUT = 20   # seconds a server has to answer before a download gives up (a silent network costs this, no more)
 
-def hub_offline() -> bool: return os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
+def hub_offline() -> bool:
+    "HF_HUB_OFFLINE set, now (the environment) or when the Hub library started (its constant)."
+    on = ('1', 'true', 'yes', 'on')
+    return bool(huggingface_hub.constants.HF_HUB_OFFLINE) or os.environ.get('HF_HUB_OFFLINE', '').lower() in on
 
 def _answer(ask: Callable, timeout: float, who: str) -> str | None:
     "Why `ask(timeout)` failed, in a few words, None when it answered; given up after `timeout` s whatever happens."
