@@ -9,21 +9,22 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import huggingface_hub, safetensors.torch
-from .core import (InpaintError, MAX_PIXELS, atomic_write, atomic_write_text, default_device, first_line,
-                             read_state_dict)
+import safetensors.torch
+from .core import InpaintError, MAX_PIXELS, atomic_write, atomic_write_text, default_device, first_line, \
+                            read_state_dict
+from .registry import register_model, Pretrained, PRETRAINED, fetch_weights, check_state, state_layout
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
-from .models import MODELS, Restorer, check_fits
-from .lama import fp32, hub_download
+from .models import Restorer, check_fits
+from .lama import fp32
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'TAMED_AB_STD',
            'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder',
            'PixelDecoder', 'DDColor', 'check_input_size', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config',
-           'ddcolor_from_state', 'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4',
-           'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor', 'DDColorRestorer', 'build_ddcolor_restorer',
-           'ddcolor_unpretrained']
+           'ddcolor_from_state', 'ddcolor_source', 'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'save_ddcolor',
+           'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor', 'DDColorRestorer',
+           'ddcolor_unpretrained', 'build_ddcolor_restorer']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:
@@ -231,40 +232,30 @@ def read_ddcolor_config(path, size: str = 'large', input_size: int = 512) -> tup
 
 # %% ../nbs/05d_ddcolor.ipynb #dd144
 def ddcolor_from_state(sd: dict, size: str, input_size: int, source, report=print, device=None) -> DDColor:
-    """DDColor-`size` with the tensors `sd` loaded. Checked on its layout (the meta device) before it is built: every
-    tensor present (else refused, naming what is missing) with its shape, and that it fits `device` at `input_size`
-    (`models.check_fits`: parameters and one image's activations). Tensors that DDColor does not have are ignored, in
-    one line to `report`."""
-    want = {k: tuple(v.shape) for k, v in build_ddcolor(size, input_size, 'meta').state_dict().items()}
-    if bad := [k for k in want if k in sd and tuple(sd[k].shape) != want[k]]:
-        raise InpaintError(f"{source}: {len(bad)} tensors have other shapes than DDColor-{size}'s, e.g. {bad[0]} "
-                           f"{tuple(sd[bad[0]].shape)} vs {want[bad[0]]} (the other size of DDColor?)")
-    if missing := [k for k in want if k not in sd]:
-        raise InpaintError(f"{source}: {len(missing)} of DDColor-{size}'s {len(want)} tensors missing: "
-                           f"{', '.join(missing[:3])}{' (first 3)' if len(missing) > 3 else ''}")
+    """DDColor-`size` with the tensors `sd` loaded. Checked on its layout (the meta device) before it is built
+    (`registry.check_state`: every tensor present, a tensor, of its shape; others ignored, in one line to `report`),
+    and that it fits `device` at `input_size` (`models.check_fits`: parameters and one image's activations)."""
+    layout = state_layout(build_ddcolor(size, input_size, 'meta'))
+    tensors = check_state(sd, layout, source, f'DDColor-{size}', report=report)
     check_fits(lambda: DDColor(size, input_size), (1, 3, input_size, input_size), device, training=False,
                fields="input_size (config.json) or the model's size",
                what=f"{source}: DDColor-{size} at {input_size} px")
-    if extra := [k for k in sd if k not in want]:
-        report(f"note: {source}: {len(extra)} tensors that DDColor-{size} does not have, ignored: "
-               f"{', '.join(extra[:3])}{' (first 3)' if len(extra) > 3 else ''}")
     model = build_ddcolor(size, input_size)
-    model.load_state_dict({k: sd[k] for k in want})
+    model.load_state_dict(tensors)
     return model
 
 # %% ../nbs/05d_ddcolor.ipynb #dd146
+def ddcolor_source(repo: str) -> Pretrained:
+    "The Hub repo `repo` of DDColor weights (config.json and a weights file) as a registry source."
+    return Pretrained('DDColor weights', repo, ('config.json', *WEIGHT_FILES), local="pass the folder holding them "
+                      "with --colorizer-weights PATH (CLI) or source=PATH (Python)")
+
+for _size, _repo in DDCOLOR_REPOS.items(): PRETRAINED[f'ddcolor-{_size}'] = ddcolor_source(_repo)
+
 def fetch_ddcolor(repo: str, cache_dir=None, timeout: float | None = None) -> Path:
-    """The Hub repo `repo` (config.json + weights): from the Hub's cache (`cache_dir`: the Hub's default) when it holds
-    them, no network; else downloaded once (`lama.hub_download`: the Hub has `timeout` s, `HUB_TIMEOUT`, to answer)."""
-    hit = huggingface_hub.try_to_load_from_cache(repo, 'config.json', cache_dir=cache_dir)
-    if isinstance(hit, str) and any((Path(hit).parent/n).is_file() for n in WEIGHT_FILES): return Path(hit).parent
-    get = lambda: huggingface_hub.snapshot_download(repo, allow_patterns=['config.json', *WEIGHT_FILES],
-                                                    cache_dir=cache_dir)
-    try: return hub_download(get, repo, timeout)
-    except InpaintError as e:
-        raise InpaintError(f"DDColor weights: cannot get {repo} from the Hugging Face Hub ({e}); download its "
-                           f"model.safetensors and config.json (https://huggingface.co/{repo}) into a folder and pass "
-                           f"it with --colorizer-weights PATH (CLI) or source=PATH (Python)") from None
+    """The folder of Hub repo `repo` (config.json + weights) from the registry's one download (`fetch_weights`: the
+    Hub's cache, else downloaded once with a bounded wait, else one line)."""
+    return fetch_weights(ddcolor_source(repo), cache_dir, timeout)
 
 def weights_in(folder: Path) -> Path:
     "The weights file of a Hub folder."
@@ -368,21 +359,6 @@ class DDColorRestorer(Restorer):
     def run(self, damaged, mask):
         return dict(rgb=ddcolor_colorize(self.ddcolor, damaged, self.tta), gray=damaged)
 
-# %% ../nbs/05d_ddcolor.ipynb #dd171b
-def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_input_size: int = 512,
-                           ddcolor_weights='hub', ddcolor_tta: str = 'none', **ignored) -> DDColorRestorer:
-    """`build_model`'s builder for `'ddcolor'`: weights 'hub' (the released ones for the size, downloaded once), a
-    folder/file/repo id (`load_ddcolor`), or None (random: tests). The other models' options (encoder, ...) are
-    ignored."""
-    if ddcolor_weights is None: net = build_ddcolor(ddcolor_size, ddcolor_input_size)
-    else: net = load_ddcolor(None if ddcolor_weights == 'hub' else ddcolor_weights, ddcolor_size, ddcolor_input_size,
-                             device='cpu')
-    return DDColorRestorer(net, ddcolor_tta)
-
-MODELS['ddcolor'] = dict(
-    stages=1, generator='ddcolor', build=build_ddcolor_restorer,
-    doc="DDColor (pretrained colour queries, Hub weights) colours the prefilled gray, luma kept exactly")
-
 # %% ../nbs/05d_ddcolor.ipynb #pg26
 def ddcolor_unpretrained(kw: dict, weights: dict) -> dict:
     """`models.unpretrained_kwargs` of `'ddcolor'`: `ddcolor_weights` None, the size read from the checkpoint's
@@ -397,4 +373,15 @@ def ddcolor_unpretrained(kw: dict, weights: dict) -> dict:
         n = read_ddcolor_config(Path(src)/'config.json', size, n)[1]
     return {**kw, 'ddcolor_weights': None, 'ddcolor_size': size, 'ddcolor_input_size': n}
 
-MODELS['ddcolor']['unpretrained'] = ddcolor_unpretrained
+# %% ../nbs/05d_ddcolor.ipynb #dd171b
+@register_model('ddcolor', "DDColor (pretrained colour queries, Hub weights) colours the prefilled gray, luma kept "
+                "exactly", unpretrained=ddcolor_unpretrained, pretrained='ddcolor-large')
+def build_ddcolor_restorer(spec: dict, ddcolor_size: str = 'large', ddcolor_input_size: int = 512,
+                           ddcolor_weights='hub', ddcolor_tta: str = 'none', **ignored) -> DDColorRestorer:
+    """`build_model`'s builder for `'ddcolor'`: weights 'hub' (the released ones for the size, downloaded once), a
+    folder/file/repo id (`load_ddcolor`), or None (random: tests). The other models' options (encoder, ...) are
+    ignored."""
+    if ddcolor_weights is None: net = build_ddcolor(ddcolor_size, ddcolor_input_size)
+    else: net = load_ddcolor(None if ddcolor_weights == 'hub' else ddcolor_weights, ddcolor_size, ddcolor_input_size,
+                             device='cpu')
+    return DDColorRestorer(net, ddcolor_tta)

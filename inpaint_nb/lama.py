@@ -4,21 +4,21 @@
 
 # %% ../nbs/05b_lama.ipynb #la02
 from __future__ import annotations
-import copy, math, os, threading, zipfile, shutil, zlib
+import copy, math, zipfile, shutil, zlib
 from pathlib import Path
-import torch, huggingface_hub
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import IMG_SIZE, InpaintError, rgb_to_luma, default_device, atomic_write, read_weights, first_line
-from .models import MODELS, TwoStageRestorer, build_generator, check_fits, zero_last_conv
+from .registry import register_model, Pretrained, PRETRAINED, fetch_weights, check_state
+from .models import TwoStageRestorer, build_generator, check_fits, zero_last_conv
 
 # %% auto #0
-__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'HUB_TIMEOUT', 'LAMA_FREEZE', 'LAMA_FILL', 'fp32',
-           'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
+__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'fp32', 'FourierUnit',
+           'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
            'seeded_weights', 'seeded_input', 'tamed_lama', 'generator_state', 'lama_size', 'lama_layout',
-           'lama_from_state', 'hub_offline', 'hub_problem', 'hub_download', 'fetch_big_lama', 'load_lama',
-           'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage', 'build_lama_restorer', 'lama_unpretrained',
-           'LamaFill']
+           'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
+           'lama_unpretrained', 'build_lama_restorer', 'LamaFill']
 
 # %% ../nbs/05b_lama.ipynb #fp01
 def fp32(t):
@@ -202,75 +202,42 @@ def lama_layout(n_blocks: int, ngf: int) -> dict:
 
 # %% ../nbs/05b_lama.ipynb #sy10
 def lama_from_state(sd: dict, path='weights', report=print, device=None) -> LaMa:
-    """A LaMa of the size the tensors say, with them loaded. Checked before it is built: its size (`lama_size`), every
-    tensor of its layout present (else refused, naming what is missing) with its shape, and that it fits `device`
-    (`models.check_fits`: its parameters and one 512 px image's activations). Tensors that LaMa does not have are
-    ignored, in one line to `report`."""
+    """A LaMa of the size the tensors say, with them loaded. Checked before it is built: its size (`lama_size`), its
+    tensors against its layout (`registry.check_state`: each present, a tensor, of its shape; others ignored, in one
+    line to `report`), and that it fits `device` (`models.check_fits`: its parameters and one 512 px image's
+    activations)."""
     n_blocks, ngf = lama_size(sd, path)
-    want, size = lama_layout(n_blocks, ngf), f"ngf={ngf}, n_blocks={n_blocks}"
-    if missing := [k for k in want if k not in sd]:
-        raise InpaintError(f"{path}: {len(missing)} of LaMa's {len(want)} tensors missing ({size}): "
-                           f"{', '.join(missing[:3])}{' (first 3)' if len(missing) > 3 else ''}")
-    for k, shape in want.items():
-        if not torch.is_tensor(sd[k]): raise InpaintError(f"{path}: {k} is not a tensor but a {type(sd[k]).__name__}")
-        if tuple(sd[k].shape) != shape:
-            raise InpaintError(f"{path}: {k} has shape {tuple(sd[k].shape)}, a LaMa with {size} needs {shape}")
+    size = f"ngf={ngf}, n_blocks={n_blocks}"
+    tensors = check_state(sd, lama_layout(n_blocks, ngf), path, 'LaMa', size, report)
     check_fits(lambda: LaMa(n_blocks, ngf), (1, 4, IMG_SIZE, IMG_SIZE), device, training=False,
                fields='the checkpoint (another file) or what else runs', what=f"{path}: a LaMa with {size}")
-    if extra := [k for k in sd if k not in want]:
-        report(f"note: {path}: {len(extra)} tensors that LaMa ({size}) does not have, ignored: {', '.join(extra[:3])}"
-               f"{' (first 3)' if len(extra) > 3 else ''}")
     model = build_lama(n_blocks, ngf)
-    model.load_state_dict({k: sd[k] for k in want})
+    model.load_state_dict(tensors)
     return model
 
 # %% ../nbs/05b_lama.ipynb #la38
 LAMA_HUB = ('smartywu/big-lama', 'big-lama.zip')   # Hugging Face Hub repo and file of the official weights
-HUB_TIMEOUT = 20   # seconds the Hub has to answer before a download gives up (a silent network costs this, no more)
-
-def hub_offline() -> bool: return os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
-
-def hub_problem(repo: str, timeout: float | None = None) -> str | None:
-    """Why the Hugging Face Hub cannot serve `repo` now, in a few words, or None when it answered: one request, no
-    retries, given up after `timeout` seconds (`HUB_TIMEOUT`) whatever the network does."""
-    timeout, out = HUB_TIMEOUT if timeout is None else timeout, {}
-    def ask():
-        try: huggingface_hub.model_info(repo, timeout=timeout); out['why'] = None
-        except Exception as e: out['why'] = first_line(e, 100)
-    t = threading.Thread(target=ask, daemon=True); t.start(); t.join(timeout)
-    return out['why'] if 'why' in out else f"no answer from the Hub within {timeout:g} s (HUB_TIMEOUT)"
-
-def hub_download(download, repo: str, timeout: float | None = None) -> Path:
-    """The path `download()` (a Hub download from `repo`) gives, tried only once the Hub has answered within `timeout`
-    seconds (`hub_problem`), never when HF_HUB_OFFLINE is set. Fails with `InpaintError(why)`, why in a few words."""
-    if hub_offline(): raise InpaintError('offline: HF_HUB_OFFLINE is set and the Hub cache does not hold it')
-    if why := hub_problem(repo, timeout): raise InpaintError(why)
-    try: return Path(download())
-    except Exception as e: raise InpaintError(first_line(e, 100)) from None
+PRETRAINED['big-lama'] = Pretrained('LaMa weights', LAMA_HUB[0], LAMA_HUB[1:], local="unzip it: pass big-lama/models/"
+                                    "best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)")
 
 # %% ../nbs/05b_lama.ipynb #hb01
-def fetch_big_lama(cache_dir=None, timeout: float | None = None) -> Path:
-    """The official best.ckpt: `big-lama.zip` from the Hub's cache when it holds it (no network), else downloaded once
-    (`hub_download`), the checkpoint unzipped beside it once."""
-    repo, name = LAMA_HUB
-    hit = huggingface_hub.try_to_load_from_cache(repo, name, cache_dir=cache_dir)
-    try: zpath = Path(hit) if isinstance(hit, str) else hub_download(
-            lambda: huggingface_hub.hf_hub_download(repo, name, cache_dir=cache_dir), repo, timeout)
-    except InpaintError as e:
-        raise InpaintError(f"LaMa weights: cannot get {name} from the Hugging Face Hub repo {repo} ({e}); fetch "
-                           f"https://huggingface.co/{repo}/resolve/main/{name}, unzip it and pass big-lama/models/"
-                           f"best.ckpt with --inpainter-weights PATH (CLI) or source=PATH (Python)") from None
-    ckpt = zpath.parent/'big-lama'/'models'/'best.ckpt'
-    if not ckpt.is_file():
-        try:
-            with zipfile.ZipFile(zpath) as z:
-                member = next((n for n in z.namelist() if n.endswith('models/best.ckpt')), None)
-                if member is None: raise InpaintError(f"{zpath}: no models/best.ckpt inside")
-                with z.open(member) as src, atomic_write(ckpt) as tmp, open(tmp, 'wb') as dst:
-                    shutil.copyfileobj(src, dst)
-        except (zipfile.BadZipFile, OSError) as e:
-            raise InpaintError(f"{zpath}: cannot unzip ({first_line(e)}); delete it to download again") from None
+def _unzip_best(zpath: Path, ckpt: Path) -> Path:
+    "Unzip the `models/best.ckpt` of `zpath` to `ckpt` (atomically); a broken zip: one line."
+    try:
+        with zipfile.ZipFile(zpath) as z:
+            member = next((n for n in z.namelist() if n.endswith('models/best.ckpt')), None)
+            if member is None: raise InpaintError(f"{zpath}: no models/best.ckpt inside")
+            with z.open(member) as src, atomic_write(ckpt) as tmp, open(tmp, 'wb') as dst: shutil.copyfileobj(src, dst)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InpaintError(f"{zpath}: cannot unzip ({first_line(e)}); delete it to download again") from None
     return ckpt
+
+def fetch_big_lama(cache_dir=None, timeout: float | None = None) -> Path:
+    """The official best.ckpt: `big-lama.zip` from the registry's one download (`fetch_weights`: the Hub's cache, else
+    downloaded once with a bounded wait, else one line), the checkpoint unzipped beside it once."""
+    zpath = fetch_weights(PRETRAINED['big-lama'], cache_dir, timeout)
+    ckpt = zpath.parent/'big-lama'/'models'/'best.ckpt'
+    return ckpt if ckpt.is_file() else _unzip_best(zpath, ckpt)
 
 # %% ../nbs/05b_lama.ipynb #sy12
 def load_lama(source=None, device=None, report=print) -> LaMa:
@@ -344,7 +311,21 @@ class LamaTwoStage(TwoStageRestorer):
         gray = self.restore_net(damaged, mask)
         return dict(rgb=self.colour(gray, self.colorize_net(gray * 2 - 1)), gray=gray)
 
+# %% ../nbs/05b_lama.ipynb #pg24
+def lama_unpretrained(kw: dict, weights: dict) -> dict:
+    """`models.unpretrained_kwargs` of the LaMa restorers: `lama_weights` None, LaMa's size (blocks, width) read
+    from the checkpoint's tensors."""
+    first = next((v for k, v in weights.items() if k.endswith('lama.' + FIRST_KEY)), None)
+    if first is None: return kw                                    # no LaMa tensors in it: read them as the run did
+    n_blocks = sum(k.endswith('.conv1.ffc.convl2l.weight') for k in weights)
+    return {**kw, 'lama_weights': None, 'lama_ngf': first.shape[0], 'lama_blocks': n_blocks}
+
 # %% ../nbs/05b_lama.ipynb #sy14
+@register_model('lama-two-stage-unet', "Big LaMa restores the gray, a small own U-Net colours it (CPU-friendly)",
+                stages=2, generator='unet', defaults=dict(width=16, depth=4), unpretrained=lama_unpretrained,
+                pretrained='big-lama')
+@register_model('lama-two-stage', "Big LaMa (official weights, BatchNorm frozen) restores the gray, an smp U-Net "
+                "colours it", stages=2, generator='smp-unet', unpretrained=lama_unpretrained, pretrained='big-lama')
 def build_lama_restorer(spec: dict, encoder='resnet34', encoder_weights=None, use_mask=True, chroma='ycbcr',
                         lama_weights='hub', lama_blocks=None, lama_ngf=None, lama_freeze='bn', **kw) -> LamaTwoStage:
     """`build_model`'s builder for the LaMa restorers: LaMa from `lama_weights` ('hub': the official weights, a path:
@@ -364,24 +345,6 @@ def build_lama_restorer(spec: dict, encoder='resnet34', encoder_weights=None, us
     colour = build_generator(spec['generator'], 1, 3 if chroma is None else 2, encoder=encoder,
                              encoder_weights=encoder_weights, **kw)
     return LamaTwoStage(lama, colour, chroma, lama_freeze)
-
-MODELS['lama-two-stage'] = dict(
-    stages=2, generator='smp-unet', build=build_lama_restorer,
-    doc="Big LaMa (official weights, BatchNorm frozen) restores the gray, an smp U-Net colours it")
-MODELS['lama-two-stage-unet'] = dict(
-    stages=2, generator='unet', build=build_lama_restorer, defaults=dict(width=16, depth=4),
-    doc="Big LaMa restores the gray, a small own U-Net colours it (CPU-friendly)")
-
-# %% ../nbs/05b_lama.ipynb #pg24
-def lama_unpretrained(kw: dict, weights: dict) -> dict:
-    """`models.unpretrained_kwargs` of the LaMa restorers: `lama_weights` None, LaMa's size (blocks, width) read
-    from the checkpoint's tensors."""
-    first = next((v for k, v in weights.items() if k.endswith('lama.' + FIRST_KEY)), None)
-    if first is None: return kw                                    # no LaMa tensors in it: read them as the run did
-    n_blocks = sum(k.endswith('.conv1.ffc.convl2l.weight') for k in weights)
-    return {**kw, 'lama_weights': None, 'lama_ngf': first.shape[0], 'lama_blocks': n_blocks}
-
-for _name in ('lama-two-stage', 'lama-two-stage-unet'): MODELS[_name]['unpretrained'] = lama_unpretrained
 
 # %% ../nbs/05b_lama.ipynb #gp02
 from .damage import register_fill

@@ -22,8 +22,9 @@ def register_model(name: str, doc: str, stages: int = 1, generator: str | None =
     """Decorator (timm's `register_model`): the builder below it makes model `name`; `spec` adds what callers read
     without building: `defaults` (options), `unpretrained` (a hook), `pretrained` (a name of `PRETRAINED`)."""
     def register(build: Callable) -> Callable:
-        if name in MODELS and MODELS[name]['build'] is not build:
-            raise ValueError(f"register_model: {name!r} is already registered by {MODELS[name]['build'].__name__}")
+        had = MODELS.get(name, {}).get('build')
+        if had is not None and had.__name__ != build.__name__:     # the same builder again (a module and its notebook,
+            raise ValueError(f"register_model: {name!r} is already registered by {had.__name__}")  # a re-run): fine
         MODELS[name] = dict(stages=stages, generator=generator or name, doc=doc, build=build, **spec)
         return build
     return register
