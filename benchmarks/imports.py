@@ -43,7 +43,8 @@ def settings(repo: Path):
 def notebook_modules(nbs: Path):
     "[(notebook path, module)] in chapter order: the sorted notebook paths that have a default_exp cell."
     out = []
-    for nb in sorted(p for p in nbs.rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_')):
+    for nb in sorted(p for p in nbs.rglob('*.ipynb')
+                     if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_')):
         try: cells = json.loads(nb.read_text(encoding='utf-8')).get('cells', [])
         except (OSError, ValueError) as e:
             out.append((nb, None, f'unreadable notebook: {type(e).__name__}: {e}')); continue
@@ -80,7 +81,8 @@ class Imports(ast.NodeVisitor):
         self.func.append(node.name + '@class'); self.generic_visit(node); self.func.pop()
     def visit_If(self, node):
         t = node.test
-        is_tc = (isinstance(t, ast.Name) and t.id == 'TYPE_CHECKING') or (isinstance(t, ast.Attribute) and t.attr == 'TYPE_CHECKING')
+        is_tc = ((isinstance(t, ast.Name) and t.id == 'TYPE_CHECKING')
+                 or (isinstance(t, ast.Attribute) and t.attr == 'TYPE_CHECKING'))
         self.tc += is_tc
         for n in node.body: self.visit(n)
         self.tc -= is_tc
@@ -93,7 +95,8 @@ class Imports(ast.NodeVisitor):
     def visit_Import(self, node):
         for a in node.names: self.found.append((node.lineno, 0, a.name, None, self._where(), self.tc > 0))
     def visit_ImportFrom(self, node):
-        self.found.append((node.lineno, node.level, node.module, [a.name for a in node.names], self._where(), self.tc > 0))
+        self.found.append((node.lineno, node.level, node.module, [a.name for a in node.names], self._where(),
+                           self.tc > 0))
 
 
 def resolve(mod: str, is_pkg: bool, level: int, name: str | None, names, mods: dict, lib: str):
@@ -119,7 +122,8 @@ def resolve(mod: str, is_pkg: bool, level: int, name: str | None, names, mods: d
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--repo', type=Path, default=Path(__file__).resolve().parent.parent, help='repository root (default: this one)')
+    ap.add_argument('--repo', type=Path, default=Path(__file__).resolve().parent.parent,
+                    help='repository root (default: this one)')
     a = ap.parse_args(argv)
     repo = a.repo.resolve()
     lib, pkg, nbs = settings(repo)
@@ -133,25 +137,31 @@ def main(argv=None):
         if full in chapter:
             info.append(f'{nb.relative_to(repo)} also exports to {m} (chapter {chapter_nb[full]})'); continue
         chapter[full], chapter_nb[full] = len(chapter), nb.stem
-        if full not in mods: problems.append(f'notebook {nb.relative_to(repo)} exports {m}, but {pkg.relative_to(repo)}/{m.replace(".", "/")}.py is missing (not exported?)')
+        if full not in mods:
+            problems.append(f'notebook {nb.relative_to(repo)} exports {m}, but '
+                            f'{pkg.relative_to(repo)}/{m.replace(".", "/")}.py is missing (not exported?)')
     packages = {m for m, p in mods.items() if p.name == '__init__.py'}   # handled specially: no chapter of their own
     for m in mods:
-        if m not in packages and m not in chapter: problems.append(f'module {m} ({mods[m].relative_to(repo)}) is exported by no notebook (stale file? its notebook renamed?)')
+        if m not in packages and m not in chapter:
+            problems.append(f'module {m} ({mods[m].relative_to(repo)}) is exported by no notebook '
+                            '(stale file? its notebook renamed?)')
 
     edges = {m: [] for m in mods}                          # module -> [(target, line, where)]
     lazy_3p = []
     for m, path in mods.items():
         try: tree = ast.parse(path.read_text(encoding='utf-8'), filename=str(path))
-        except SyntaxError as e: problems.append(f'{path.relative_to(repo)}:{e.lineno}: syntax error: {e.msg}'); continue
+        except SyntaxError as e:
+            problems.append(f'{path.relative_to(repo)}:{e.lineno}: syntax error: {e.msg}'); continue
         v = Imports(); v.visit(tree)
         rel = path.relative_to(repo)
         for line, level, name, names, where, tc in v.found:
             targets, other = resolve(m, path.name == '__init__.py', level, name, names, mods, lib)
             if targets is None:
-                problems.append(f'{rel}:{line}: imports {other}, which is no module of the package (renamed? not exported?)'
-                                + (f' inside function {where}' if where else '')); continue
+                problems.append(f'{rel}:{line}: imports {other}, which is no module of the package '
+                                '(renamed? not exported?)' + (f' inside function {where}' if where else '')); continue
             if tc:
-                if targets: info.append(f'{rel}:{line}: TYPE_CHECKING-only import of {", ".join(targets)} (not an edge)')
+                if targets:
+                    info.append(f'{rel}:{line}: TYPE_CHECKING-only import of {", ".join(targets)} (not an edge)')
                 continue
             for t in targets:
                 if t == m: continue
@@ -161,9 +171,12 @@ def main(argv=None):
                 ok = other in LAZY_THIRD_PARTY_OK
                 lazy_3p.append((rel, line, name if not level else other, where, ok))
                 if not ok: problems.append(f'{rel}:{line}: third-party import of {name} inside function {where} '
-                                           f'(not in LAZY_THIRD_PARTY_OK: import it at the top, or whitelist it as an optional extra)')
-        for node in ast.walk(tree):                        # importlib.import_module('pkg.x') / __import__('pkg.x'): dynamic
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                                           '(not in LAZY_THIRD_PARTY_OK: import it at the top, '
+                                           'or whitelist it as an optional extra)')
+        # importlib.import_module('pkg.x') / __import__('pkg.x'): dynamic
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
                 f = node.func
                 fname = f.attr if isinstance(f, ast.Attribute) else getattr(f, 'id', '')
                 if fname in ('import_module', '__import__') and node.args[0].value.split('.')[0] in (lib, ''):
@@ -174,8 +187,9 @@ def main(argv=None):
         if m not in chapter: continue
         for t, line, where in es:
             if t in chapter and chapter[t] > chapter[m]:
-                problems.append(f'{mods[m].relative_to(repo)}:{line}: {short(m, lib)} (chapter {chapter_nb[m]}) imports {short(t, lib)} '
-                                f'of a LATER chapter ({chapter_nb[t]}), ' + (f'inside function {where}' if where else 'at top level'))
+                problems.append(f'{mods[m].relative_to(repo)}:{line}: {short(m, lib)} (chapter {chapter_nb[m]}) '
+                                f'imports {short(t, lib)} of a LATER chapter ({chapter_nb[t]}), '
+                                + (f'inside function {where}' if where else 'at top level'))
 
     # cycles: strongly connected components (Tarjan), then one concrete cycle through each
     for comp in sccs({m: sorted({t for t, *_ in es}) for m, es in edges.items()}):
@@ -183,9 +197,11 @@ def main(argv=None):
         hops = []
         for x, y in zip(cyc, cyc[1:]):
             line, where = next((l, w) for t, l, w in edges[x] if t == y)
-            hops.append(f'{short(x, lib)}->{short(y, lib)} {mods[x].relative_to(repo)}:{line} ' + (f'inside function {where}' if where else 'top-level'))
+            hops.append(f'{short(x, lib)}->{short(y, lib)} {mods[x].relative_to(repo)}:{line} '
+                        + (f'inside function {where}' if where else 'top-level'))
         members = ', '.join(short(c, lib) for c in sorted(comp, key=lambda c: chapter.get(c, -1)))
-        problems.append(f'import cycle {" -> ".join(short(c, lib) for c in cyc)} (component: {members}; {"; ".join(hops)})')
+        problems.append(f'import cycle {" -> ".join(short(c, lib) for c in cyc)} '
+                        f'(component: {members}; {"; ".join(hops)})')
 
     # table
     order = sorted(mods, key=lambda m: (m not in chapter, chapter.get(m, 0), m))
@@ -197,7 +213,8 @@ def main(argv=None):
         print(f'{short(m, lib):20s} {ch:16s} {", ".join(top) or "-":44s} {", ".join(lazy) or "-"}')
     if lazy_3p:
         print(f'\nthird-party imports inside functions (allowed: {", ".join(sorted(LAZY_THIRD_PARTY_OK))}):')
-        for rel, line, name, where, ok in lazy_3p: print(f'  {"ok " if ok else "BAD"} {rel}:{line}: {name} inside {where}')
+        for rel, line, name, where, ok in lazy_3p:
+            print(f'  {"ok " if ok else "BAD"} {rel}:{line}: {name} inside {where}')
     if info:
         print('\nnotes:'); [print('  ' + i) for i in info]
     if problems:

@@ -35,7 +35,8 @@ def main(argv=None):
     p.add_argument('--size', type=int, default=512, help='side of the square test image')
     p.add_argument('--batch', type=int, default=1, help='images per lama_fill call (time is reported per image)')
     p.add_argument('--blocks', type=int, default=18); p.add_argument('--ngf', type=int, default=64)
-    p.add_argument('--ddcolor', choices=('large', 'tiny'), default=None, help='also time DDColor of this size (random weights)')
+    p.add_argument('--ddcolor', choices=('large', 'tiny'), default=None,
+                   help='also time DDColor of this size (random weights)')
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch\'s)')
     p.add_argument('--json', default=None, help='write the results here')
@@ -56,13 +57,15 @@ def main(argv=None):
 
     n_par = sum(q.numel() for q in model.parameters()) / 1e6
     rows = [('Telea (cv2, reference)', t_telea, 1.0),
-            (f'LaMa {a.blocks} blocks, ngf {a.ngf} ({n_par:.1f}M), {device}, batch {a.batch}', t_lama, t_lama / t_telea)]
+            (f'LaMa {a.blocks} blocks, ngf {a.ngf} ({n_par:.1f}M), {device}, batch {a.batch}', t_lama,
+             t_lama / t_telea)]
     if a.ddcolor:
         dd = build_ddcolor(a.ddcolor, a.size).to(device).eval()
         filled = lama_fill(model, gray, mask)
         with torch.no_grad(): t_dd = median_time(lambda: ddcolor_colorize(dd, filled), a.repeats, sync) / a.batch
         n_dd = sum(q.numel() for q in dd.parameters()) / 1e6
-        rows.append((f'DDColor-{a.ddcolor[0].upper()} ({n_dd:.1f}M, input {a.size}), {device}, batch {a.batch}', t_dd, t_dd / t_telea))
+        rows.append((f'DDColor-{a.ddcolor[0].upper()} ({n_dd:.1f}M, input {a.size}), {device}, batch {a.batch}',
+                     t_dd, t_dd / t_telea))
     print(f"{a.size} px image, hole {hole.mean():.1%} of it, median of {a.repeats} (after a warm-up), "
           f"{torch.get_num_threads()} torch thread(s)")
     print(f"{'method':<56} {'s/image':>9} {'x Telea':>9}")

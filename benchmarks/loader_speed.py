@@ -50,8 +50,10 @@ def main():
         photos = {f.stem: read_rgb(f, None) for f in files}
     else: photos = bundled_photos()
     print(f"data: {a.n} crops at 512 px of {len(photos)} photos ({a.photos or 'bundled'}) in {work}")
-    df = read_split(make_demo_data(work/'DATA', n_train=a.n, n_test=2, photos=photos, test_photos=list(photos)[:1]), 'train')
-    t0 = time.time(); cache = open_cache(work/'cache'/'train_gt.npy', df.gt_path, progress=False); build = time.time() - t0
+    df = read_split(make_demo_data(work/'DATA', n_train=a.n, n_test=2, photos=photos, test_photos=list(photos)[:1]),
+                    'train')
+    t0 = time.time(); cache = open_cache(work/'cache'/'train_gt.npy', df.gt_path, progress=False)
+    build = time.time() - t0
     print(f"cache build: {build / len(df) * 1000:.1f} s per 1,000 images (wall, {len(df)} images; 4 decode threads)")
     old = RedamageDataset(df, seed=0, size=512, flip=True, prefill='telea')
     new = RedamageDataset(df, seed=0, size=512, flip=True, prefill='pushpull', images=cache, uint8=True)
@@ -75,12 +77,14 @@ def main():
     telea_batch = st['prefill'][0] * k
     print(f"\n{'stage (ms/item)':18s} {'today':>8s} {'new':>8s}")
     for s, (o, n) in st.items(): print(f"{s:18s} {1000 * o:8.2f} {1000 * n:8.2f}")
-    print(f"{'whole loader':18s} {1000 * t_old:8.2f} {1000 * t_new:8.2f}   items/s per core: {1 / t_old:.0f} -> {1 / t_new:.0f}")
-    print(f"prefill of a batch of {k}: Telea {1000 * telea_batch:.0f} ms (per image x{k}), push-pull on the CPU {1000 * fill:.0f} ms")
+    print(f"{'whole loader':18s} {1000 * t_old:8.2f} {1000 * t_new:8.2f}   "
+          f"items/s per core: {1 / t_old:.0f} -> {1 / t_new:.0f}")
+    print(f"prefill of a batch of {k}: Telea {1000 * telea_batch:.0f} ms (per image x{k}), "
+          f"push-pull on the CPU {1000 * fill:.0f} ms")
     new_cpu = t_new + (fill + to_float) / k
     together = t_old / new_cpu
-    print(f"a CPU-only run per item: today {1000 * t_old:.1f} ms, new {1000 * new_cpu:.1f} ms (loader {1000 * t_new:.1f} + "
-          f"fill {1000 * fill / k:.1f} + bytes to float {1000 * to_float / k:.1f})")
+    print(f"a CPU-only run per item: today {1000 * t_old:.1f} ms, new {1000 * new_cpu:.1f} ms "
+          f"(loader {1000 * t_new:.1f} + fill {1000 * fill / k:.1f} + bytes to float {1000 * to_float / k:.1f})")
     if a.work is None: shutil.rmtree(work, ignore_errors=True)
     print(f"loader {t_old / t_new:.1f}x, prefill {telea_batch / fill:.1f}x, together {together:.1f}x")
 

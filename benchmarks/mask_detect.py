@@ -6,7 +6,8 @@ from inpaint_nb.core import bundled_photos
 from inpaint_nb.damage import detection_trials, detect_mask, organiser_damage
 
 def main():
-    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=500); ap.add_argument('--seed', type=int, default=0)
+    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=500)
+    ap.add_argument('--seed', type=int, default=0)
     a = ap.parse_args()
     cv2.setNumThreads(1)                                  # one core
     photos = bundled_photos()
@@ -19,7 +20,8 @@ def main():
         for d in damaged: detect_mask(d)
         rate = len(damaged) / (time.perf_counter() - t0)
         rows.append((name, len(ious), ious.mean(), np.median(ious), (ious >= 0.9).mean(), ious.min(), rate))
-    print(f"{'damage':26} {'n':>5} {'mean IoU':>9} {'median':>8} {'IoU>=0.9':>9} {'min':>7} {'img/s (1 core, 512px)':>22}")
+    print(f"{'damage':26} {'n':>5} {'mean IoU':>9} {'median':>8} {'IoU>=0.9':>9} {'min':>7} "
+          f"{'img/s (1 core, 512px)':>22}")
     for r in rows: print(f"{r[0]:26} {r[1]:5d} {r[2]:9.4f} {r[3]:8.4f} {r[4]:9.3f} {r[5]:7.3f} {r[6]:22.1f}")
 
 if __name__ == '__main__': main()

@@ -73,7 +73,8 @@ def main():
     R = {k: np.array([r[k] for r in ref]) for k in TERMS}
     F_ = {k: np.array([r[k] for r in fast]) for k in TERMS}
     rows = [('score_reference (skimage/OpenCV)', t_ref, c_ref, R), ('score (fast numpy/OpenCV)', t_fast, c_fast, F_)]
-    t, c, res = time_torch(cases, a.batch, 'cpu'); rows.append((f'score_batch torch kernels, CPU (batch {a.batch})', t, c, res))
+    t, c, res = time_torch(cases, a.batch, 'cpu')
+    rows.append((f'score_batch torch kernels, CPU (batch {a.batch})', t, c, res))
     t, c, res = time_torch(cases, a.batch, 'cpu', 'auto')
     rows.append((f'score_batch default on CPU (-> numpy, batch {a.batch})', t, c, res))
     if torch.cuda.is_available():
@@ -81,13 +82,14 @@ def main():
         rows.append((f'score_batch torch kernels, CUDA (batch {a.batch}, {torch.cuda.get_device_name()})', t, c, res))
     print(f"{a.n} damaged {a.size}x{a.size} photos; torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"cv2 threads {cv2.getNumThreads()}; mean reference score {R['score'].mean():.4f}")
-    print(f"{'path':58s} {'ms/image':>9s} {'speed-up':>9s} {'CPU ms/img':>11s} {'CPU speed-up':>13s} {'max|Δ| vs ref':>14s}")
+    print(f"{'path':58s} {'ms/image':>9s} {'speed-up':>9s} {'CPU ms/img':>11s} {'CPU speed-up':>13s} "
+          f"{'max|Δ| vs ref':>14s}")
     out = dict(n=a.n, size=a.size, batch=a.batch, mean_reference_score=float(R['score'].mean()), paths={})
     for key, (name, t, c, res) in zip(['reference', 'fast', 'torch_cpu', 'auto_cpu', 'torch_cuda'], rows):
         err = max(float(np.nanmax(np.abs(res[k] - R[k]))) for k in TERMS)
         print(f"{name:58s} {t / a.n * 1e3:9.2f} {t_ref / t:8.1f}x {c / a.n * 1e3:11.2f} {c_ref / c:12.1f}x {err:14.2e}")
-        out['paths'][key] = dict(name=name, ms_per_image=t / a.n * 1e3, speedup=t_ref / t, cpu_ms_per_image=c / a.n * 1e3,
-                                 cpu_speedup=c_ref / c, max_abs_diff_vs_reference=err)
+        out['paths'][key] = dict(name=name, ms_per_image=t / a.n * 1e3, speedup=t_ref / t,
+                                 cpu_ms_per_image=c / a.n * 1e3, cpu_speedup=c_ref / c, max_abs_diff_vs_reference=err)
     if a.json: open(a.json, 'w').write(json.dumps(out, indent=2))
 
 if __name__ == '__main__':

@@ -36,7 +36,9 @@ def main():
         t_dec = (time.perf_counter() - t) * len(df) / n
     per_k = lambda s: s / (2 * len(df)) * 1000
     print("| way | files | s per 1,000 files | vs full decode |\n|---|---|---|---|")
-    print(f"| preflight (headers, {a.workers} threads) | {2 * len(df)} | {per_k(t_pre):.3f} | {t_dec / t_pre:.0f}x faster |")
-    print(f"| full decode (read_gray + read_rgb, 1 thread, {2 * n} sampled) | {2 * len(df)} | {per_k(t_dec):.3f} | 1x |")
+    print(f"| preflight (headers, {a.workers} threads) | {2 * len(df)} | {per_k(t_pre):.3f} | "
+          f"{t_dec / t_pre:.0f}x faster |")
+    print(f"| full decode (read_gray + read_rgb, 1 thread, {2 * n} sampled) | {2 * len(df)} | "
+          f"{per_k(t_dec):.3f} | 1x |")
 
 if __name__ == '__main__': main()

@@ -7,7 +7,8 @@ scores them with the official score (`metrics.score`, the true masks) against Te
 
     python benchmarks/pretrained_check.py                          # download, 16 demo test photos at 512 px, table
     python benchmarks/pretrained_check.py --data DIR --n 100       # your answers: DIR/test_input, test_gt, test_mask
-    python benchmarks/pretrained_check.py --lama big-lama/models/best.ckpt --ddcolor ddcolor_modelscope/ --ddcolor-tiny ddcolor_paper_tiny/
+    python benchmarks/pretrained_check.py --lama big-lama/models/best.ckpt --ddcolor ddcolor_modelscope/ \
+        --ddcolor-tiny ddcolor_paper_tiny/
     python benchmarks/pretrained_check.py --random-weights tiny    # smoke test: tiny seeded LaMa/DDColor-T written to
                                                                    # files and loaded from them, 4 images at 64 px
 Weights that cannot be had (offline, HF_HUB_OFFLINE=1) or bad files/data: one line, exit 2.
@@ -26,23 +27,28 @@ from inpaint_nb.ddcolor import DDCOLOR_REPOS, build_ddcolor, seeded_state_dict, 
 
 
 def write_random_weights(folder: Path) -> dict:
-    "Seeded tiny weights written as a user would have them: a LaMa generator state dict, a DDColor-T Hub folder (64 px)."
+    """Seeded tiny weights written as a user would have them: a LaMa generator state dict, a DDColor-T Hub folder
+    (64 px)."""
     lama = build_lama(2, 16)
     torch.save(seeded_weights(lama.state_dict()), folder/'lama_tiny.pt')
     dd = folder/'ddcolor_tiny'; dd.mkdir()
     safetensors.torch.save_file(seeded_state_dict(build_ddcolor('tiny', 64).state_dict()), str(dd/'model.safetensors'))
-    (dd/'config.json').write_text(json.dumps(dict(encoder_name='convnext-t', decoder_name='MultiScaleColorDecoder', input_size=[64, 64],
-                                                  num_output_channels=2, last_norm='Spectral', num_queries=100, num_scales=3, dec_layers=9)))
+    (dd/'config.json').write_text(json.dumps(dict(encoder_name='convnext-t', decoder_name='MultiScaleColorDecoder',
+                                                  input_size=[64, 64], num_output_channels=2, last_norm='Spectral',
+                                                  num_queries=100, num_scales=3, dec_layers=9)))
     return dict(lama=folder/'lama_tiny.pt', colorizers={'DDColor-T (random)': (dd, 'tiny')})
 
 
 def load_all(lama_src, colorizers: dict, device) -> tuple:
-    "Big LaMa and each DDColor, with a one-line report of each load; every source that cannot be had, named in one InpaintError."
+    """Big LaMa and each DDColor, with a one-line report of each load; every source that cannot be had, named in one
+    InpaintError."""
     models, report, failed = {}, [], []
     try:
         lama = load_lama(lama_src, device)
-        report.append(f"LaMa ({lama_src or f'Hub {LAMA_HUB[0]}/{LAMA_HUB[1]}'}): all {len(lama.state_dict())} generator tensors "
-                      f"matched ({sum(p.numel() for p in lama.parameters()) / 1e6:.2f}M parameters; load_lama refuses any missing or unexpected key)")
+        report.append(f"LaMa ({lama_src or f'Hub {LAMA_HUB[0]}/{LAMA_HUB[1]}'}): "
+                      f"all {len(lama.state_dict())} generator tensors "
+                      f"matched ({sum(p.numel() for p in lama.parameters()) / 1e6:.2f}M parameters; "
+                      "load_lama refuses any missing or unexpected key)")
     except InpaintError as e: failed.append((lama_src, f'{LAMA_HUB[0]}/{LAMA_HUB[1]}', e))
     for name, (src, size) in colorizers.items():
         out = io.StringIO()
@@ -50,13 +56,16 @@ def load_all(lama_src, colorizers: dict, device) -> tuple:
             with contextlib.redirect_stdout(out): models[name] = load_ddcolor(src, size=size, device=device)
             n = len(models[name].state_dict())
             report.append(f"{name} ({src or f'Hub {DDCOLOR_REPOS[size]}'}): " +
-                          (out.getvalue().strip().removeprefix('warning: ') or f"all {n} tensors matched (0 missing, 0 unexpected)"))
+                          (out.getvalue().strip().removeprefix('warning: ')
+                           or f"all {n} tensors matched (0 missing, 0 unexpected)"))
         except InpaintError as e: failed.append((src, DDCOLOR_REPOS[size], e))
     if bad := [e for src, _, e in failed if src is not None]: raise bad[0]     # a local file: its own one line
     if failed:
         offline = os.environ.get('HF_HUB_OFFLINE', '').lower() in ('1', 'true', 'yes', 'on')
-        raise InpaintError(f"could not fetch {', '.join(hub for _, hub, _ in failed)} ({'HF_HUB_OFFLINE is set' if offline else failed[0][2]}); "
-                           "with the internet this script downloads them, or pass local copies: --lama PATH --ddcolor PATH --ddcolor-tiny PATH")
+        raise InpaintError(f"could not fetch {', '.join(hub for _, hub, _ in failed)} "
+                           f"({'HF_HUB_OFFLINE is set' if offline else failed[0][2]}); "
+                           "with the internet this script downloads them, or pass local copies: "
+                           "--lama PATH --ddcolor PATH --ddcolor-tiny PATH")
     return lama, models, report
 
 
@@ -66,7 +75,8 @@ def test_items(data: Path, n: int):
     if not ids: raise InpaintError(f"{data}/test_input: no PNG files")
     for d in ('test_gt', 'test_mask'):
         if not (data/d).is_dir(): raise InpaintError(f"{data}/{d}: not found (the answers this check scores against)")
-    for i in ids: yield i, read_gray(data/'test_input'/f'{i}.png', None), read_rgb(data/'test_gt'/f'{i}.png', None), read_gray(data/'test_mask'/f'{i}.png', None) > 0
+    for i in ids: yield (i, read_gray(data/'test_input'/f'{i}.png', None), read_rgb(data/'test_gt'/f'{i}.png', None),
+                         read_gray(data/'test_mask'/f'{i}.png', None) > 0)
 
 
 def restore_all(items, lama, colorizers: dict, device, tta: str, keep: Path | None) -> tuple:
@@ -99,14 +109,19 @@ def sync(device):
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--data', type=Path, default=None, help='a folder with test_input/, test_gt/, test_mask/ (default: demo data)')
-    p.add_argument('--lama', default=None, help="Big LaMa's best.ckpt or the unzipped big-lama/ folder (default: download)")
-    p.add_argument('--ddcolor', default=None, help='DDColor-L: a Hub folder or a .safetensors/.pth file (default: download)')
+    p.add_argument('--data', type=Path, default=None,
+                   help='a folder with test_input/, test_gt/, test_mask/ (default: demo data)')
+    p.add_argument('--lama', default=None,
+                   help="Big LaMa's best.ckpt or the unzipped big-lama/ folder (default: download)")
+    p.add_argument('--ddcolor', default=None,
+                   help='DDColor-L: a Hub folder or a .safetensors/.pth file (default: download)')
     p.add_argument('--ddcolor-tiny', default=None, help='DDColor-T, the same (default: download)')
-    p.add_argument('--random-weights', choices=('tiny',), default=None, help='smoke test: seeded tiny weights written to files, 4 images at 64 px')
+    p.add_argument('--random-weights', choices=('tiny',), default=None,
+                   help='smoke test: seeded tiny weights written to files, 4 images at 64 px')
     p.add_argument('--device', default=None, help='cpu, cuda (default: the GPU when there is one)')
     p.add_argument('--n', type=int, default=None, help='test photos to restore (default: 16; 4 with --random-weights)')
-    p.add_argument('--size', type=int, default=None, help='side of the demo photos (default 512; 64 with --random-weights)')
+    p.add_argument('--size', type=int, default=None,
+                   help='side of the demo photos (default 512; 64 with --random-weights)')
     p.add_argument('--tta', default='none', choices=('none', 'flip', 'd4'), help="DDColor's test-time augmentation")
     p.add_argument('--json', type=Path, default=None, help='write the table here')
     p.add_argument('--keep', type=Path, default=None, help='write the restored PNGs here, a folder per method')
@@ -118,7 +133,8 @@ def main(argv=None) -> int:
         tmp = Path(tmp)
         try:
             if small: w = write_random_weights(tmp)
-            else: w = dict(lama=a.lama, colorizers={'DDColor-L': (a.ddcolor, 'large'), 'DDColor-T': (a.ddcolor_tiny, 'tiny')})
+            else: w = dict(lama=a.lama, colorizers={'DDColor-L': (a.ddcolor, 'large'),
+                                                    'DDColor-T': (a.ddcolor_tiny, 'tiny')})
             t = time.perf_counter()
             lama, colorizers, report = load_all(w['lama'], w['colorizers'], device)
             print(f"weights loaded in {time.perf_counter() - t:.1f} s on {device}:", *report, sep='\n  ')
@@ -131,9 +147,11 @@ def main(argv=None) -> int:
     print(f"\n{n_done} test photos of {data if a.data else f'demo data ({size} px)'}, holes found by detect_mask "
           f"(mean IoU with the truth {iou:.3f}), scored on the true masks; DDColor tta={a.tta}")
     print(f"{'method':<28} {'score':>7} {'ssim':>7} {'masked':>7} {'hue':>7} {'s/image':>8}")
-    for k, m in means.items(): print(f"{k:<28} {m['score']:7.4f} {m['ssim']:7.4f} {m['masked_ssim']:7.4f} {m['hist']:7.4f} {secs[k]:8.3f}")
+    for k, m in means.items():
+        print(f"{k:<28} {m['score']:7.4f} {m['ssim']:7.4f} {m['masked_ssim']:7.4f} {m['hist']:7.4f} {secs[k]:8.3f}")
     if a.json: a.json.write_text(json.dumps(dict(device=str(device), n=n_done, mask_iou=iou, report=report, tta=a.tta,
-                                                 methods={k: dict(means[k], s_per_image=secs[k]) for k in means}), indent=2))
+                                                 methods={k: dict(means[k], s_per_image=secs[k]) for k in means}),
+                                            indent=2))
     return 0
 
 

@@ -101,7 +101,8 @@ def main(argv=None):
     p.add_argument('--model', default=None, help="default: the default TrainConfig's model ('two-stage', ResNet-34)")
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads')
     p.add_argument('--compile', action='store_true', help='also time torch.compile')
-    p.add_argument('--cpu-bf16', action='store_true', help='time bf16 autocast on CPU even without native bf16 (AVX512-BF16/AMX)')
+    p.add_argument('--cpu-bf16', action='store_true',
+                   help='time bf16 autocast on CPU even without native bf16 (AVX512-BF16/AMX)')
     p.add_argument('--json', default=None, help='write the results here')
     p.add_argument('--clock', choices=['auto', 'wall', 'cpu'], default='auto',
                    help='auto: wall clock on GPU, process CPU time on CPU (robust on a shared machine)')
@@ -117,7 +118,8 @@ def main(argv=None):
     size = a.size or (512 if gpu else 256); bs = a.batch_size or (16 if gpu else 4)
     steps = a.steps or (30 if gpu else 4); warmup = a.warmup or (5 if gpu else 2)
     cfg = TrainConfig()
-    # random init (encoder_weights=None): nothing is downloaded; --model X keeps X's own defaults (ResNet-34 for smp encoders)
+    # random init (encoder_weights=None): nothing is downloaded; --model X keeps X's own defaults (ResNet-34 for smp
+    # encoders)
     model = dict(model=a.model, model_kwargs=dict(encoder_weights=None)) if a.model else \
         dict(model_kwargs=dict(cfg.model_kwargs, encoder_weights=None))
     cfg = cfg.replace(batch_size=bs, size=size, **model)
@@ -129,23 +131,26 @@ def main(argv=None):
     if gpu: settings = [settings[0], settings[3], ('trainer fp16 + GradScaler + channels_last', 'fp16', True, False)]
     elif not (a.cpu_bf16 or torch.backends.cpu.get_cpu_capability().startswith('AVX512')):
         settings = settings[:2]   # without native bf16 the CPU emulates it: many times slower, not a fast setting
-        print(f"CPU capability {torch.backends.cpu.get_cpu_capability()}: bf16 autocast skipped (emulated; --cpu-bf16 to time it)")
+        print(f"CPU capability {torch.backends.cpu.get_cpu_capability()}: bf16 autocast skipped "
+              "(emulated; --cpu-bf16 to time it)")
     if a.compile: settings.append(('trainer bf16 + channels_last + torch.compile', 'bf16', True, True))
     print(f"model {cfg.model} {cfg.model_kwargs}, {size} px, batch {bs}, {steps} timed steps after {warmup} warm-up, "
-          f"{device} ({torch.get_num_threads()} threads)" + (f" {torch.cuda.get_device_name(device)}" if gpu else ''), flush=True)
+          f"{device} ({torch.get_num_threads()} threads)" + (f" {torch.cuda.get_device_name(device)}" if gpu else ''),
+          flush=True)
     res = {'plain fp32 loop (the seeds)': plain_loop(cfg, data, device, steps, warmup)}
     print(f"{'plain fp32 loop (the seeds)':50s} {res['plain fp32 loop (the seeds)']:8.2f} {unit}", flush=True)
     for name, prec, cl, comp in settings:
         try: res[name] = trainer_loop(cfg, data, device, steps, warmup, prec, cl, comp)
         except Exception as e: print(f"{name:50s} failed: {type(e).__name__}: {str(e)[:200]}"); continue
-        print(f"{name:50s} {res[name]:8.2f} {unit}  ({res[name] / res['plain fp32 loop (the seeds)']:.2f}x)", flush=True)
+        print(f"{name:50s} {res[name]:8.2f} {unit}  ({res[name] / res['plain fp32 loop (the seeds)']:.2f}x)",
+              flush=True)
     again = plain_loop(cfg, data, device, steps, warmup)   # once more at the end: the baseline is the better of the two
     print(f"{'plain fp32 loop (the seeds), again':50s} {again:8.2f} {unit}", flush=True)
     base = max(res.pop('plain fp32 loop (the seeds)'), again)
     best = max(res, key=res.get)
     print(f"\nfastest: {best}: {res[best]:.2f} {unit} vs plain {base:.2f} {unit} -> speed-up {res[best] / base:.2f}x")
-    out = dict(device=str(device), unit=unit, size=size, batch_size=bs, model=cfg.model, plain_ips=base, trainer_ips=res,
-               best=best, speedup=res[best] / base)
+    out = dict(device=str(device), unit=unit, size=size, batch_size=bs, model=cfg.model, plain_ips=base,
+               trainer_ips=res, best=best, speedup=res[best] / base)
     if a.json: open(a.json, 'w').write(json.dumps(out, indent=2))
     return out
 
