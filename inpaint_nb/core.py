@@ -33,7 +33,8 @@ class InpaintError(ValueError):
     is a bug and keeps its traceback. Raised in a DataLoader worker, it comes back with its own message only."""
     def __init__(self, msg='', *args):
         name = f'{type(self).__qualname__}: '
-        if isinstance(msg, str) and msg.startswith('Caught ') and name in msg: msg = msg[msg.rindex(name) + len(name):].strip()
+        if isinstance(msg, str) and msg.startswith('Caught ') and name in msg:
+            msg = msg[msg.rindex(name) + len(name):].strip()
         super().__init__(msg, *args)
 
 DataError = InpaintError  # the name the earlier chapters used for bad input files
@@ -41,7 +42,8 @@ DataError = InpaintError  # the name the earlier chapters used for bad input fil
 # %% ../nbs/00_core.ipynb #rb02
 def check_number(what: str, v, kind=float, interval: str = '(-inf, inf)'):
     """`v` if it is a finite `kind` (int or float) inside `interval` ('[1, inf)', '(0, 1)': brackets include the bound,
-    parentheses exclude it), else an `InpaintError` naming `what`. The one rule for every numeric option and config field."""
+    parentheses exclude it), else an `InpaintError` naming `what`. The one rule for every numeric option and config
+    field."""
     lo, hi = (float(x) for x in interval[1:-1].split(','))
     ok_type = isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or isinstance(v, int))
     noun = 'an integer' if kind is int else 'a finite number'
@@ -136,7 +138,8 @@ def _ends(src) -> tuple:
 
 def png_problem(src, mode: str | None = None, size: int | None = IMG_SIZE, what=None) -> str | None:
     """What is wrong with a PNG (a file, or bytes called `what`) judged by its header and its end, nothing decoded: not
-    a whole PNG, over the pixel budget, not 8-bit, not `mode` ('L' or 'RGB'; None: either), not `size` x `size`. None if fine."""
+    a whole PNG, over the pixel budget, not 8-bit, not `mode` ('L' or 'RGB'; None: either), not `size` x `size`. None if
+    fine."""
     what = src if what is None else what
     if isinstance(src, (str, os.PathLike)) and (problem := file_problem(src)): return f"{what}: {problem}"
     try: head, tail, n = _ends(src)
@@ -147,10 +150,13 @@ def png_problem(src, mode: str | None = None, size: int | None = IMG_SIZE, what=
     if head[:8] != PNG_SIGNATURE: return f"{what}: not a PNG file (no PNG signature)"
     if len(head) < 33 or head[12:16] != b'IHDR': return f"{what}: corrupt PNG (no image header)"
     if not tail.endswith(PNG_END): return f"{what}: truncated PNG (the file ends before its IEND chunk)"
-    w, h = struct.unpack('>II', head[16:24]); depth, found = head[24], _PNG_MODES.get(head[25], f'colour type {head[25]}')
-    if not 0 < w * h <= MAX_PIXELS: return f"{what}: {w}x{h} pixels, outside 1..{MAX_PIXELS:,} (the pixel budget of an image)"
+    w, h = struct.unpack('>II', head[16:24])
+    depth, found = head[24], _PNG_MODES.get(head[25], f'colour type {head[25]}')
+    if not 0 < w * h <= MAX_PIXELS:
+        return f"{what}: {w}x{h} pixels, outside 1..{MAX_PIXELS:,} (the pixel budget of an image)"
     if depth != 8: return f"{what}: expected 8-bit pixels, found {depth}-bit"
-    if mode and found != mode: return f"{what}: expected a {mode} ({'gray' if mode == 'L' else 'colour'}) image, found {found}"
+    if mode and found != mode:
+        return f"{what}: expected a {mode} ({'gray' if mode == 'L' else 'colour'}) image, found {found}"
     if size and (w, h) != (size, size): return f"{what}: expected {size}x{size} pixels, found {w}x{h} (width x height)"
     return None
 
@@ -169,30 +175,36 @@ def _open_image(src, what) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
-    except Image.DecompressionBombError: raise InpaintError(f"{what}: over the pixel budget of {MAX_PIXELS:,} pixels an image may have") from None
+    except Image.DecompressionBombError:
+        raise InpaintError(f"{what}: over the pixel budget of {MAX_PIXELS:,} pixels an image may have") from None
     except FileNotFoundError: raise InpaintError(f"{what}: file not found") from None
     except IsADirectoryError: raise InpaintError(f"{what}: a folder, not a file") from None
     except Exception: raise InpaintError(f"{what}: cannot decode the image (corrupt file or not an image)") from None
 
 def decode_image(src, mode: str, size: int | None = None, what=None) -> np.ndarray:
-    """A file or bytes (called `what`) as `uint8 HxW` (`mode` 'L') or `HxWx3` RGB ('RGB'), checked before decoding: a PNG
-    by `png_problem`, any other format by the size its header states; so nothing over the pixel budget (or not `size` x `size`)
-    is decoded. Any problem, a failed decode included, is one line naming the file."""
+    """A file or bytes (called `what`) as `uint8 HxW` (`mode` 'L') or `HxWx3` RGB ('RGB'), checked before decoding: a
+    PNG by `png_problem`, any other format by the size its header states; so nothing over the pixel budget (or not
+    `size` x `size`) is decoded. Any problem, a failed decode included, is one line naming the file."""
     what = src if what is None else what
     if png_size(src) is not None and (p := png_problem(src, mode, size, what)): raise InpaintError(p)
     with _open_image(src, what) as im:
         w, h = im.size; kind = {'L': 'gray (mode L)', 'RGB': 'colour (RGB)'}
         if w * h > MAX_PIXELS: raise InpaintError(f"{what}: {w}x{h} pixels, over the pixel budget of {MAX_PIXELS:,}")
-        if im.mode not in ('L', 'RGB', 'P'): raise InpaintError(f"{what}: expected an 8-bit {kind[mode]} image, found mode {im.mode}")
-        if (im.mode == 'L') != (mode == 'L'): raise InpaintError(f"{what}: expected a {kind[mode]} image, found {kind.get(im.mode, im.mode)}")
-        if size and (w, h) != (size, size): raise InpaintError(f"{what}: expected {size}x{size} pixels, found {w}x{h} (width x height)")
+        if im.mode not in ('L', 'RGB', 'P'):
+            raise InpaintError(f"{what}: expected an 8-bit {kind[mode]} image, found mode {im.mode}")
+        if (im.mode == 'L') != (mode == 'L'):
+            raise InpaintError(f"{what}: expected a {kind[mode]} image, found {kind.get(im.mode, im.mode)}")
+        if size and (w, h) != (size, size):
+            raise InpaintError(f"{what}: expected {size}x{size} pixels, found {w}x{h} (width x height)")
         try: im.load()
-        except Exception as e: raise InpaintError(f"{what}: cannot decode the image ({type(e).__name__}: {str(e)[:80]})") from None
+        except Exception as e:
+            raise InpaintError(f"{what}: cannot decode the image ({type(e).__name__}: {str(e)[:80]})") from None
         return np.array(im.convert('RGB') if im.mode == 'P' else im)
 
 # %% ../nbs/00_core.ipynb #rb07
 def read_gray(path, size: int | None = IMG_SIZE) -> np.ndarray:
-    "Read a mode-L image (the competition's PNGs) as `uint8 HxW`; refuses colour files and wrong sizes (`size=None`: any size within the budget)."
+    """Read a mode-L image (the competition's PNGs) as `uint8 HxW`; refuses colour files and wrong sizes (`size=None`:
+    any size within the budget)."""
     return decode_image(path, 'L', size)
 
 def read_rgb(path, size: int | None = IMG_SIZE) -> np.ndarray:
@@ -227,7 +239,8 @@ def from_bytes(t: torch.Tensor) -> torch.Tensor:
     if t.dtype not in (torch.uint8, torch.bool): return t
     if t.device.type == 'cpu':
         a = t.numpy()
-        return torch.from_numpy(np.divide(a, np.float32(255), dtype=np.float32) if t.dtype == torch.uint8 else a.astype(np.float32))
+        return torch.from_numpy(np.divide(a, np.float32(255), dtype=np.float32) if t.dtype == torch.uint8
+                                else a.astype(np.float32))
     return t.float().div_(255) if t.dtype == torch.uint8 else t.float()
 
 # %% ../nbs/00_core.ipynb #uc01
@@ -237,7 +250,8 @@ def usable_cores() -> int:
 
 # %% ../nbs/00_core.ipynb #c007
 def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:
-    "ITU-R 601 luma of an RGB `uint8` image: the competition's gray (same as PIL `convert('L')` up to rounding, cv2 exactly)."
+    """ITU-R 601 luma of an RGB `uint8` image: the competition's gray (same as PIL `convert('L')` up to rounding, cv2
+    exactly)."""
     rgb = np.asarray(rgb)
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise InpaintError(f"expected an RGB uint8 HxWx3 image, got a {rgb.dtype} array of shape {rgb.shape}"
@@ -247,7 +261,8 @@ def rgb_to_gray(rgb: np.ndarray) -> np.ndarray:
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R 601
 
 def rgb_to_luma(t: torch.Tensor) -> torch.Tensor:
-    "The same luma on float RGB tensors (N3HW or 3HW) -> N1HW or 1HW; differentiable (losses, chroma models, composition)."
+    """The same luma on float RGB tensors (N3HW or 3HW) -> N1HW or 1HW; differentiable (losses, chroma models,
+    composition)."""
     if t.ndim not in (3, 4) or t.shape[-3] != 3:
         raise ValueError(f"rgb_to_luma: expected an RGB tensor of shape (N,3,H,W) or (3,H,W), got {tuple(t.shape)}")
     w = torch.tensor(LUMA_WEIGHTS, dtype=t.dtype, device=t.device).view(3, 1, 1)
@@ -269,8 +284,10 @@ def to_image(t: torch.Tensor) -> np.ndarray:
     return t[0].numpy() if t.shape[0] == 1 else t.permute(1, 2, 0).numpy()
 
 def resize(img: np.ndarray, size: int) -> np.ndarray:
-    "Resize to `size`x`size`: area averaging when shrinking, bicubic when enlarging; boolean masks by nearest neighbour."
-    if img.dtype == bool: return cv2.resize(img.astype(np.uint8), (size, size), interpolation=cv2.INTER_NEAREST).astype(bool)
+    """Resize to `size`x`size`: area averaging when shrinking, bicubic when enlarging; boolean masks by nearest
+    neighbour."""
+    if img.dtype == bool:
+        return cv2.resize(img.astype(np.uint8), (size, size), interpolation=cv2.INTER_NEAREST).astype(bool)
     interp = cv2.INTER_AREA if size < img.shape[0] else cv2.INTER_CUBIC
     return cv2.resize(img, (size, size), interpolation=interp)
 
@@ -278,10 +295,13 @@ def resize(img: np.ndarray, size: int) -> np.ndarray:
 def check_device(device) -> torch.device:
     "A torch device that exists on this machine ('cpu', 'cuda', 'cuda:1'), else one line naming it."
     try: d = torch.device(device)
-    except (RuntimeError, TypeError, ValueError): raise InpaintError(f"{device!r} is not a device: cpu, cuda or cuda:N") from None
+    except (RuntimeError, TypeError, ValueError):
+        raise InpaintError(f"{device!r} is not a device: cpu, cuda or cuda:N") from None
     if d.type == 'cuda' and (d.index or 0) >= (n := torch.cuda.device_count()):
-        raise InpaintError(f"{device}: " + ('this machine has no GPU (use cpu)' if n == 0 else f'no such GPU; this machine has cuda:0..cuda:{n - 1}'))
-    if d.type not in ('cpu', 'cuda'): raise InpaintError(f"{device}: not a device this package runs on (cpu, cuda, cuda:N)")
+        raise InpaintError(f"{device}: " + ('this machine has no GPU (use cpu)' if n == 0
+                                            else f'no such GPU; this machine has cuda:0..cuda:{n - 1}'))
+    if d.type not in ('cpu', 'cuda'):
+        raise InpaintError(f"{device}: not a device this package runs on (cpu, cuda, cuda:N)")
     return d
 
 # %% ../nbs/00_core.ipynb #c010c
@@ -325,7 +345,8 @@ def clean_temp_files(folder, name: str | None = None) -> list:
     if not folder.is_dir(): return []
     for p in folder.iterdir():
         m = _TMP_NAME.fullmatch(p.name)
-        if not m or (name is not None and m['stem'] + (m['ext'] or '') != name) or p.is_symlink() or not p.is_file(): continue
+        if not m or (name is not None and m['stem'] + (m['ext'] or '') != name) or p.is_symlink() or not p.is_file():
+            continue
         if not pid_alive(int(m['pid'])): p.unlink(missing_ok=True); gone.append(p.name)
     return sorted(gone)
 
@@ -333,8 +354,10 @@ def clean_temp_files(folder, name: str | None = None) -> list:
 def writable_dir(folder, what: str = 'output folder') -> Path:
     "Create `folder` if needed and prove it writable (`os.access`, then a temporary file created and removed)."
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir(): raise InpaintError(f"{folder}: the {what} is an existing file, not a folder")
-    if (above := next((p for p in folder.parents if p.exists()), None)) is not None and not above.is_dir(): raise InpaintError(f"{folder}: cannot create the {what}: {above} is a file")
+    if folder.exists() and not folder.is_dir():
+        raise InpaintError(f"{folder}: the {what} is an existing file, not a folder")
+    if (above := next((p for p in folder.parents if p.exists()), None)) is not None and not above.is_dir():
+        raise InpaintError(f"{folder}: cannot create the {what}: {above} is a file")
     try: folder.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise InpaintError(f"{folder}: cannot create the {what} ({e.strerror})") from None
     probe = folder/f'probe{TMP_TAG}{os.getpid()}.tmp'
@@ -348,7 +371,8 @@ def writable_file(path, what: str = 'output file') -> Path:
     "Check that `path` can be written: not an existing folder or device, and its folder writable (created if needed)."
     path = Path(path)
     if path.is_dir(): raise InpaintError(f"{path}: the {what} is an existing folder; give a file name")
-    if path.exists() and not path.is_file(): raise InpaintError(f"{path}: the {what} is a device or other special file; give a file name")
+    if path.exists() and not path.is_file():
+        raise InpaintError(f"{path}: the {what} is a device or other special file; give a file name")
     writable_dir(path.parent, f'folder of the {what}')
     return path
 
@@ -411,15 +435,18 @@ def claim_output(path, what: str, kind: str, reads=()) -> Path:
 
 # %% ../nbs/00_core.ipynb #rb11
 def png_cap(width: int, height: int, channels: int = 3) -> int:
-    "The most bytes a `width` x `height` 8-bit PNG of `channels` needs (its pixels uncompressed, twice, plus 1 MB): a cap for readers."
+    """The most bytes a `width` x `height` 8-bit PNG of `channels` needs (its pixels uncompressed, twice, plus 1 MB): a
+    cap for readers."""
     return 2 * height * (width * channels + 1) + 2**20
 
 def read_member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
-    """The bytes of member `name` of an open zip, read as a stream of at most `cap` bytes (chosen by the caller): a member
-    whose stated size is larger is refused before a byte is read (zipfile stops at the stated size and checks the CRC)."""
+    """The bytes of member `name` of an open zip, read as a stream of at most `cap` bytes (chosen by the caller): a
+    member whose stated size is larger is refused before a byte is read (zipfile stops at the stated size and checks
+    the CRC)."""
     what = f"{z.filename}: {name}"
     info = z.getinfo(name)
-    if info.file_size > cap: raise InpaintError(f"{what}: states {info.file_size:,} bytes unpacked, over the {cap:,} such a file may have")
+    if info.file_size > cap:
+        raise InpaintError(f"{what}: states {info.file_size:,} bytes unpacked, over the {cap:,} such a file may have")
     try:
         with z.open(info) as f: data = f.read(cap + 1)
     except Exception as e: raise InpaintError(f"{what}: cannot unpack it ({type(e).__name__}: {str(e)[:80]})") from None
@@ -428,7 +455,8 @@ def read_member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
 
 # %% ../nbs/00_core.ipynb #pg02
 def first_line(e, n: int = 160) -> str:
-    "An exception's message cut to its first line and `n` characters (its type when empty): the detail in a one-line error."
+    """An exception's message cut to its first line and `n` characters (its type when empty): the detail in a one-line
+    error."""
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:n]
 
 # %% ../nbs/00_core.ipynb #pg02a
@@ -557,9 +585,11 @@ def _torch_file_problem(path: Path, what: str) -> str | None:
     with open(path, 'rb') as f: head = f.read(4)
     if head == b'PK\x03\x04':                      # torch.save writes a zip archive
         if not zipfile.is_zipfile(path):
-            return f"truncated {what} ({size} bytes, the zip archive has no end record; was the copy or save interrupted?)"
+            return (f"truncated {what} ({size} bytes, the zip archive has no end record; "
+                    "was the copy or save interrupted?)")
         with zipfile.ZipFile(path) as z: names = z.namelist()
-        if not any(n.endswith('data.pkl') for n in names): return f"a zip archive but not a torch {what} (no data.pkl inside; it holds {names[:3]})"
+        if not any(n.endswith('data.pkl') for n in names):
+            return f"a zip archive but not a torch {what} (no data.pkl inside; it holds {names[:3]})"
     elif head[:1] != b'\x80': return f"not a {what} (neither a torch zip archive nor a pickle; it starts with {head!r})"
 
 # %% ../nbs/00_core.ipynb #pg05
@@ -602,10 +632,12 @@ def read_weights(path, what: str = 'checkpoint', made_by: str = '', mmap: bool =
         raise InpaintError(f"{path}: {says.get(problem, problem)}")
     if path.suffix == '.safetensors' and path.stat().st_size:
         try: return safetensors.torch.load_file(str(path))
-        except Exception as e: raise InpaintError(f"{path}: not a readable safetensors {what} ({first_line(e)})") from None
+        except Exception as e:
+            raise InpaintError(f"{path}: not a readable safetensors {what} ({first_line(e)})") from None
     if problem := _torch_file_problem(path, what): raise InpaintError(f"{path}: {problem}")
-    refused = lambda name: InpaintError(f"{path}: not a {what}{made_by and ' ' + made_by} (a pickle of Python objects"
-                                        f"{name and ': it calls ' + name}, which safe weights_only loading refuses to run)")
+    refused = lambda name: InpaintError(
+        f"{path}: not a {what}{made_by and ' ' + made_by} (a pickle of Python objects"
+        f"{name and ': it calls ' + name}, which safe weights_only loading refuses to run)")
     damaged = lambda e: InpaintError(f"{path}: damaged {what}, torch cannot read it ({first_line(e)})")
     is_zip = zipfile.is_zipfile(path)
     try:
@@ -620,7 +652,8 @@ def read_weights(path, what: str = 'checkpoint', made_by: str = '', mmap: bool =
             warnings.simplefilter('ignore')
             obj = torch.load(path, map_location='cpu', weights_only=True, mmap=mmap and is_zip)
     except Exception as e:
-        if 'Weights only load failed' in str(e): raise refused(m[1] if (m := re.search(r'GLOBAL (\S+)', str(e))) else '') from None
+        if 'Weights only load failed' in str(e):
+            raise refused(m[1] if (m := re.search(r'GLOBAL (\S+)', str(e))) else '') from None
         raise damaged(e) from None
     if report is not None and any(n not in REAL_BUILTINS for _, n in made): report(_stand_in_report(path, made))
     return obj
@@ -633,9 +666,11 @@ def read_state_dict(path, what: str = 'weights file') -> dict:
     `params_ema` or Lightning's `state_dict`; DDP's `module.` prefix dropped."""
     sd = read_weights(path, what)
     if isinstance(sd, dict): sd = next((sd[k] for k in STATE_DICT_KEYS if isinstance(sd.get(k), dict)), sd)
-    if not isinstance(sd, dict): raise InpaintError(f"{path}: not a state dict (names -> tensors); it holds a {type(sd).__name__}")
+    if not isinstance(sd, dict):
+        raise InpaintError(f"{path}: not a state dict (names -> tensors); it holds a {type(sd).__name__}")
     if (bad := next((k for k, v in sd.items() if not (isinstance(k, str) and torch.is_tensor(v))), None)) is not None:
-        raise InpaintError(f"{path}: not a state dict (names -> tensors); its entry {bad!r} is a {type(sd[bad]).__name__}")
+        raise InpaintError(f"{path}: not a state dict (names -> tensors); "
+                           f"its entry {bad!r} is a {type(sd[bad]).__name__}")
     return {k.removeprefix('module.'): v for k, v in sd.items()}
 
 # %% ../nbs/00_core.ipynb #rb13

@@ -49,12 +49,14 @@ def random_polygon_mask(shape, rng: np.random.Generator, min_box: int = 50, min_
 
 # %% ../nbs/01_damage.ipynb #sy04
 def random_damage(gt_rgb: np.ndarray, rng: np.random.Generator | int | None = None, return_info: bool = False):
-    """Damage a clean RGB photo with the competition's test recipe: returns (damaged gray `uint8` HxW, mask `bool` HxW).
-    At 512 px this is the recipe exactly; on smaller training crops the 50 px box and 625 px area scale with the side."""
+    """Damage a clean RGB photo with the competition's test recipe: returns (damaged gray `uint8` HxW, mask `bool`
+    HxW). At 512 px this is the recipe exactly; on smaller training crops the 50 px box and 625 px area scale with the
+    side."""
     rng = np.random.default_rng(rng)
     gray = rgb_to_gray(gt_rgb)
     s = min(gray.shape) / IMG_SIZE
-    mask, info = random_polygon_mask(gray.shape, rng, min_box=max(3, round(50 * s)), min_area=max(9, round(625 * s * s)))
+    mask, info = random_polygon_mask(gray.shape, rng, min_box=max(3, round(50 * s)),
+                                     min_area=max(9, round(625 * s * s)))
     fill = int(rng.integers(0, 256))
     damaged = gray.copy(); damaged[mask] = fill
     return (damaged, mask, dict(info, fill=fill)) if return_info else (damaged, mask)
@@ -106,7 +108,8 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
 def detect_mask(damaged_gray: np.ndarray, min_area: int | None = None, edge: int = 6) -> np.ndarray:
     "Find the destroyed region of a damaged gray image (one region of one exact gray value); `bool` HxW."
     gray = np.asarray(damaged_gray)
-    if gray.ndim != 2 or gray.dtype != np.uint8: raise ValueError(f"detect_mask expects a uint8 HxW gray image, got {gray.dtype} {gray.shape}")
+    if gray.ndim != 2 or gray.dtype != np.uint8:
+        raise ValueError(f"detect_mask expects a uint8 HxW gray image, got {gray.dtype} {gray.shape}")
     if min_area is None: min_area = max(9, round(625 * (min(gray.shape) / IMG_SIZE) ** 2))
     labels, stats, keep = _candidates(gray, max(4, min_area // 4))
     if not keep: return np.zeros(gray.shape, bool)
@@ -146,8 +149,8 @@ def fsr_fill(damaged_gray: np.ndarray, mask: np.ndarray, half: bool = False) -> 
     d, m = np.ascontiguousarray(damaged_gray), np.asarray(mask, bool)
     if half:
         (h, w), size = m.shape, ((m.shape[1] + 1) // 2, (m.shape[0] + 1) // 2)
-        small = fsr_fill(cv2.resize(d, size, interpolation=cv2.INTER_AREA),
-                         cv2.resize(m.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA) > 0)   # x255: one pixel of four counts
+        small = fsr_fill(cv2.resize(d, size, interpolation=cv2.INTER_AREA),   # the mask x255: one pixel of four counts
+                         cv2.resize(m.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA) > 0)
         return np.where(m, cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC), d)
     known = (~m).astype(np.uint8)                           # FSR takes the mask of the KNOWN pixels
     out = np.zeros_like(d)
@@ -163,7 +166,8 @@ def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, 
         name = names[i % len(names)]; img = photos[name]
         c = int(rng.integers(min(img.shape[:2]) // 2, min(img.shape[:2]) + 1))
         y, x = int(rng.integers(0, img.shape[0] - c + 1)), int(rng.integers(0, img.shape[1] - c + 1))
-        crop = cv2.resize(img[y:y + c, x:x + c], (size, size), interpolation=cv2.INTER_AREA if c > size else cv2.INTER_CUBIC)
+        crop = cv2.resize(img[y:y + c, x:x + c], (size, size),
+                          interpolation=cv2.INTER_AREA if c > size else cv2.INTER_CUBIC)
         damaged, mask = damage_fn(crop, rng)
         found = detect_mask(damaged)
         out.append(dict(photo=name, iou=mask_iou(found, mask), damaged=damaged, mask=mask, found=found))
@@ -174,7 +178,8 @@ def detection_trials(photos: dict, n: int, size: int = IMG_SIZE, seed: int = 0, 
 class Fill:
     """A hole fill: `fn(damaged uint8 HxW, mask bool HxW) -> uint8 HxW`, one image on the CPU (in the loader), or
     `device_fn(damaged N1HW, mask N1HW) -> N1HW`, a batch of float tensors on the model's device. Either way the
-    `Fill` itself fills one numpy image. `textured`: its hole keeps full-resolution detail worth keeping at prediction."""
+    `Fill` itself fills one numpy image. `textured`: its hole keeps full-resolution detail worth keeping at
+    prediction."""
     name: str
     fn: Callable | None = None
     device_fn: Callable | None = None
@@ -202,7 +207,8 @@ register_fill('fsr-half', partial(fsr_fill, half=True), textured=True)
 
 # %% ../nbs/01_damage.ipynb #ld02
 def get_fill(prefill) -> Fill | None:
-    "The `Fill` of a name of `FILLS` (None or 'none': no fill, the flat value stays); a `Fill` or a function passes through."
+    """The `Fill` of a name of `FILLS` (None or 'none': no fill, the flat value stays); a `Fill` or a function passes
+    through."""
     if prefill is None or prefill == 'none' or isinstance(prefill, Fill): return prefill if prefill != 'none' else None
     if callable(prefill): return Fill(getattr(prefill, '__name__', 'custom'), prefill)
     if prefill not in FILLS: raise InpaintError(f"unknown prefill {prefill!r}; choose one of {[None, *FILLS]}")
@@ -222,7 +228,8 @@ def loader_fill(prefill) -> Fill | None:
 _EPS = 1e-6
 
 def _sum2(x: torch.Tensor, pad: float = 0.) -> torch.Tensor:
-    "Sums over 2x2 cells of N1hw `x` (an odd side padded with `pad`): rows first, so the first add reads contiguous rows."
+    """Sums over 2x2 cells of N1hw `x` (an odd side padded with `pad`): rows first, so the first add reads contiguous
+    rows."""
     h, w = x.shape[-2:]
     if h % 2 or w % 2: x = F.pad(x, (0, w % 2, 0, h % 2), value=pad)
     y = x.unflatten(-2, (-1, 2)); y = y[..., 0, :] + y[..., 1, :]
@@ -246,7 +253,8 @@ def _pull(a: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/01_damage.ipynb #sy21
 def _hole_boxes(cells: torch.Tensor) -> list:
-    "Per image of a N1hw tensor: the (y0, y1, x0, x1) box of its nonzero cells, or None (two copies to the host in all)."
+    """Per image of a N1hw tensor: the (y0, y1, x0, x1) box of its nonzero cells, or None (two copies to the host in
+    all)."""
     rows, cols = (cells.amax(-1)[:, 0] > 0).cpu(), (cells.amax(-2)[:, 0] > 0).cpu()
     out = []
     for r, c in zip(rows, cols):
