@@ -8,7 +8,7 @@ from functools import partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import rgb_to_luma, quantize   # luma: ITU-R 601, rounding: a PNG's, both defined once in chapter 00
+from .core import rgb_to_luma, quantize   # luma: ITU-R 601, rounding: a PNG's, both defined in chapter 00
 
 # %% auto #0
 __all__ = ['l1_loss', 'mse_loss', 'LOSSES', 'GRAY_LOSSES', 'PERCEPTUAL_LAYERS', 'VGG16_BN_CONV', 'IMAGENET_MEAN_STD',
@@ -22,7 +22,8 @@ def _check_pair(pred, target, name):
     """Raise a clear error unless `pred` and `target` are same-shaped NCHW tensors; return them with 16-bit
     floats (mixed precision) raised to float32, as SSIM's small constants and the hue's division need it."""
     if not (torch.is_tensor(pred) and torch.is_tensor(target)):
-        raise ValueError(f"{name}: pred and target must be tensors, got {type(pred).__name__} and {type(target).__name__}")
+        raise ValueError(f"{name}: pred and target must be tensors, got {type(pred).__name__} and "
+                         f"{type(target).__name__}")
     if pred.ndim != 4 or pred.shape != target.shape:
         raise ValueError(f"{name}: pred and target must be NCHW tensors of the same shape, "
                          f"got {tuple(pred.shape)} and {tuple(target.shape)}")
@@ -289,7 +290,8 @@ class RestorationLoss:
     def _term(self, name, pred, target, mask):
         base = name[5:] if name.startswith("gray_") else name
         kw = dict(self.loss_kwargs.get(base, {}))
-        if base in _TAKES_INSIDE_WEIGHT and self.inside_weight != 1.0: kw.setdefault("inside_weight", self.inside_weight)
+        if base in _TAKES_INSIDE_WEIGHT and self.inside_weight != 1.0:
+            kw.setdefault("inside_weight", self.inside_weight)
         return LOSSES[base](pred, target, mask, **kw)
 
     def __call__(self, out: dict, batch: dict):
@@ -316,31 +318,31 @@ class RestorationLoss:
 import functools
 from torchvision.models import vgg16_bn, VGG16_BN_Weights
 from .core import InpaintError, read_state_dict
+from .registry import Pretrained, PRETRAINED, fetch_weights, check_state, state_layout
 
-PERCEPTUAL_LAYERS = {'conv1_1': 1 / 16, 'conv2_1': 1 / 8, 'conv3_1': 1 / 4, 'conv4_1': 1 / 2, 'conv5_1': 1.0}   # train_ddcolor.yml
+PERCEPTUAL_LAYERS = {'conv1_1': 1 / 16, 'conv2_1': 1 / 8, 'conv3_1': 1 / 4, 'conv4_1': 1 / 2,
+                     'conv5_1': 1.0}                                                     # train_ddcolor.yml
 VGG16_BN_CONV = {'conv1_1': 0, 'conv2_1': 7, 'conv3_1': 14, 'conv4_1': 24, 'conv5_1': 34}   # in vgg16_bn().features
+PRETRAINED['vgg16-bn'] = Pretrained(   # torchvision's file, kept in torch's cache as torchvision keeps it
+    'perceptual loss: the ImageNet VGG16-BN weights', url=VGG16_BN_Weights.IMAGENET1K_V1.url,
+    local="pass its path as loss_options {'perceptual': {'vgg_weights': PATH}}")
 
 def _vgg_state(weights) -> dict:
-    "ImageNet VGG16-BN weights: 'imagenet' (torchvision's file, downloaded once into torch's cache) or a local file."
-    if weights == 'imagenet':
-        url = VGG16_BN_Weights.IMAGENET1K_V1.url
-        try: return torch.hub.load_state_dict_from_url(url, progress=False, weights_only=True)
-        except Exception as e:
-            raise InpaintError(f"perceptual loss: cannot get the ImageNet VGG16-BN weights {url} ({type(e).__name__}, offline?); "
-                               f"put the file in {torch.hub.get_dir()}/checkpoints/ or pass its path as loss_options "
-                               "{'perceptual': {'vgg_weights': PATH}}") from None
-    try: return read_state_dict(weights, 'VGG16-BN weights file')          # core's safe reader: one line for a bad file
+    """ImageNet VGG16-BN weights: 'imagenet' (torchvision's file through `registry.fetch_weights`: torch's cache, else
+    downloaded once with a bounded wait, else one line) or a local file."""
+    path = fetch_weights(PRETRAINED['vgg16-bn']) if weights == 'imagenet' else weights
+    try: return read_state_dict(path, 'VGG16-BN weights file')          # core's safe reader: one line for a bad file
     except InpaintError as e: raise InpaintError(f"perceptual loss: vgg_weights {e}") from None
 
 # %% ../nbs/06_losses.ipynb #sz033
 @functools.lru_cache(maxsize=4)
 def vgg16_bn_features(weights='imagenet', device: str = 'cpu') -> nn.Module:
-    "torchvision's VGG16-BN up to conv5_1, frozen, eval mode; `weights` 'imagenet', a file, or None (random, seeded: tests)."
+    """torchvision's VGG16-BN up to conv5_1, frozen, eval mode; `weights` 'imagenet', a file (its tensors checked by
+    `registry.check_state`), or None (random, seeded: tests)."""
     with torch.random.fork_rng():
         torch.manual_seed(0); net = vgg16_bn()
     if weights is not None:
-        try: net.load_state_dict(_vgg_state(weights))
-        except RuntimeError as e: raise InpaintError(f"perceptual loss: vgg_weights {weights}: not VGG16-BN weights ({str(e).splitlines()[0][:80]})") from None
+        net.load_state_dict(check_state(_vgg_state(weights), state_layout(net), f"vgg_weights {weights}", 'VGG16-BN'))
     return net.features[:VGG16_BN_CONV['conv5_1'] + 1].eval().requires_grad_(False).to(device)
 
 # %% ../nbs/06_losses.ipynb #dd063
@@ -350,7 +352,8 @@ def perceptual_loss(pred, target, mask=None, layer_weights: dict | None = None, 
     "Sum over VGG16-BN layers of weight x L1 between the features of `pred` and `target` (RGB in [0, 1]; basicsr's)."
     pred, target = _check_pair(pred, target, "perceptual_loss")
     layer_weights = PERCEPTUAL_LAYERS if layer_weights is None else layer_weights
-    if bad := [k for k in layer_weights if k not in VGG16_BN_CONV]: raise ValueError(f"perceptual_loss: unknown layers {bad}; known {list(VGG16_BN_CONV)}")
+    if bad := [k for k in layer_weights if k not in VGG16_BN_CONV]:
+        raise ValueError(f"perceptual_loss: unknown layers {bad}; known {list(VGG16_BN_CONV)}")
     net, last = vgg16_bn_features(vgg_weights, str(pred.device)), max(VGG16_BN_CONV[k] for k in layer_weights)
     mean, std = (torch.tensor(v, device=pred.device).view(1, 3, 1, 1) for v in IMAGENET_MEAN_STD)
     def feats(x):
