@@ -65,7 +65,8 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
     csv = data_dir/f'{split}.csv'
     if not csv.exists():
         found = sorted(p.name for p in data_dir.iterdir())[:8]
-        raise DataError(f"{csv}: no {split}.csv in the data folder" + (" (the folder is empty)" if not found else f" (it holds {found})"))
+        raise DataError(f"{csv}: no {split}.csv in the data folder"
+                        + (" (the folder is empty)" if not found else f" (it holds {found})"))
     if problem := csv_problem(csv): raise DataError(f"{csv}: {problem}")
     try: df = pd.read_csv(csv, dtype=str)
     except Exception as e: raise DataError(f"{csv}: malformed CSV ({first_line(e)})") from None
@@ -74,7 +75,8 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
                                 f"found {list(df.columns)[:8]}")
     if len(df) == 0: raise DataError(f"{csv}: the CSV has no rows")
     bad = df[SPLIT_COLUMNS[split]].isna().any(axis=1)
-    if bad.any(): raise DataError(f"{csv}: empty cell(s) in row(s) {list(np.flatnonzero(bad.values) + 2)[:5]} (line numbers)")
+    if bad.any():
+        raise DataError(f"{csv}: empty cell(s) in row(s) {list(np.flatnonzero(bad.values) + 2)[:5]} (line numbers)")
     if df.ID.duplicated().any(): raise DataError(f"{csv}: duplicated ID(s) {df.ID[df.ID.duplicated()].tolist()[:5]}")
     if (i := next((i for i, v in enumerate(df.ID) if not _ID.fullmatch(v) or v in ('.', '..')), None)) is not None:
         raise DataError(f"{csv}: line {i + 2}: ID {df.ID[i][:40]!r} cannot name a file (IDs name the output PNGs: "
@@ -105,9 +107,10 @@ def read_split(data_dir, split: str = 'train', check_files: bool = True) -> pd.D
 
 # %% ../nbs/02_data.ipynb #pf02
 def preflight(data_dir, split: str = 'train', workers: int = 8, progress: bool | None = None, size=IMG_SIZE) -> tuple:
-    """Check every file `split.csv` lists by its header (`core.png_problem`: inputs gray L, targets RGB, 8-bit, `size` x `size`, whole, within the pixel budget): `(df, problems)`,
-    with `df['bad']` True for rows with a bad file and `problems` one line per bad file. `size='auto'`: the first
-    input's size (smaller demo or test folders), every file must then share it."""
+    """Check every file `split.csv` lists by its header (`core.png_problem`: inputs gray L, targets RGB, 8-bit, `size` x
+    `size`, whole, within the pixel budget): `(df, problems)`, with `df['bad']` True for rows with a bad file and
+    `problems` one line per bad file. `size='auto'`: the first input's size (smaller demo or test folders), every file
+    must then share it."""
     df = read_split(data_dir, split, check_files=False)
     if size == 'auto': size = (png_size(df.input_path.iloc[0]) or (IMG_SIZE,))[0]
     cols = [('input_path', 'L')] + ([('gt_path', 'RGB')] if split == 'train' else [])
@@ -128,21 +131,25 @@ def checked_split(data_dir, split: str = 'train', skip_bad: bool = False, report
     if problems and not skip_bad:
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ''
         raise InpaintError(f"{Path(data_dir)/f'{split}.csv'}: {len(problems)} bad file(s) of {len(df)} row(s); fix or "
-                           f"remove them{' (or train with --skip-bad)' if split == 'train' else ''}:\n  " + "\n  ".join(problems[:20]) + more)
+                           f"remove them{' (or train with --skip-bad)' if split == 'train' else ''}:\n  "
+                           + "\n  ".join(problems[:20]) + more)
     if problems:
         if report is not None: atomic_write_text(report, '\n'.join(problems) + '\n')
-        print(f"{split}: skipping {int(df.bad.sum())} row(s) with a bad file" + (f"; list in {report}" if report else ''), flush=True)
+        print(f"{split}: skipping {int(df.bad.sum())} row(s) with a bad file"
+              + (f"; list in {report}" if report else ''), flush=True)
     return df[~df.bad].drop(columns='bad').reset_index(drop=True)
 
 # %% ../nbs/02_data.ipynb #c014
 def _flip(a: np.ndarray) -> np.ndarray:
     "Left-right flip, as a new array (OpenCV's: several times numpy's reversed-stride copy; bool masks as bytes)."
-    return cv2.flip(np.ascontiguousarray(a.view(np.uint8)), 1).view(bool) if a.dtype == bool else cv2.flip(np.ascontiguousarray(a), 1)
+    return (cv2.flip(np.ascontiguousarray(a.view(np.uint8)), 1).view(bool) if a.dtype == bool
+            else cv2.flip(np.ascontiguousarray(a), 1))
 
 # %% ../nbs/02_data.ipynb #sy05
 class Augment:
     "Random crop (`crop` px), horizontal flip and resize (`size` px) applied identically to a list of HxW[xC] arrays."
-    def __init__(self, size: int | None = None, crop: int | None = None, flip: bool = False): self.size, self.crop, self.flip = size, crop, flip
+    def __init__(self, size: int | None = None, crop: int | None = None, flip: bool = False):
+        self.size, self.crop, self.flip = size, crop, flip
     def __call__(self, arrays, rng: np.random.Generator):
         h, w = arrays[0].shape[:2]
         if self.crop and self.crop < min(h, w):
@@ -155,9 +162,11 @@ class Augment:
 
 # %% ../nbs/02_data.ipynb #sy07
 def _item(id, damaged, mask, gt=None, uint8=False):
-    "A dataset item: float tensors in [0, 1], or with `uint8` the bytes (mask bool; the Trainer makes them float on the device)."
+    """A dataset item: float tensors in [0, 1], or with `uint8` the bytes (mask bool; the Trainer makes them float on
+    the device)."""
     if uint8:
-        d = dict(id=id, damaged=torch.from_numpy(damaged)[None], mask=torch.from_numpy(np.ascontiguousarray(mask))[None])
+        d = dict(id=id, damaged=torch.from_numpy(damaged)[None],
+                 mask=torch.from_numpy(np.ascontiguousarray(mask))[None])
         if gt is not None: d['gt'] = torch.from_numpy(gt).permute(2, 0, 1)
         return d
     d = dict(id=id, damaged=to_tensor(damaged), mask=torch.from_numpy(np.ascontiguousarray(mask))[None].float())
@@ -166,21 +175,25 @@ def _item(id, damaged, mask, gt=None, uint8=False):
 
 # %% ../nbs/02_data.ipynb #sy09
 def _read(images, path, read):
-    "The decoded image of `path`: from `images` (e.g. a decoded-image cache, chapter 02b) when it holds it, else the file."
+    """The decoded image of `path`: from `images` (e.g. a decoded-image cache, chapter 02b) when it holds it, else the
+    file."""
     key = str(path)
     return np.array(images[key]) if images is not None and key in images else read(path, None)
 
 # %% ../nbs/02_data.ipynb #c015
 class PairDataset(Dataset):
     "The competition's given train pairs (organisers' damage); mask = where the input differs from the target's luma."
-    def __init__(self, df: pd.DataFrame, size=None, crop=None, flip=False, seed=None, prefill=None, images=None, uint8=False):
-        self.df, self.aug, self.seed, self.prefill = df.reset_index(drop=True), Augment(size, crop, flip), seed, loader_fill(prefill)
+    def __init__(self, df: pd.DataFrame, size=None, crop=None, flip=False, seed=None, prefill=None, images=None,
+                 uint8=False):
+        self.df, self.aug, self.seed, self.prefill = (df.reset_index(drop=True), Augment(size, crop, flip), seed,
+                                                      loader_fill(prefill))
         self.images, self.uint8 = images, uint8
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
         damaged, gt = _read(self.images, r.input_path, read_gray), _read(self.images, r.gt_path, read_rgb)
-        if damaged.shape != gt.shape[:2]: raise DataError(f"{r.input_path}: size {damaged.shape} differs from its target {r.gt_path} {gt.shape[:2]}")
+        if damaged.shape != gt.shape[:2]:
+            raise DataError(f"{r.input_path}: size {damaged.shape} differs from its target {r.gt_path} {gt.shape[:2]}")
         mask = damaged != rgb_to_gray(gt)
         rng = np.random.default_rng(None if self.seed is None else (self.seed, i))
         damaged, mask, gt = self.aug([damaged, mask, gt], rng)
@@ -192,8 +205,10 @@ class RedamageDataset(Dataset):
     """`train_gt` damaged on the fly with the competition's test recipe; a fixed `seed` fixes each index's damage.
     `prefill`: a per-image fill is done here, a device fill is left to the model (`damage.set_fill`); `images`: decoded
     images by path (a cache) read instead of the PNGs; `uint8`: items as bytes (4x less to collate and copy)."""
-    def __init__(self, df: pd.DataFrame, seed=None, size=None, crop=None, flip=False, damage_fn=None, prefill=None, images=None, uint8=False):
-        self.df, self.seed, self.aug, self.damage_fn = df.reset_index(drop=True), seed, Augment(size, crop, flip), damage_fn or random_damage
+    def __init__(self, df: pd.DataFrame, seed=None, size=None, crop=None, flip=False, damage_fn=None, prefill=None,
+                 images=None, uint8=False):
+        self.df, self.seed, self.aug, self.damage_fn = (df.reset_index(drop=True), seed, Augment(size, crop, flip),
+                                                        damage_fn or random_damage)
         self.prefill, self.images, self.uint8 = loader_fill(prefill), images, uint8
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
@@ -208,7 +223,8 @@ class RedamageDataset(Dataset):
 class TestDataset(Dataset):
     "The test inputs; the destroyed region is found by `detect_mask` since the competition does not give it."
     def __init__(self, df: pd.DataFrame, size: int | None = IMG_SIZE, detect_fn=None, prefill=None):
-        self.df, self.size, self.detect_fn, self.prefill = df.reset_index(drop=True), size, detect_fn or detect_mask, loader_fill(prefill)
+        self.df, self.size, self.detect_fn, self.prefill = (df.reset_index(drop=True), size, detect_fn or detect_mask,
+                                                            loader_fill(prefill))
     def __len__(self): return len(self.df)
     def __getitem__(self, i):
         r = self.df.iloc[i]
@@ -246,8 +262,9 @@ def make_demo_data(out_dir, n_train: int = 64, n_test: int = 16, size: int = IMG
     check_number('n_train', n_train, int, '[1, 100000]'); check_number('n_test', n_test, int, '[1, 100000]')
     check_number('size', size, int, '[32, 4096]')          # the smallest side every model takes .. the pixel budget
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise DataError(f"{out}: " + (f"not empty (it holds {sorted(p.name for p in out.iterdir())[:4]}); demo data go into a new "
-                                      "or empty folder" if out.is_dir() else "an existing file, not a folder"))
+        raise DataError(f"{out}: " + (f"not empty (it holds {sorted(p.name for p in out.iterdir())[:4]}); "
+                                      "demo data go into a new or empty folder" if out.is_dir()
+                                      else "an existing file, not a folder"))
     writable_dir(out, 'demo data folder')
     photos = photos or bundled_photos()
     if test_photos is None: train_names, test_names = split_photos(photos, test_frac, seed)
@@ -272,6 +289,8 @@ def make_demo_data(out_dir, n_train: int = 64, n_test: int = 16, size: int = IMG
             write_png(out/'test_input'/f'{id}.png', damaged); write_png(out/'test_gt'/f'{id}.png', gt)
             write_png(out/'test_mask'/f'{id}.png', mask.astype(np.uint8) * 255)
             test.append((id, f'./test_input/{id}.png', src))
-    atomic_write_text(out/'train.csv', pd.DataFrame(train, columns=SPLIT_COLUMNS['train'] + ['source']).to_csv(index=False))
-    atomic_write_text(out/'test.csv', pd.DataFrame(test, columns=SPLIT_COLUMNS['test'] + ['source']).to_csv(index=False))
+    atomic_write_text(out/'train.csv',
+                      pd.DataFrame(train, columns=SPLIT_COLUMNS['train'] + ['source']).to_csv(index=False))
+    atomic_write_text(out/'test.csv',
+                      pd.DataFrame(test, columns=SPLIT_COLUMNS['test'] + ['source']).to_csv(index=False))
     return out
