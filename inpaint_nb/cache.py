@@ -19,7 +19,8 @@ CACHE_FORMAT = 'inpaint_nb.cache/1'
 class ImageCache:
     """Decoded images by path (`str(path)` keys) from a cache file: `cache[path]` is a read-only `uint8` view. The
     memory map opens lazily in each process, so pickling it into loader workers copies no pixels."""
-    def __init__(self, npy, files): self.npy, self.index, self._arr = Path(npy), {f: i for i, f in enumerate(files)}, None
+    def __init__(self, npy, files):
+        self.npy, self.index, self._arr = Path(npy), {f: i for i, f in enumerate(files)}, None
     def __len__(self): return len(self.index)
     def __contains__(self, path): return str(path) in self.index
     def __getitem__(self, path) -> np.ndarray:
@@ -80,7 +81,8 @@ def cache_problem(npy, files, mode: str | None = None) -> str | None:
     if problem := _manifest_problem(npy, man): return problem
     if mode is not None and man['mode'] != mode: return f"built from {man['mode']} images, {mode} asked for"
     cached = {f: [size, mtime] for f, size, mtime in man['files']}
-    if missing := [f for f in map(str, files) if f not in cached]: return f"built for other files ({len(missing)} not in it)"
+    if missing := [f for f in map(str, files) if f not in cached]:
+        return f"built for other files ({len(missing)} not in it)"
     for f in map(str, files):
         try: now = _stamp(f)
         except OSError: return f"{f} is gone"
@@ -109,11 +111,13 @@ def build_cache(npy, files, mode: str = 'RGB', workers: int = 4, progress: bool 
         arr = np.lib.format.open_memmap(tmp, 'w+', np.uint8, shape)
         def put(i):
             img = read(files[i], None)
-            if img.shape != first.shape: raise InpaintError(f"{files[i]}: {img.shape[1]}x{img.shape[0]} px; the cache holds images "
-                                                             f"of one size, {first.shape[1]}x{first.shape[0]} (train with --no-cache)")
+            if img.shape != first.shape:
+                raise InpaintError(f"{files[i]}: {img.shape[1]}x{img.shape[0]} px; the cache holds images "
+                                   f"of one size, {first.shape[1]}x{first.shape[0]} (train with --no-cache)")
             arr[i] = img
         with ThreadPoolExecutor(workers) as ex:
-            list(tqdm(ex.map(put, range(len(files))), total=len(files), desc=f'caching {npy.stem}', disable=not progress))
+            list(tqdm(ex.map(put, range(len(files))), total=len(files), desc=f'caching {npy.stem}',
+                      disable=not progress))
         arr.flush(); del arr
     man = dict(format=CACHE_FORMAT, mode=mode, shape=list(shape), bytes=npy.stat().st_size,
                files=[[f, *s] for f, s in zip(files, stamps)])
@@ -123,7 +127,8 @@ def build_cache(npy, files, mode: str = 'RGB', workers: int = 4, progress: bool 
 # %% ../nbs/02b_cache.ipynb #ldc06
 def open_cache(npy, files, mode: str = 'RGB', workers: int = 4, progress: bool = True) -> ImageCache:
     """The cache `npy` holding `files` (it may hold more), built (or rebuilt, with a message saying why) when it cannot
-    serve them. Processes that share it (DDP ranks, other runs) take a file lock: one builds, the others wait, then read."""
+    serve them. Processes that share it (DDP ranks, other runs) take a file lock: one builds, the others wait, then
+    read."""
     npy = Path(npy); writable_dir(npy.parent, 'cache folder')
     for p in (npy, npy.with_suffix('.lock')):
         if p.exists() and not p.is_file():
