@@ -47,11 +47,13 @@ def check_inputs(gt, pred, mask):
                              "convert floats in [0,1] with (x*255).round().astype(np.uint8)")
         if a.ndim != 3 or a.shape[2] != 3:
             raise ValueError(f"{name}: expected a colour HxWx3 RGB image, got {_describe(a)}"
-                             + (" (a gray image: stack it to 3 channels if you mean a gray prediction)" if a.ndim == 2 else ""))
+                             + (" (a gray image: stack it to 3 channels if you mean a gray prediction)"
+                                if a.ndim == 2 else ""))
     if gt.shape != pred.shape:
         raise ValueError(f"gt and pred differ in shape: gt {gt.shape} vs pred {pred.shape}")
     if min(gt.shape[:2]) < SSIM_WIN:
-        raise ValueError(f"images of {gt.shape[0]}x{gt.shape[1]} pixels are smaller than the {SSIM_WIN}x{SSIM_WIN} SSIM window")
+        raise ValueError(f"images of {gt.shape[0]}x{gt.shape[1]} pixels are smaller than the "
+                         f"{SSIM_WIN}x{SSIM_WIN} SSIM window")
     if mask.ndim != 2 or mask.shape != gt.shape[:2]:
         raise ValueError(f"mask: expected a HxW array matching the images' {gt.shape[:2]}, got {_describe(mask)}")
     mask = mask.astype(bool) if mask.dtype != bool else mask
@@ -91,7 +93,8 @@ def _combine(ssim, masked_ssim, hist) -> dict:
     return d
 
 def score_reference(gt, pred, mask) -> dict:
-    "The official score of one image, in plain skimage/OpenCV (slow: ~0.2 s at 512 px). Returns the 3 terms and `score`."
+    """The official score of one image, in plain skimage/OpenCV (slow: ~0.2 s at 512 px). Returns the 3 terms and
+    `score`."""
     gt, pred, mask = check_inputs(gt, pred, mask)
     if pred.max() == pred.min(): _warn_constant()
     with np.errstate(invalid='ignore', divide='ignore'):   # both calls: data_range of the WHOLE prediction, as written
@@ -155,14 +158,16 @@ def _stripe_sum(gt, pred, y0: int, y1: int, R) -> float:
     return sum(cv2.sumElems(S_map[:, r:W - r])[:C])        # whole windows only (skimage's crop(S, pad=3)); float64 sum
 
 # %% ../nbs/03_metrics.ipynb #cs92
-SCORE_THREADS = min(2, usable_cores())  # threads `score` may use for the whole-image SSIM (set 1 to stay single-threaded)
-STRIPE_ROWS = 64  # window rows per stripe (512x512 images: 32..128 rows are within 10% of each other, 16 rows 1.3x slower)
+SCORE_THREADS = min(2, usable_cores())  # threads `score` may use for the whole-image SSIM (1: single-threaded)
+# window rows per stripe (512x512 images: 32..128 rows are within 10% of each other, 16 rows 1.3x slower)
+STRIPE_ROWS = 64
 _pool_state = {}
 
 def _pool():
     "A small thread pool, created lazily in each process (safe with forked DataLoader workers)."
     if _pool_state.get('pid') != os.getpid():
-        _pool_state.update(pid=os.getpid(), pool=ThreadPoolExecutor(max(1, SCORE_THREADS - 1), thread_name_prefix='score'))
+        _pool_state.update(pid=os.getpid(),
+                           pool=ThreadPoolExecutor(max(1, SCORE_THREADS - 1), thread_name_prefix='score'))
     return _pool_state['pool']
 
 def _stripes(shape, rows: int = None):
@@ -187,8 +192,9 @@ def _list_sums(V, tmp):
 
 def masked_ssim_fast(gm: np.ndarray, pm: np.ndarray, data_range, chunk: int = 16384) -> float:
     """The official masked term: 1-D SSIM along (N, 3) lists of damaged pixels `gt[mask]`, `pred[mask]`, with the
-    `data_range` of the WHOLE prediction (as the organisers' code has it); long lists go in chunks of `chunk` windows (overlapping by 6 pixels) to stay in cache. Shares its scratch
-    arrays with the whole-image SSIM (same thread, one after the other)."""
+    `data_range` of the WHOLE prediction (as the organisers' code has it); long lists go in chunks of `chunk` windows
+    (overlapping by 6 pixels) to stay in cache. Shares its scratch arrays with the whole-image SSIM (same thread, one
+    after the other)."""
     n, c = gm.shape; R = float(data_range); total = 0.0
     for i in range(0, n - SSIM_WIN + 1, chunk):
         m = min(n, i + chunk + SSIM_WIN - 1) - i                 # pixels in this chunk
@@ -208,11 +214,13 @@ def score(gt, pred, mask) -> dict:
     if hi == lo: _warn_constant()
     H, W, C = gt.shape
     stripes = _stripes(gt.shape)
-    futs = [_pool().submit(_stripes_sum, gt, pred, hi - lo, stripes) for k in range(1, SCORE_THREADS)]  # others start on SSIM
+    # others start on SSIM
+    futs = [_pool().submit(_stripes_sum, gt, pred, hi - lo, stripes) for k in range(1, SCORE_THREADS)]
     idx = np.flatnonzero(mask)  # row-major, the order of gt[mask]; np.take is ~10x faster than boolean indexing here
     gm, pm = np.take(gt.reshape(-1, 3), idx, axis=0), np.take(pred.reshape(-1, 3), idx, axis=0)
     masked, hist = masked_ssim_fast(gm, pm, hi - lo), hue_hist_corr(gt, pred)
-    ssim = (_stripes_sum(gt, pred, hi - lo, stripes) + sum(f.result() for f in futs)) / ((H - SSIM_WIN + 1) * (W - SSIM_WIN + 1) * C)
+    ssim = ((_stripes_sum(gt, pred, hi - lo, stripes) + sum(f.result() for f in futs))
+            / ((H - SSIM_WIN + 1) * (W - SSIM_WIN + 1) * C))
     return _combine(ssim, masked, hist)
 
 # %% ../nbs/03_metrics.ipynb #c015
@@ -226,7 +234,8 @@ def _hdiv_table(device) -> torch.Tensor:
 
 # %% ../nbs/03_metrics.ipynb #sz126
 def hue_opencv(rgb: torch.Tensor) -> torch.Tensor:
-    "OpenCV's 8-bit hue (0..179, as `cv2.cvtColor(COLOR_RGB2HSV)[..., 0]`) of integer-valued N3HW RGB tensors; int32 NHW."
+    """OpenCV's 8-bit hue (0..179, as `cv2.cvtColor(COLOR_RGB2HSV)[..., 0]`) of integer-valued N3HW RGB tensors;
+    int32 NHW."""
     r, g, b = rgb.int().unbind(1)                                   # int32 suffices: |h * hdiv| < 1275 * 122880 < 2^31
     v = torch.maximum(torch.maximum(r, g), b)
     diff = v - torch.minimum(torch.minimum(r, g), b)
@@ -258,14 +267,16 @@ def _check_batch(gt, pred, mask):
         if t.ndim != 4 or t.shape[1] != 3:
             raise ValueError(f"{name}: expected an N3HW RGB batch, got shape {tuple(t.shape)}")
         if not t.is_floating_point(): raise ValueError(f"{name}: expected floats in [0, 1], got {t.dtype}")
-    if gt.shape != pred.shape: raise ValueError(f"gt and pred differ in shape: {tuple(gt.shape)} vs {tuple(pred.shape)}")
+    if gt.shape != pred.shape:
+        raise ValueError(f"gt and pred differ in shape: {tuple(gt.shape)} vs {tuple(pred.shape)}")
     n, _, h, w = gt.shape
     if not torch.is_tensor(mask) or tuple(mask.shape) != (n, 1, h, w):
         raise ValueError(f"mask: expected an N1HW tensor of shape {(n, 1, h, w)}, got "
                          f"{tuple(mask.shape) if torch.is_tensor(mask) else type(mask).__name__}")
     m = (mask if mask.dtype == torch.bool else mask > 0.5)[:, 0].to(gt.device)
     few = (m.flatten(1).sum(1) < SSIM_WIN).nonzero().flatten().tolist()
-    if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {SSIM_WIN} damaged pixels; the official masked SSIM needs at least {SSIM_WIN}")
+    if few: raise ValueError(f"mask: image(s) {few[:5]} have fewer than {SSIM_WIN} damaged pixels; "
+                             f"the official masked SSIM needs at least {SSIM_WIN}")
     return m
 
 # %% ../nbs/03_metrics.ipynb #sz131
@@ -318,7 +329,8 @@ def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backen
     tensors (several times faster there), torch elsewhere."""
     m = _check_batch(gt, pred, mask)
     if backend == 'auto': backend = 'numpy' if gt.device.type == 'cpu' else 'torch'
-    if backend not in ('torch', 'numpy'): raise ValueError(f"backend must be 'auto', 'torch' or 'numpy', got {backend!r}")
+    if backend not in ('torch', 'numpy'):
+        raise ValueError(f"backend must be 'auto', 'torch' or 'numpy', got {backend!r}")
     if backend == 'numpy':
         gb, pb, mb = _uint8_images(gt, 'gt'), _uint8_images(pred, 'pred'), m.cpu().numpy()
         rows = [score(gb[i], pb[i], mb[i]) for i in range(len(gb))]
@@ -331,12 +343,14 @@ def score_batch(gt: torch.Tensor, pred: torch.Tensor, mask: torch.Tensor, backen
 
 # %% ../nbs/03_metrics.ipynb #c018
 def zip_problems(path) -> list:
-    "What makes a file unfit as a submission zip in itself: not a zip, folders inside, non-PNG entries, duplicated names."
+    """What makes a file unfit as a submission zip in itself: not a zip, folders inside, non-PNG entries, duplicated
+    names."""
     path = Path(path)
     if p := file_problem(path): return [f"{path}: {p}"]
     if not zipfile.is_zipfile(path): return [f"{path}: not a zip file"]
     with zipfile.ZipFile(path) as z: names = z.namelist()
-    problems = [f"{n}: folders are not allowed inside the zip (it must be flat)" for n in names if '/' in n or '\\' in n]
+    problems = [f"{n}: folders are not allowed inside the zip (it must be flat)"
+                for n in names if '/' in n or '\\' in n]
     problems += [f"{n}: not a .png file" for n in names if '/' not in n and '\\' not in n and not n.endswith('.png')]
     if len(set(names)) != len(names): problems.append("duplicated file names in the zip")
     return problems
@@ -370,8 +384,9 @@ def score_means(rows, nan: str = 'keep') -> dict:
 
 # %% ../nbs/03_metrics.ipynb #rb33
 def _pred_reader(pred: Path, stack: contextlib.ExitStack) -> tuple:
-    """(the PNG names, `read(name, gt_shape) -> RGB`) of a folder of predictions or of a submission zip, whose members are
-    read in memory, each capped at what a PNG of its ground truth's size needs: a zip is never extracted to disk."""
+    """(the PNG names, `read(name, gt_shape) -> RGB`) of a folder of predictions or of a submission zip, whose members
+    are read in memory, each capped at what a PNG of its ground truth's size needs: a zip is never extracted to
+    disk."""
     if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_rgb(pred/n, size=None)
     have, z = set(check_submission_zip(pred)), stack.enter_context(zipfile.ZipFile(pred))
     def read(n, shape):
@@ -409,7 +424,8 @@ def score_folder(gt_dir, pred, mask_dir, missing: str = 'error', nan: str = 'kee
                                     "(missing='zero' scores them 0, as a leaderboard would)")
         if gone: warnings.warn(f"{len(gone)} of {len(names)} predictions missing in {pred}: scored 0")
         extra = sorted(have - set(names))
-        if extra: warnings.warn(f"{len(extra)} prediction(s) in {pred} have no ground truth and are ignored, e.g. {extra[:3]}")
+        if extra: warnings.warn(f"{len(extra)} prediction(s) in {pred} have no ground truth and are ignored, "
+                                f"e.g. {extra[:3]}")
         rows, odd = [], {}
         for n in names:
             if n in gone: rows.append(dict(name=n, **{t: 0.0 for t in TERMS})); continue
