@@ -44,11 +44,12 @@ CONVNEXT_SIZES = {'tiny': ((3, 3, 9, 3), (96, 192, 384, 768)),       # ConvNeXt-
 
 # %% ../nbs/05c_convnext.ipynb #sz118
 class ConvNeXt(nn.Module):
-    "ConvNeXt returning its four layer-normalised stage outputs (strides 4, 8, 16, 32), as DDColor's decoder reads them."
+    "ConvNeXt returning its four layer-normalised stage outputs (strides 4, 8, 16, 32), as DDColor's decoder reads them"
     def __init__(self, depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), in_chans: int = 3):
         super().__init__()
         stem = nn.Sequential(nn.Conv2d(in_chans, dims[0], kernel_size=4, stride=4), LayerNorm2d(dims[0]))
-        downs = [nn.Sequential(LayerNorm2d(dims[i]), nn.Conv2d(dims[i], dims[i + 1], kernel_size=2, stride=2)) for i in range(3)]
+        downs = [nn.Sequential(LayerNorm2d(dims[i]), nn.Conv2d(dims[i], dims[i + 1], kernel_size=2, stride=2))
+                 for i in range(3)]
         self.downsample_layers = nn.ModuleList([stem, *downs])
         self.stages = nn.ModuleList(nn.Sequential(*[ConvNeXtBlock(d) for _ in range(n)]) for n, d in zip(depths, dims))
         for i, d in enumerate(dims): self.add_module(f'norm{i}', LayerNorm2d(d))
@@ -60,5 +61,5 @@ class ConvNeXt(nn.Module):
         feats = []
         for i in range(4):
             x = self.stages[i](self.downsample_layers[i](x))
-            feats.append(getattr(self, f'norm{i}')(x))   # normalised copies for the decoder; the trunk goes on un-normed
+            feats.append(getattr(self, f'norm{i}')(x))   # normalised copies for the decoder; the trunk goes on as is
         return feats
