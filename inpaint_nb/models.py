@@ -438,37 +438,43 @@ def _tensors(x):
     elif isinstance(x, dict):
         for y in x.values(): yield from _tensors(y)
 
+class _LiveBytes:
+    "The bytes of the meta tensors alive now (each storage once, the model's `own` left out), their peak, the largest."
+    def __init__(self, own: set): self.own, self.live, self.now, self.peak, self.largest = own, {}, 0, 0, 0
+
+    def gone(self, key):
+        self.live[key][1] -= 1
+        if not self.live[key][1]: self.now -= self.live.pop(key)[0]
+
+    def track(self, *xs):
+        for t in _tensors(xs):
+            key = t.untyped_storage()._cdata            # views share their base's storage: counted once
+            if t.device.type != 'meta' or key in self.own: continue
+            if key not in self.live:
+                self.live[key] = [t.untyped_storage().nbytes(), 0]
+                self.now += self.live[key][0]; self.largest = max(self.largest, self.live[key][0])
+            self.live[key][1] += 1; weakref.finalize(t, self.gone, key)
+            self.peak = max(self.peak, self.now)
+
 def meta_activation_bytes(model: nn.Module, inputs: tuple, training: bool = True) -> int:
     """Bytes one forward of `model` (built on the meta device) on `inputs` (meta tensors) holds beyond its parameters:
     training, the tensors autograd saves for backward plus 2x the largest tensor (the backward's gradients); not
     training, 2x the peak of the live tensors (kernel workspaces, allocator slack). Raises what the forward raises."""
     own = {t.untyped_storage()._cdata for t in [*model.parameters(), *model.buffers()]}
-    saved, live, now, peak, largest = {}, {}, [0], [0], [0]
-    def gone(key):
-        live[key][1] -= 1
-        if not live[key][1]: now[0] -= live.pop(key)[0]
-    def track(*xs):
-        for t in _tensors(xs):
-            key = t.untyped_storage()._cdata            # views share their base's storage: counted once
-            if t.device.type != 'meta' or key in own: continue
-            if key not in live:
-                live[key] = [t.untyped_storage().nbytes(), 0]
-                now[0] += live[key][0]; largest[0] = max(largest[0], live[key][0])
-            live[key][1] += 1; weakref.finalize(t, gone, key)
-            peak[0] = max(peak[0], now[0])
+    live, saved = _LiveBytes(own), {}
     def pack(t):
         if t.device.type == 'meta' and t.untyped_storage()._cdata not in own:
             saved[t.untyped_storage()._cdata] = t.untyped_storage().nbytes()
         return t
     leaves = [m for m in model.modules() if not next(m.children(), None)]
-    hooks = [h for m in leaves for h in (m.register_forward_pre_hook(lambda m, i: track(i)),
-                                         m.register_forward_hook(lambda m, i, o: track(o)))]
+    hooks = [h for m in leaves for h in (m.register_forward_pre_hook(lambda m, i: live.track(i)),
+                                         m.register_forward_hook(lambda m, i, o: live.track(o)))]
     try:
         with torch.set_grad_enabled(training), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-            track(inputs); track(model(*inputs))
+            live.track(inputs); live.track(model(*inputs))
     finally:
         for h in hooks: h.remove()
-    return sum(saved.values()) + 2 * largest[0] if training else 2 * peak[0]
+    return sum(saved.values()) + 2 * live.largest if training else 2 * live.peak
 
 # %% ../nbs/05_models.ipynb #cf08
 def _size(n: int) -> str:
@@ -485,6 +491,39 @@ def meta_inputs(model: nn.Module, batch_shape) -> tuple:
             return torch.zeros(n, 1, h, w), torch.zeros(n, model.in_channels - 1, h, w)
         return (torch.zeros(n, *(c or [getattr(model, 'in_channels', 3)]), h, w),)
 
+def _model_bytes(model: nn.Module, training: bool, optimizer_states: float) -> dict:
+    "Bytes of a meta `model`'s parameters and buffers; training, also of its gradients and optimiser state."
+    est = dict(parameters=sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()]))
+    if training:
+        trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
+        est.update(gradients=trainable, optimizer=int(optimizer_states * trainable))
+    return est
+
+def _add_activations(est: dict, model, inputs, training: bool, free, notes: list):
+    "`est['activations']` (`meta_activation_bytes`), unless the rest alone does not fit or the forward cannot run."
+    if free is not None and sum(est.values()) > free:    # the parameters alone do not fit: no need for the forward
+        notes.append("activations not counted: the parameters alone do not fit"); return
+    try: est['activations'] = meta_activation_bytes(model, inputs(model), training)
+    except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
+        notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
+                     f"{str(e).splitlines()[0][:80] if str(e) else ''})")
+
+def _too_big(est: dict, batch_shape, device, training: bool, fields, what: str) -> str:
+    "The one line of `check_fits` when the estimate `est` exceeds the free memory: each part, and what to lower."
+    who = 'this machine' if torch.device(device or 'cpu').type == 'cpu' else str(torch.device(device))
+    params = est['parameters'] + est.get('gradients', 0) + est.get('optimizer', 0)
+    detail = [f"parameters {_size(est['parameters'])}"]
+    if training: detail.append(f"their gradients and optimiser state {_size(est['gradients'] + est['optimizer'])}")
+    batch = 'x'.join(map(str, batch_shape))
+    detail.append(f"one batch of {batch} {_size(est['activations'])}" if 'activations' in est else
+                  est['notes'][-1].replace(': ', ' (', 1) + ')')
+    if isinstance(fields, dict):   # name the part that is too big: the larger one, and the other if it alone is
+        parts = sorted([(params, fields.get('parameters')), (est.get('activations', 0), fields.get('activations'))],
+                       key=lambda p: p[0], reverse=True)
+        fields = ' and '.join(f for i, (b, f) in enumerate(parts) if f and (i == 0 or b > est['free']))
+    return (f"{what} would need about {_size(est['total'])} {'to train' if training else 'to predict'} "
+            f"({', '.join(detail)}); {who} has {_size(est['free'])} free ({est['where']}): lower {fields}")
+
 def check_fits(build, batch_shape, device=None, training: bool = True, fields='the model options or the batch',
                optimizer_states: float = 2, inputs=None, what: str = '') -> dict:
     """Estimate, without building it, the memory `build()` (a function making the model; it must not read pretrained
@@ -496,36 +535,11 @@ def check_fits(build, batch_shape, device=None, training: bool = True, fields='t
     real = sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()] if t.device.type != 'meta')
     if real > 2**20:   # smp makes its adapted first convolution with torch.Tensor(...), in memory: a few kB, not noted
         notes.append(f'the build ignored the meta device: {_size(real)} of its tensors were made in memory')
-    model.train(training)
-    est = dict(parameters=sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()]))
-    if training:
-        trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
-        est.update(gradients=trainable, optimizer=int(optimizer_states * trainable))
-    free, where = free_memory(device)
-    make_inputs = inputs or (lambda m: meta_inputs(m, batch_shape))
-    if free is not None and sum(est.values()) > free:    # the parameters alone do not fit: no need for the forward
-        notes.append("activations not counted: the parameters alone do not fit")
-    else:
-        try: est['activations'] = meta_activation_bytes(model, make_inputs(model), training)
-        except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
-            notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
-                         f"{str(e).splitlines()[0][:80] if str(e) else ''})")
+    est, (free, where) = _model_bytes(model.train(training), training, optimizer_states), free_memory(device)
+    _add_activations(est, model, inputs or (lambda m: meta_inputs(m, batch_shape)), training, free, notes)
     est.update(total=sum(est.values()), free=free, where=where, notes=notes)
     est['fits'] = free is None or est['total'] <= free
     if free is None: notes.append('free memory unknown: not checked')
     if not est['fits']:
-        what, dev = what or type(model).__name__, torch.device(device or 'cpu')
-        who = 'this machine' if dev.type == 'cpu' else str(dev)
-        params = est['parameters'] + est.get('gradients', 0) + est.get('optimizer', 0)
-        detail = [f"parameters {_size(est['parameters'])}"]
-        if training: detail.append(f"their gradients and optimiser state {_size(est['gradients'] + est['optimizer'])}")
-        batch = 'x'.join(map(str, batch_shape))
-        detail.append(f"one batch of {batch} {_size(est['activations'])}" if 'activations' in est else
-                      notes[-1].replace(': ', ' (', 1) + ')')
-        if isinstance(fields, dict):   # name the part that is too big: the larger one, and the other if it alone is
-            parts = sorted([(params, fields.get('parameters')), (est.get('activations', 0), fields.get('activations'))],
-                           key=lambda p: p[0], reverse=True)
-            fields = ' and '.join(f for i, (b, f) in enumerate(parts) if f and (i == 0 or b > free))
-        raise InpaintError(f"{what} would need about {_size(est['total'])} {'to train' if training else 'to predict'} "
-                           f"({', '.join(detail)}); {who} has {_size(free)} free ({where}): lower {fields}")
+        raise InpaintError(_too_big(est, batch_shape, device, training, fields, what or type(model).__name__))
     return est
