@@ -6,7 +6,8 @@
 from __future__ import annotations
 import functools
 import cv2, numpy as np, torch
-from .core import InpaintError, LUMA_WEIGHTS, rgb_to_gray, rgb_to_luma, to_image   # ITU-R 601, defined once in chapter 00
+# ITU-R 601, defined once in chapter 00
+from .core import InpaintError, LUMA_WEIGHTS, rgb_to_gray, rgb_to_luma, to_image
 
 # %% auto #0
 __all__ = ['CHROMAS', 'AB_RANGE', 'CV2_GRAY', 'HUE_BINS', 'rgb_to_cbcr', 'cbcr_to_rgb', 'rgb_to_lab', 'lab_to_rgb',
@@ -20,25 +21,29 @@ CHROMAS = ("ycbcr", "lab")
 def rgb_to_cbcr(rgb):
     "Chroma (Cb, Cr), each in [-0.5, 0.5], of N x 3 x H x W RGB in [0, 1] -> N x 2 x H x W."
     y = rgb_to_luma(rgb)[:, 0]
-    return torch.stack([0.5 * (rgb[:, 2] - y) / (1 - LUMA_WEIGHTS[2]), 0.5 * (rgb[:, 0] - y) / (1 - LUMA_WEIGHTS[0])], 1)
+    return torch.stack([0.5 * (rgb[:, 2] - y) / (1 - LUMA_WEIGHTS[2]),
+                        0.5 * (rgb[:, 0] - y) / (1 - LUMA_WEIGHTS[0])], 1)
 
 # %% ../nbs/04_colour.ipynb #sz052
 def cbcr_to_rgb(y, cbcr, eps: float = 1e-6):
-    "RGB in [0, 1] with luma exactly `y` (N1HW, in [0, 1]) and the chroma `cbcr` (N2HW), desaturated where out of gamut."
+    """RGB in [0, 1] with luma exactly `y` (N1HW, in [0, 1]) and the chroma `cbcr` (N2HW), desaturated where out of
+    gamut."""
     cb, cr = cbcr[:, :1], cbcr[:, 1:]
     dr, db = 2 * (1 - LUMA_WEIGHTS[0]) * cr, 2 * (1 - LUMA_WEIGHTS[2]) * cb        # R - Y and B - Y
-    dg = -(LUMA_WEIGHTS[0] * dr + LUMA_WEIGHTS[2] * db) / LUMA_WEIGHTS[1]                  # G - Y, so that the offset has zero luma
+    dg = -(LUMA_WEIGHTS[0] * dr + LUMA_WEIGHTS[2] * db) / LUMA_WEIGHTS[1]   # G - Y, so that the offset has zero luma
     d = torch.cat([dr, dg, db], 1)
     room = torch.where(d > 0, 1 - y, y)                              # how far each channel may move
     s = (room / d.abs().clamp_min(eps)).amin(1, keepdim=True).clamp(max=1.0)  # largest in-gamut scale
     return (y + s * d).clamp(0, 1)                                   # clamp only removes float round-off
 
 # %% ../nbs/04_colour.ipynb #k025
-_RGB2XYZ = torch.tensor([[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169], [0.019334, 0.119193, 0.950227]])
+_RGB2XYZ = torch.tensor([[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169],
+                         [0.019334, 0.119193, 0.950227]])
 _WHITE = torch.tensor([0.95047, 1.0, 1.08883])   # D65
 
 def _srgb_to_linear(c): return torch.where(c > 0.04045, ((c.clamp_min(0.04045) + 0.055) / 1.055) ** 2.4, c / 12.92)
-def _linear_to_srgb(c): return torch.where(c > 0.0031308, 1.055 * c.clamp_min(0.0031308) ** (1 / 2.4) - 0.055, 12.92 * c)
+def _linear_to_srgb(c):
+    return torch.where(c > 0.0031308, 1.055 * c.clamp_min(0.0031308) ** (1 / 2.4) - 0.055, 12.92 * c)
 
 def rgb_to_lab(rgb):
     "CIE Lab (L in [0, 100], a/b roughly in [-128, 127]) of N x 3 x H x W sRGB in [0, 1]."
@@ -130,7 +135,8 @@ def hue_render_table(max_spread: int = 48) -> tuple:
 
 # %% ../nbs/04_colour.ipynb #sz066
 def render_hues(gray: np.ndarray, hues: np.ndarray) -> np.ndarray:
-    "uint8 RGB whose luma is `gray` (HxW uint8) and whose OpenCV hue is `hues` (HxW int), at the least spread; gray where unreachable."
+    """uint8 RGB whose luma is `gray` (HxW uint8) and whose OpenCV hue is `hues` (HxW int), at the least spread; gray
+    where unreachable."""
     table, least = hue_render_table()
     out = table[gray, hues]
     bad = least[gray, hues] == 255
@@ -139,14 +145,16 @@ def render_hues(gray: np.ndarray, hues: np.ndarray) -> np.ndarray:
 
 # %% ../nbs/04_colour.ipynb #k044
 def hue_cells(gray: np.ndarray, row_bands: int = 4, luma_levels: int = 16) -> np.ndarray:
-    "The prior's cell of every pixel of a uint8 gray image: row band (top to bottom) x luma level, as one int per pixel."
+    """The prior's cell of every pixel of a uint8 gray image: row band (top to bottom) x luma level, as one int per
+    pixel."""
     h, w = gray.shape
     rows = np.minimum(np.arange(h) * row_bands // h, row_bands - 1)[:, None]
     return rows * luma_levels + gray.astype(np.int64) * luma_levels // 256
 
 # %% ../nbs/04_colour.ipynb #sz069
 def fit_hue_prior(images_rgb, row_bands: int = 4, luma_levels: int = 16) -> np.ndarray:
-    "Counts of OpenCV hue per (row band, luma level) over uint8 RGB photos (e.g. train_gt): a (row_bands, luma_levels, 180) array."
+    """Counts of OpenCV hue per (row band, luma level) over uint8 RGB photos (e.g. train_gt): a (row_bands,
+    luma_levels, 180) array."""
     counts = np.zeros(row_bands * luma_levels * HUE_BINS)
     for rgb in images_rgb:
         cells = hue_cells(rgb_to_gray(rgb), row_bands, luma_levels)      # (which refuses anything but uint8 RGB)
@@ -158,8 +166,10 @@ def fit_hue_prior(images_rgb, row_bands: int = 4, luma_levels: int = 16) -> np.n
 def check_hue_prior(prior) -> np.ndarray:
     "The prior as a float array, or a clear error if it is not (row bands, luma levels, 180) counts."
     prior = np.asarray(prior, np.float64)
-    if prior.ndim != 3 or prior.shape[2] != HUE_BINS or not np.isfinite(prior).all() or (prior < 0).any() or prior.sum() <= 0:
-        raise InpaintError(f"a hue prior must be non-negative counts of shape (row bands, luma levels, {HUE_BINS}), got {prior.shape}")
+    if (prior.ndim != 3 or prior.shape[2] != HUE_BINS or not np.isfinite(prior).all() or (prior < 0).any()
+            or prior.sum() <= 0):
+        raise InpaintError(f"a hue prior must be non-negative counts of shape (row bands, luma levels, {HUE_BINS}), "
+                           f"got {prior.shape}")
     return prior
 
 # %% ../nbs/04_colour.ipynb #sz073
