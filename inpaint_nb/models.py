@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import InpaintError, read_state_dict, first_line
+from .core import InpaintError, read_state_dict
 from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 from .registry import MODELS, register_model, Pretrained, fetch_weights, check_state, state_layout
 
@@ -111,7 +111,7 @@ def init_weights(net: nn.Module, kind: str = "normal", gain: float = 0.02) -> nn
     return net.apply(init)
 
 # %% ../nbs/05_models.ipynb #c014
-import segmentation_models_pytorch as smp
+import segmentation_models_pytorch as smp, timm
 
 def smp_archs() -> list[str]:
     "The architecture names segmentation-models-pytorch knows (lower case), usable as `smp-<arch>`."
@@ -123,28 +123,35 @@ def net_multiple(net: nn.Module) -> int:
 
 # %% ../nbs/05_models.ipynb #pg12
 def encoder_source(encoder: str) -> Pretrained:
-    "Where smp keeps `encoder`'s ImageNet weights (a Hub file, from smp's `pretrained_settings`): a registry source."
-    s = smp.encoders.encoders.get(encoder, {}).get('pretrained_settings', {}).get('imagenet')
-    if not s: raise InpaintError(f"encoder_weights='imagenet': smp lists no ImageNet weights for {encoder!r}")
-    return Pretrained(f"encoder_weights='imagenet': {encoder}'s ImageNet weights", s['repo_id'], ('model.safetensors',),
-                      s['revision'], local=f"set encoder_weights to its path (or to torchvision's {encoder} file)")
+    """Where `encoder`'s ImageNet weights live, a Hub file as a registry source: smp's `pretrained_settings` for its own
+    encoders, timm's `pretrained_cfg` for a 'tu-' (timm) encoder."""
+    if encoder.startswith('tu-'):
+        repo, rev = getattr(timm.models.get_pretrained_cfg(encoder[3:]), 'hf_hub_id', None), None
+    else:
+        s = smp.encoders.encoders.get(encoder, {}).get('pretrained_settings', {}).get('imagenet') or {}
+        repo, rev = s.get('repo_id'), s.get('revision')
+    if not repo: raise InpaintError(f"encoder_weights='imagenet': smp and timm list no Hub weights for {encoder!r}")
+    local = "set encoder_weights to its path" if encoder.startswith('tu-') else \
+            f"set encoder_weights to its path (or to torchvision's {encoder} file)"
+    return Pretrained(f"encoder_weights='imagenet': {encoder}'s ImageNet weights", repo, ('model.safetensors',), rev,
+                      local=local)
 
 # %% ../nbs/05_models.ipynb #sy07
 def smp_create(arch: str, encoder: str, encoder_weights, in_channels: int, out_channels: int, **kw) -> nn.Module:
-    """`smp.create_model` with `encoder_weights` None, 'imagenet' (smp's file through `registry.fetch_weights`; a 'tu-'
-    encoder: timm's own download) or a local file (`load_encoder_weights`)."""
-    if encoder_weights == 'imagenet' and not encoder.startswith('tu-'):
-        encoder_weights = fetch_weights(encoder_source(encoder))
-    local = encoder_weights not in (None, 'imagenet')
-    if local and not Path(str(encoder_weights)).is_file():
+    """`smp.create_model` with `encoder_weights` None, 'imagenet' (the file `encoder_source` names, through
+    `registry.fetch_weights`: loaded by `load_encoder_weights`, or by timm for a 'tu-' encoder) or a local file."""
+    if encoder_weights not in (None, 'imagenet') and not Path(str(encoder_weights)).is_file():
         raise ValueError(f"encoder_weights={str(encoder_weights)!r}: use None (random), 'imagenet' (pretrained) or a "
                          f"weights file that exists")
-    try: net = smp.create_model(arch, encoder_name=encoder, encoder_weights=None if local else encoder_weights,
-                                in_channels=in_channels, classes=out_channels, **kw)
-    except OSError as e:   # timm's own download of a 'tu-' encoder's weights
-        raise InpaintError(f"encoder_weights='imagenet': timm cannot get {encoder[3:]}'s weights "
-                           f"({first_line(e, 80)}); offline, use an smp encoder and a local file") from None
-    return load_encoder_weights(net, encoder, encoder_weights, in_channels) if local else net
+    if encoder_weights == 'imagenet':
+        encoder_weights = fetch_weights(encoder_source(encoder))
+        if encoder.startswith('tu-'):   # timm reads the file itself (its key names, its first-conv rule)
+            kw = {**kw, 'pretrained_cfg_overlay': dict(file=str(encoder_weights))}
+            return smp.create_model(arch, encoder_name=encoder, encoder_weights=True, in_channels=in_channels,
+                                    classes=out_channels, **kw)
+    net = smp.create_model(arch, encoder_name=encoder, encoder_weights=None, in_channels=in_channels,
+                           classes=out_channels, **kw)
+    return net if encoder_weights is None else load_encoder_weights(net, encoder, encoder_weights, in_channels)
 
 # %% ../nbs/05_models.ipynb #pg10
 def load_encoder_weights(net: nn.Module, encoder: str, path, in_channels: int) -> nn.Module:
