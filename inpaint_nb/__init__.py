@@ -9,7 +9,9 @@ _PUBLIC = {
     'score': 'metrics', 'score_folder': 'metrics',
     'build_model': 'models',
     'TrainConfig': 'run', 'train': 'run', 'load_model': 'run',
-    'restore': 'inference', 'predict_folder': 'inference', 'write_submission': 'inference', 'check_submission': 'inference',
+    'Pipeline': 'inference', 'build_pipeline': 'inference', 'load_pipeline': 'inference', 'restore': 'inference',
+    'predict_data': 'inference', 'predict': 'inference', 'PredictConfig': 'inference',
+    'write_submission': 'inference', 'check_submission': 'inference',
 }
 __all__ = list(_PUBLIC)
 
