@@ -16,8 +16,11 @@
    of the whole prediction) and one table is printed: gray copy, Telea, Telea + mean colour (the training photos'
    mean CbCr added to the Telea-filled luma, luma kept), and the model, with the training wall and CPU time.
    Each `--predict` entry is one set of `inpaint_nb predict` options scored on the same checkpoint (default: `''`, the
-   defaults, and `'--prefill telea --hues model'`, the pipeline before they changed); Telea + the run's hue prior is
-   scored too. A checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
+   defaults, i.e. the pipeline the run chose on its own validation photos when training ended, and the four fixed
+   pipelines `--prefill as-trained|fsr` x `--hues model|prior`); Telea + the run's hue prior is scored too.
+5. `--json` also keeps every predict entry's per-image scores; `--pool A.json B.json ...` (no training) reads such files
+   of several seeds and prints, per split and pooled, the defaults minus each fixed pipeline: mean paired difference,
+   its standard error and the photos the defaults win (`python benchmarks/heldout.py --pool runs/heldout_seed*/h.json`). A checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
    `--inpainter`/`--colorizer` (and their `-weights`) go to every predict; with `--skip-train` they are scored alone,
    with no checkpoint (zero-shot pretrained models).
 
@@ -145,6 +148,32 @@ def write_picture(data: Path, telea_dir: Path, model_zip: Path, path: Path, n: i
     return save_figure(fig, path, dpi=70, pil_kwargs=dict(quality=85))
 
 
+FIXED = tuple(f'--prefill {f} --hues {h}' for f in ('as-trained', 'fsr') for h in ('model', 'prior'))
+
+
+def paired(a: dict, b: dict) -> dict:
+    "Mean, standard error and wins of the per-image differences a - b over the images both scored."
+    d = np.array([a[k] - b[k] for k in a if k in b])
+    return dict(n=len(d), diff=d.mean(), se=d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan, wins=int((d > 0).sum()))
+
+
+def pool(files) -> pd.DataFrame:
+    "The defaults ('') minus each fixed pipeline, per split (one --json file each) and pooled over the splits."
+    runs = {Path(f).parent.name or str(f): json.loads(Path(f).read_text())['per_image'] for f in files}
+    rows = []
+    for opts in sorted({o for r in runs.values() for o in r if o}):
+        for name, r in runs.items():
+            if opts in r and '' in r: rows.append(dict(fixed=opts, split=name, **paired(r[''], r[opts])))
+        both = [(r[''], r[opts]) for r in runs.values() if opts in r and '' in r]
+        allp = {f'{i}/{k}': v for i, (d, _) in enumerate(both) for k, v in d.items()}
+        allq = {f'{i}/{k}': v for i, (_, f) in enumerate(both) for k, v in f.items()}
+        rows.append(dict(fixed=opts, split='pooled', **paired(allp, allq)))
+    table = pd.DataFrame(rows).set_index(['fixed', 'split'])
+    print("the defaults (the run's choice) minus each fixed pipeline, per-image paired differences of the official score:")
+    print(table.to_string(float_format=lambda v: f'{v:+.4f}'))
+    return table
+
+
 def _cli():
     exe = shutil.which('inpaint_nb')
     return [exe] if exe else [sys.executable, '-m', 'inpaint_nb.cli']
@@ -169,15 +198,18 @@ def run_cli(args, log: Path) -> tuple:
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('photos', type=Path, help='folder of colour photos (e.g. Urban100 HR PNGs)')
-    p.add_argument('--minutes', type=float, required=True, help='training budget passed to `inpaint_nb train --minutes`')
+    p.add_argument('photos', type=Path, nargs='?', help='folder of colour photos (e.g. Urban100 HR PNGs)')
+    p.add_argument('--minutes', type=float, default=None, help='training budget passed to `inpaint_nb train --minutes`')
+    p.add_argument('--pool', type=Path, nargs='+', default=None, metavar='JSON',
+                   help="no training: pool the per-image scores of these --json files (one per seed) and print the "
+                        "defaults' paired differences to each fixed pipeline")
     p.add_argument('--seed', type=int, default=0, help='seed of the photo split, the crops and the damage')
     p.add_argument('--work', type=Path, default=None, help='work folder (default: runs/heldout_seedS)')
     p.add_argument('--test-frac', type=float, default=0.2)
     p.add_argument('--crops-per-photo', type=int, default=8, help='random 512 px training crops per training photo')
     p.add_argument('--skip-train', action='store_true', help='baselines only (no training)')
     p.add_argument('--reuse-run', action='store_true', help="keep WORK/run's checkpoint if there is one (score other --tta)")
-    p.add_argument('--predict', nargs='*', default=['', '--prefill telea --hues model'], metavar='OPTIONS',
+    p.add_argument('--predict', nargs='*', default=['', *FIXED], metavar='OPTIONS',
                    help="sets of `inpaint_nb predict` options to score the model with, one quoted string each "
                         "('' = the defaults; e.g. '--tta d4' '--prefill fsr --hues prior')")
     p.add_argument('--inpainter', default=None, help='`predict --inpainter` for every prediction (e.g. lama)')
@@ -188,6 +220,8 @@ def main(argv=None):
     p.add_argument('--train-args', nargs=argparse.REMAINDER, default=[],
                    help='everything after this goes to `inpaint_nb train` (e.g. --train-args --set ema=0.99)')
     a = p.parse_args(argv)
+    if a.pool: return pool(a.pool)
+    if a.photos is None or a.minutes is None: raise SystemExit("heldout.py: give PHOTOS and --minutes (or --pool JSON ...)")
     if not a.photos.is_dir(): raise SystemExit(f"heldout.py: {a.photos}: folder not found")
     work = a.work or Path('runs')/f'heldout_seed{a.seed}'
     work.mkdir(parents=True, exist_ok=True)
@@ -205,7 +239,7 @@ def main(argv=None):
                   for x in (f"--{k.replace('_', '-')}", str(getattr(a, k)))]
     rows = {'gray copy': score(data, dirs['gray']), 'Telea': score(data, dirs['telea']),
             'Telea + mean colour': score(data, dirs['telea_mean_colour'])}
-    times = {}
+    times, per_image = {}, {}
     if not a.skip_train:
         if not (a.reuse_run and (run/'best.pt').is_file()):
             if run.exists(): shutil.rmtree(run)
@@ -221,6 +255,8 @@ def main(argv=None):
             pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(prior_ckpt), '--out', str(zp), *shlex.split(opts),
                              *pretrained], work/'predict.log')
             times[f'predict_{k}_wall_s'] = pw
+            pi = score_folder(data/'test_gt', zp, data/'test_mask')[0]
+            per_image[opts] = {str(n): float(v) for n, v in zip(pi['name'], pi['score'])}
             rows[f"model ({ckpt.name}, predict {opts or 'defaults'}{' ' + ' '.join(pretrained) if pretrained else ''})"] = score(data, zp)
     elif pretrained:
         zp = preds/'pretrained.zip'
@@ -238,7 +274,8 @@ def main(argv=None):
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(dict(seed=a.seed, minutes=a.minutes, n_test=len(test_names), **times,
-                                          rows={k: {t: float(v) for t, v in r.items()} for k, r in rows.items()}), indent=1))
+                                          rows={k: {t: float(v) for t, v in r.items()} for k, r in rows.items()},
+                                          per_image=per_image), indent=1))
     return table
 
 

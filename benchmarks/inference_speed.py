@@ -15,23 +15,30 @@ documented competition layout: test.csv, test_input/), so the script survives re
     python benchmarks/inference_speed.py --device cpu --ref-n 0 --predict '' '--prefill as-trained --hues model'
 
 Each `--predict` entry (default: '', predict's defaults) is one set of `inpaint_nb predict` options, timed on all the
-test inputs. `--fills` also times each hole fill alone per 512 px test input (`damage.FILLS` on the CPU, one thread),
+test inputs, `--repeat` times (default 3): the median is reported. `--against DIR` also times another copy of the
+package (a clone of an older commit: DIR is put first on PYTHONPATH), interleaved run by run with this one so that both
+see the same load, on the same checkpoint and data; give an explicit pipeline (options both versions accept):
+
+    python benchmarks/inference_speed.py --device cpu --ref-n 0 --n-test 100 --against /tmp/base \
+        --predict '--prefill telea --hues model --tta none --workers 2' `--fills` also times each hole fill alone per 512 px test input (`damage.FILLS` on the CPU, one thread),
 as a ratio against Telea measured in the same run: what `--prefill auto`'s FSR costs an image.
 
 Options: --device D --n-test N --n-train N --size PX --config PRESET --ref-device D --ref-n N --predict OPTS ... --fills
-         --work DIR --json PATH
+         --repeat N --against DIR --work DIR --json PATH
 """
 from __future__ import annotations
-import argparse, csv, json, os, shlex, shutil, subprocess, sys, tempfile, time
+import argparse, csv, json, os, shlex, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 
 
-def cli(*args, log=None, timeout=None):
-    "Run `inpaint_nb ARGS...` (the console script, or `python -m inpaint_nb.cli` when it is not on PATH); raise on failure."
+def cli(*args, log=None, timeout=None, package=None):
+    """Run `inpaint_nb ARGS...` (the console script, or `python -m inpaint_nb.cli` when it is not on PATH); raise on failure.
+    `package`: a folder holding another copy of the package, put first on PYTHONPATH."""
     exe = shutil.which('inpaint_nb')
     cmd = ([exe] if exe else [sys.executable, '-m', 'inpaint_nb.cli']) + [str(x) for x in args]
+    env = None if package is None else {**os.environ, 'PYTHONPATH': os.pathsep.join([str(package), os.environ.get('PYTHONPATH', '')])}
     t = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, env=env)
     dt = time.perf_counter() - t
     if log: log.write(f"$ {' '.join(cmd)}\n{r.stdout}\n[{dt:.1f} s, rc {r.returncode}]\n"); log.flush()
     if r.returncode: raise SystemExit(f"`inpaint_nb {' '.join(map(str, args))}` failed (rc {r.returncode}):\n{r.stdout[-3000:]}")
@@ -88,6 +95,9 @@ def main(argv=None):
     p.add_argument('--predict', nargs='*', default=[''], metavar='OPTIONS',
                    help="sets of `inpaint_nb predict` options to time, one quoted string each ('' = the defaults)")
     p.add_argument('--fills', action='store_true', help='also time each hole fill per image, against Telea')
+    p.add_argument('--repeat', type=int, default=3, help='time each predict this many times; the median is reported')
+    p.add_argument('--against', type=Path, default=None, help='another copy of the package (e.g. a clone of an older '
+                   'commit), timed interleaved with this one on the same checkpoint, data and options')
     p.add_argument('--work', type=Path, default=None, help='work folder (default: a temporary one, deleted afterwards)')
     p.add_argument('--json', default=None, help='write the results here')
     a = p.parse_args(argv)
@@ -113,20 +123,29 @@ def main(argv=None):
         if ckpt is None: raise SystemExit(f'no checkpoint in {run} after `inpaint_nb train` (see {work / "log.txt"})')
         print(f"checkpoint: 1 epoch of the {config!r} config on {a.device} ({dt:.1f} s) -> {ckpt.name}", flush=True)
 
-        def timed_predict(d, device, n, tag, opts=''):
+        def timed_predict(d, device, n, tag, opts='', package=None):
             z = work / f'submission_{tag}.zip'
-            dt, out = cli('predict', '--data', d, '--ckpt', ckpt, '--out', z, '--device', device, *shlex.split(opts), log=log)
+            dt, out = cli('predict', '--data', d, '--ckpt', ckpt, '--out', z, '--device', device, *shlex.split(opts),
+                          log=log, package=package)
             _, chk = cli('check-submission', z, '--data', d, log=log)
             if 'OK' not in chk: raise SystemExit(f'check-submission did not say OK: {chk}')
             line = next((l for l in out.splitlines() if l.startswith('wrote')), '').strip()
-            print(f"predict {opts or '(defaults)'} on {device}: {n} images in {dt:.2f} s = {n / dt:.2f} images/s, "
-                  f"zip checked OK  [{line}]", flush=True)
+            print(f"predict {opts or '(defaults)'} on {device}{f' ({package})' if package else ''}: {n} images in "
+                  f"{dt:.2f} s = {n / dt:.2f} images/s, zip checked OK  [{line}]", flush=True)
             return dt
 
-        times = {opts: timed_predict(data, a.device, a.n_test, f'main{k}', opts) for k, opts in enumerate(a.predict)}
+        copies = {'this': None, **({'against': a.against} if a.against else {})}
+        runs = {(c, opts): [] for opts in a.predict for c in copies}
+        for i in range(a.repeat):                          # interleaved: each copy sees the same load
+            for k, opts in enumerate(a.predict):
+                for c, pkg in copies.items(): runs[c, opts].append(timed_predict(data, a.device, a.n_test, f'{c}{k}_{i}', opts, pkg))
+        times = {opts: statistics.median(runs['this', opts]) for opts in a.predict}
+        for (c, opts), ts in runs.items():
+            print(f"median of {len(ts)}: {c} {opts or '(defaults)'}: {statistics.median(ts):.2f} s "
+                  f"({a.n_test / statistics.median(ts):.2f} images/s; runs {', '.join(f'{x:.2f}' for x in ts)})", flush=True)
         t = times[a.predict[0]]
         res = dict(device=a.device, config=config, n_test=a.n_test, size=a.size, seconds=t, images_per_s=a.n_test / t,
-                   predict_seconds=times)
+                   predict_seconds=times, runs={f'{c} {o}': ts for (c, o), ts in runs.items()})
         if a.fills: res['fill_seconds_per_image'] = fill_times(data, min(a.n_test, 16))
         if a.ref_n:
             n = min(a.ref_n, a.n_test)

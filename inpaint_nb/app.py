@@ -15,8 +15,8 @@ from .damage import random_damage, detect_mask
 from .data import read_split, SPLIT_COLUMNS
 from .metrics import score, WEIGHTS
 from .run import load_model, model_size
-from .inference import (AS_TRAINED, INPAINTERS, COLORIZERS, predict_checkpoint, load_inpainter,
-                                  load_colorizer, _png_bytes)
+from .inference import (AS_TRAINED, INPAINTERS, COLORIZERS, build_pipeline, load_pipeline, predict_data,
+                                  load_inpainter, load_colorizer, _png_bytes)
 
 # %% auto #0
 __all__ = ['VIEW', 'app_scratch', 'Case', 'new_case', 'damaged_case', 'square_photo', 'read_photo', 'photo_case', 'data_choices',
@@ -142,27 +142,32 @@ class Page:
         self.pipelines = pipelines(ckpt is not None, inpainter, colorizer)
         self.device = check_device(device) if device is not None else default_device()
         self.ckpt, self.data = (Path(ckpt) if ckpt else None), (Path(data) if data else None)
-        self.config = load_model(self.ckpt)[1] if self.ckpt else None    # a bad checkpoint: its one line, now
+        self.model, self.config = load_model(self.ckpt, self.device) if self.ckpt else (None, None)   # a bad one: its line, now
         self.ids = data_choices(self.data) if self.data else []
         self.names = dict(inpainter=inpainter, colorizer=colorizer)
         self.weights = dict(inpainter=inpainter_weights, colorizer=colorizer_weights)
         self.stages = dict(inpainter=load_inpainter(inpainter, inpainter_weights, self.device),
                            colorizer=load_colorizer(colorizer, colorizer_weights, self.device))
-        self.scratch = app_scratch()
+        self.scratch, self.loaded = app_scratch(), {}
+
+    def load(self, name: str):
+        "The loaded stages (`inference.Stages`) of pipeline `name`: built from its `predict` options, loaded once."
+        if name not in self.loaded:
+            opts = self.pipelines[name]; ckpt = self.ckpt if opts.get('ckpt', True) else None
+            p = build_pipeline(ckpt, **{k: v for k, v in opts.items() if k != 'ckpt'})
+            pre = {k: self.stages[k] for k in ('inpainter', 'colorizer') if opts.get(k)}
+            self.loaded[name] = load_pipeline(p, ckpt, self.device, model=self.model if ckpt else None, **pre)
+        return self.loaded[name]
 
     def restore(self, case: Case, pipeline: str | None = None) -> dict:
         """Restore `case` with `pipeline` (a name of `self.pipelines`; None: the default) through `predict`'s function
         on the case's folder: the RGB, the PNG bytes `predict` writes, its command line, wall and CPU seconds, and the
         score's terms when the truth is known."""
         name = pipeline or next(iter(self.pipelines))
-        opts = self.pipelines[name]
-        kw = {k: v for k, v in opts.items() if k in ('prefill', 'hues', 'tta')}
-        kw.update({k: self.stages[k] for k in ('inpainter', 'colorizer') if opts.get(k)})
+        opts, stages = self.pipelines[name], self.load(name)
         t, c = time.perf_counter(), cpu_seconds()
-        preds, _ = predict_checkpoint(self.ckpt if opts.get('ckpt', True) else None, case.folder, device=self.device,
-                                      progress=False, **kw)
-        rgb = preds[case.id]
-        r = dict(pipeline=name, rgb=rgb, png=_png_bytes(rgb), seconds=time.perf_counter() - t,
+        rgb = predict_data(stages, case.folder, progress=False)[case.id]
+        r = dict(pipeline=name, line=str(stages), rgb=rgb, png=_png_bytes(rgb), seconds=time.perf_counter() - t,
                  cpu_seconds=cpu_seconds() - c,
                  command=shlex.join(predict_argv(opts, case.folder, self.ckpt, self.weights)))
         if case.gt is not None: r.update(score(case.gt, rgb, case.mask))

@@ -5,19 +5,17 @@
 # %% ../nbs/15_cli.ipynb #c003
 from __future__ import annotations
 import argparse, json, os, sys, traceback, warnings
-from dataclasses import fields
+from dataclasses import fields, MISSING
 from pathlib import Path
 import torch
 from .core import (InpaintError, atomic_write_text, save_figure, check_number, check_device, writable_dir,
                              usable_cores, contain_worker_temp)
-from .damage import PREFILLS
 from .data import make_demo_data
 from .metrics import NAN_POLICIES, score_cli
 from .models import MODELS
 from .learner import Interrupted, signals_raise
 from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train, field_kind, parse_field
-from .inference import (predict_cli, check_submission, PredictCallback, TTA_VIEWS, AS_TRAINED, AUTO, HUE_SOURCES,
-                                  INPAINTERS, COLORIZERS)
+from .inference import check_submission, PredictCallback, PredictConfig, predict
 from .clusters import cluster_folder
 from .experiments import lr_find, LRFindResult, MIN_SWEEP
 from .demo import run_demo
@@ -25,7 +23,7 @@ from .app import add_app_args, app_main
 
 # %% auto #0
 __all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add_run_args', 'add_train_args', 'config_from_args',
-           'train_main', 'add_lr_find_args', 'lr_find_main', 'main']
+           'train_main', 'add_lr_find_args', 'lr_find_main', 'add_predict_args', 'main']
 
 # %% ../nbs/15_cli.ipynb #rb80
 class Parser(argparse.ArgumentParser):
@@ -183,40 +181,22 @@ def _train(p):
     add_train_args(p)
     return train_main
 
+def add_predict_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """One option per `PredictConfig` field (`--batch-size` for `batch_size`), derived from its declaration: its help,
+    choices, range and default are the library's own, so the two cannot disagree; `PredictConfig` checks the values."""
+    for f in fields(PredictConfig):
+        m, kind = f.metadata, field_kind(f)[0]
+        kw = dict(type=number(int if kind == 'int' else float, m['range']) if m.get('range') else str,
+                  choices=m.get('choices'), **m.get('cli', {}))
+        if f.default is MISSING: kw.update(required=True, help=m['help'])
+        else: kw.update(default=f.default, help=f"{m['help']} (default: {f.default})".replace('%', '%%'))
+        p.add_argument(f"--{f.name.replace('_', '-')}", **kw)
+    return p
+
 def _predict(p):
-    p.add_argument('--data', type=Path, required=True, help='competition-layout folder (test.csv, test_input/ of 512x512 PNGs)')
-    p.add_argument('--ckpt', type=Path, default=None, help='a best.pt or last.pt written by `inpaint_nb train` (none: the '
-                   'pretrained --inpainter / --colorizer alone, zero-shot)')
-    p.add_argument('--out', type=Path, default=Path('submission.zip'))
-    p.add_argument('--tta', nargs='?', const='flip', default='none', choices=[k for k in TTA_VIEWS if isinstance(k, str)],
-                   help="test-time augmentation: 'flip' (the default of a bare --tta) or 'd4' (all 8 flips/transposes)")
-    p.add_argument('--prefill', default=AUTO, choices=[AUTO, AS_TRAINED, *(k for k in PREFILLS if k), 'none'],
-                   help="how the hole is filled before the model runs. 'auto' (default, the best measured): FSR with its "
-                        "full-resolution detail kept in the hole when the model works below 512 px (about 1.5 CPU s an "
-                        "image, on every core; 'fsr-half' takes 0.6 s and scored 0.001 less held out), else as trained; "
-                        "'as-trained' (the old default), or a fill by name")
-    p.add_argument('--hues', default=AUTO, choices=HUE_SOURCES,
-                   help="'auto' (default): 'prior' when the run has one and no --colorizer decides the colours, else "
-                        "'model'. 'prior': near-neutral pixels take hues from the prior the run counted on its training "
-                        "photos (held out +0.03 of score; the picture looks the same, ~0.05 s an image); 'model': the "
-                        "network's own hues (the old default)")
-    p.add_argument('--inpainter', default=None, choices=INPAINTERS,
-                   help="a pretrained inpainter fills the hole ('lama': Big LaMa, 51M numbers; downloads big-lama.zip "
-                        "(~400 MB) from the Hugging Face Hub once; seconds an image on a CPU, ms on a GPU)")
-    p.add_argument('--inpainter-weights', type=Path, default=None, help='a local LaMa best.ckpt, big-lama/ folder or state dict')
-    p.add_argument('--colorizer', default=None, choices=COLORIZERS,
-                   help="a pretrained colouriser colours the (inpainted) gray, luma kept ('ddcolor': DDColor; downloads "
-                        "the released weights from the Hub once)")
-    p.add_argument('--colorizer-weights', type=Path, default=None,
-                   help='local DDColor weights: a Hub folder (model.safetensors + config.json) or a .pth/.pt file')
-    p.add_argument('--workers', type=number(int, '[0, 64]'), default=min(4, usable_cores()),
-                   help='processes that read and prefill the test images (default: up to 4)')
-    p.add_argument('--device', type=device_arg, default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
-    def run(a):
-        predict_cli(a.data, a.ckpt, a.out, tta=a.tta, device=a.device, prefill=a.prefill, workers=a.workers, hues=a.hues,
-                    inpainter=a.inpainter, inpainter_weights=a.inpainter_weights, colorizer=a.colorizer,
-                    colorizer_weights=a.colorizer_weights)
-    return run
+    add_predict_args(p)
+    return predict            # main calls it with the parsed options: `PredictConfig.of` reads them
+
 
 # %% ../nbs/15_cli.ipynb #cs01
 def _check_submission(p):

@@ -13,12 +13,14 @@ from .damage import detect_mask, telea_fill
 from .data import make_demo_data
 from .metrics import ignore_constant_warning, score_folder
 from .callbacks import plot_samples
-from .inference import predict_checkpoint, write_submission, check_submission, load_hue_prior, AS_TRAINED
+from .inference import (build_pipeline, load_pipeline, predict_data, write_submission, check_submission,
+                                  load_hue_prior, AS_TRAINED)
 from .colour import apply_hue_prior
 from .run import TrainConfig, train, UNTIL_BUDGET
 
 # %% auto #0
-__all__ = ['gray_copy', 'telea_baseline', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']
+__all__ = ['gray_copy', 'telea_baseline', 'baseline_predictions', 'score_table', 'pipeline_predictions', 'demo_picture',
+           'run_demo']
 
 # %% ../nbs/13_demo.ipynb #c004
 def gray_copy(damaged: np.ndarray) -> np.ndarray:
@@ -46,6 +48,11 @@ def score_table(data_dir, zips: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
 
 # %% ../nbs/13_demo.ipynb #sz109
+def pipeline_predictions(ckpt, data_dir, device=None, **options) -> tuple:
+    "(pipeline, `{ID: RGB}`) of `inpaint_nb predict --ckpt CKPT` with `options` (prefill, hues, tta) on the test inputs."
+    pipeline = build_pipeline(ckpt, **options)
+    return pipeline, predict_data(load_pipeline(pipeline, ckpt, device), data_dir, progress=False)
+
 def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
     "damaged | restored | truth for the first `n` test images (the package's sample grid); saved to `path` when given."
     df = read_split(data_dir, 'test').head(n)
@@ -78,12 +85,13 @@ def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train
     print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
     res = train(config, data, out/'run', minutes=minutes, device=device, overwrite=True)   # a demo run again replaces its run, and says so
     print(f'3/4 predicting the {n_test} test inputs, writing and checking the submission', flush=True)
-    old, cfg = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False, prefill=AS_TRAINED, hues='model')
-    preds, _ = predict_checkpoint(out/'run'/'best.pt', data, device=device, progress=False)   # the defaults
+    as_trained, old = pipeline_predictions(out/'run'/'best.pt', data, device, prefill=AS_TRAINED, hues='model')
+    chosen, preds = pipeline_predictions(out/'run'/'best.pt', data, device)   # predict's defaults
+    print(f'   pipeline: {chosen}', flush=True)
     prior = load_hue_prior(out/'run'/'best.pt')
     zips = {'gray copy': write_submission(baseline_predictions(data, gray_copy), data, out/'baselines'/'gray_copy.zip'),
             'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea_baseline), data, out/'baselines'/'telea.zip'),
-            f'trained {cfg.model} ({res["epochs"]} epochs), --prefill as-trained --hues model': write_submission(old, data, out/'submission_telea.zip'),
+            f'trained {as_trained.model} ({res["epochs"]} epochs), --prefill as-trained --hues model': write_submission(old, data, out/'submission_telea.zip'),
             'the same + hue prior (--hues prior)': write_submission({k: apply_hue_prior(v, prior) for k, v in old.items()},
                                                                    data, out/'submission_telea_prior.zip'),
             'the same, predict defaults (+ FSR detail in the hole)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}
