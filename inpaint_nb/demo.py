@@ -15,7 +15,8 @@ from .metrics import ignore_constant_warning, score_folder
 from .callbacks import plot_samples
 from .inference import predict_checkpoint, write_submission, check_submission, load_hue_prior, AS_TRAINED
 from .colour import apply_hue_prior
-from .run import TrainConfig, train, UNTIL_BUDGET
+from .config import TrainConfig, UNTIL_BUDGET
+from .run import train
 
 # %% auto #0
 __all__ = ['gray_copy', 'telea_baseline', 'baseline_predictions', 'score_table', 'demo_picture', 'run_demo']
