@@ -4,19 +4,22 @@
 
 # %% ../nbs/09_config.ipynb #cf002
 from __future__ import annotations
-import copy, json, difflib, dataclasses
+import copy, json, math, re, difflib, dataclasses
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import pandas as pd
-from .core import IMG_SIZE, InpaintError, atomic_write_text, check_number
+from .core import IMG_SIZE, TMP_TAG, InpaintError, atomic_write_text, check_number, claim_output
 from .damage import FILLS
 from .losses import GANLoss
+from .learner import read_checkpoint, RESUME_KEYS
 from .callbacks import STAGE_NETS, PRECISIONS
 
 # %% auto #0
-__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'config_field', 'field_choices',
-           'field_kind', 'config_table', 'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig',
-           'config_from_dict', 'config_from_json', 'check_field', 'check_config', 'parse_field']
+__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'RUN_MANIFEST',
+           'RUN_FORMAT', 'EPOCH_ZIP', 'RUN_KINDS', 'config_field', 'field_choices', 'field_kind', 'config_table',
+           'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict',
+           'config_from_json', 'check_field', 'check_config', 'parse_field', 'run_files', 'start_run', 'replace_run',
+           'run_state', 'claim_run_dir', 'check_run_dir']
 
 # %% ../nbs/09_config.ipynb #c005
 SOURCES, OPTIMIZERS = ('redamage', 'pairs', 'both'), ('adam', 'adamw', 'sgd')
@@ -32,6 +35,7 @@ def config_field(default, help: str, range: str | None = None, choices=None):
     if choices is not None and not isinstance(choices, dict): choices = tuple(choices)
     return field(**kw, metadata=dict(help=help, range=range, choices=choices))
 
+# %% ../nbs/09_config.ipynb #c005b
 def field_choices(f) -> tuple | None:
     "The values config field `f` may take now (its `choices`; a registry's names as they are when asked), or None."
     c = f.metadata.get('choices')
@@ -190,6 +194,7 @@ def config_from_dict(cls, d: dict, source: str = 'config') -> TrainConfig:
         raise InpaintError(f"{source}: unknown config key(s) {', '.join(hints)}; valid keys: {', '.join(known)}")
     return cls(**d).check(source)
 
+# %% ../nbs/09_config.ipynb #c006b
 def config_from_json(cls, text_or_path) -> TrainConfig:
     "Parse JSON text, or read a `.json` file (errors name the file)."
     src, text = 'config', text_or_path
@@ -274,3 +279,123 @@ PRESETS = {
                  n_folds=4, progress=False, plots=False, loss_weights=dict(l1=1.0)),
 }
 UNTIL_BUDGET = 1_000_000  # `epochs` when a time budget alone decides how long to train
+
+# %% ../nbs/09_config.ipynb #rb70
+RUN_FILES = ('config.json', 'last.pt', 'best.pt', 'history.csv', 'val_scores.csv', 'bad_files.txt', 'curves.png',
+             'samples.png')
+RUN_MANIFEST, RUN_FORMAT = 'run_files.json', 'inpaint_nb.run/1'   # a run folder of inpaint_nb: the names runs write
+EPOCH_ZIP = re.compile(r'submission_epoch\d{3,}\.zip')             # the zips `inference.PredictCallback` writes
+
+def _listed(run_dir: Path) -> set | None:
+    "The names the manifest of `run_dir` lists; None without a readable one."
+    try: man = json.loads((run_dir/RUN_MANIFEST).read_text())
+    except (OSError, ValueError): return None
+    ok = isinstance(man, dict) and man.get('format') == RUN_FORMAT and isinstance(man.get('files'), list)
+    return {str(n) for n in man['files']} | {RUN_MANIFEST} if ok else None
+
+def _old_run(run_dir: Path) -> bool:
+    "A run folder from before manifests: its last.pt is a checkpoint inpaint_nb wrote."
+    try: return (run_dir/'last.pt').is_file() and bool(read_checkpoint(run_dir/'last.pt', RESUME_KEYS))
+    except InpaintError: return False
+
+def run_files(run_dir) -> tuple:
+    """(ours, theirs), sorted names: the files of `run_dir` that runs of inpaint_nb wrote (those its manifest lists, and
+    the epoch zips; in a run folder from before manifests, `RUN_FILES`) and every other entry (the user's). A run's
+    lock and temporary files are neither."""
+    run_dir = Path(run_dir)
+    entries = run_dir.iterdir() if run_dir.is_dir() else []
+    names = sorted(p.name for p in entries if p.name != '.lock' and TMP_TAG not in p.name)
+    listed = _listed(run_dir)
+    if listed is None: listed = set(RUN_FILES) if _old_run(run_dir) else set()
+    ours = [n for n in names if (run_dir/n).is_file() and (n in listed or listed and EPOCH_ZIP.fullmatch(n))]
+    return ours, [n for n in names if n not in ours]
+
+# %% ../nbs/09_config.ipynb #rb70s
+def start_run(run_dir: Path, cfg: TrainConfig):
+    "Mark `run_dir` a run folder of inpaint_nb (its manifest: the names runs write there), then write its config.json."
+    names = sorted((set(RUN_FILES) | (_listed(run_dir) or set())) - {RUN_MANIFEST})
+    manifest = dict(format=RUN_FORMAT, files=names, zips=EPOCH_ZIP.pattern)
+    atomic_write_text(run_dir/RUN_MANIFEST, json.dumps(manifest) + '\n')
+    cfg.to_json(run_dir/'config.json')
+
+def replace_run(run_dir: Path, state: dict, keep=()):
+    "`overwrite`: remove the files runs of inpaint_nb wrote in `run_dir` (never another), naming them in one line."
+    gone = [n for n in state['files'] if n not in keep]
+    for n in gone: (run_dir/n).unlink(missing_ok=True)
+    print(f"{run_dir}: --overwrite: replaced {state['what']} ({', '.join(gone)})", flush=True)
+
+# %% ../nbs/09_config.ipynb #rb70b
+def run_state(run_dir) -> dict | None:
+    """What a run folder holds: None when no run (none of `RUN_FILES`' first four, written by inpaint_nb), else
+    dict(files, what: one phrase, done: epochs completed, finished: the stop reason of a run that ended, None for one
+    that was stopped, sd: last.pt)."""
+    run_dir = Path(run_dir)
+    files = [n for n in run_files(run_dir)[0] if n != RUN_MANIFEST]
+    if not set(files) & set(RUN_FILES[:4]): return None
+    if 'last.pt' not in files:
+        return dict(files=files, what='a started run (no checkpoint yet)', done=0, finished=None, sd=None)
+    sd = read_checkpoint(run_dir/'last.pt', RESUME_KEYS)
+    done = sd['epoch'] + bool(sd['epoch_done'])
+    all_done = sd['epoch_done'] and done >= sd['config'].get('epochs', math.inf)
+    finished = sd.get('stop_reason') or ('epochs' if all_done else None)
+    best = f", best {sd['best_score']:.4f}" if math.isfinite(sd['best_score']) else ''
+    ended = f', ended by {finished}' if finished else ''
+    what = f"a {'finished' if finished else 'stopped'} run ({done} epoch(s){ended}{best})"
+    return dict(files=files, what=what, done=done, finished=finished, sd=sd)
+
+def _nothing_more(cfg: TrainConfig, state: dict, minutes) -> str | None:
+    """Why `--resume` has nothing to do on a finished run (None: it continues): neither more epochs nor a new time
+    budget."""
+    if not state['finished']: return None
+    asked = minutes is not None or cfg.epochs > state['sd']['config'].get('epochs', 0)
+    if asked and state['done'] < cfg.epochs: return None
+    return (f"nothing to do: it holds {state['what']}; ask for more with --epochs N (N > {state['done']})"
+            + ('' if cfg.epochs <= state['done'] else ' or --minutes M'))
+
+# %% ../nbs/09_config.ipynb #c024
+RUN_KINDS = {'config.json': 'json', 'last.pt': 'pt', 'best.pt': 'pt', 'history.csv': 'csv', 'val_scores.csv': 'csv',
+             'curves.png': 'png', 'samples.png': 'png', RUN_MANIFEST: 'json'}   # `core.claim_output`'s kind of each
+
+def claim_run_dir(run_dir, cfg: TrainConfig, data_dir) -> Path:
+    """`core.claim_output` for each file a run writes in `run_dir`: none inside (or onto) what the run reads (the data
+    folder, init_from, cluster_csv, fill_weights), none where a folder, a pipe or a file of another kind is in the
+    way."""
+    reads = (data_dir, cfg.init_from, cfg.cluster_csv and Path(data_dir)/cfg.cluster_csv, cfg.fill_weights)
+    for n, kind in RUN_KINDS.items(): claim_output(Path(run_dir)/n, f"run folder's {n} (--out)", kind, reads)
+    return Path(run_dir)
+
+def _check_same_config(cfg: TrainConfig, path: Path):
+    """`resume` keeps the run's config.json (only `epochs` may grow): a different config is an error naming the keys
+    that differ."""
+    if not path.is_file(): return
+    old, new = TrainConfig.from_json(path).to_dict(), cfg.to_dict()
+    if diff := [f"{k} ({old[k]!r} -> {new[k]!r})" for k in new if old[k] != new[k] and k != 'epochs']:
+        raise InpaintError(f"{path}: resuming with a config that differs from the run's in {', '.join(diff[:6])}; "
+                           "resume with the run's config (the CLI reads it when --config is left out) or train into "
+                           "a new folder")
+
+def _check_ours(run_dir: Path):
+    "A run replaces only what runs of inpaint_nb wrote: a user's file where a run writes, or a folder of theirs: no."
+    ours, theirs = run_files(run_dir)
+    if clash := [n for n in theirs if n in RUN_FILES or EPOCH_ZIP.fullmatch(n)]:
+        raise InpaintError(f"{run_dir/clash[0]}: a run writes this name, but no run of inpaint_nb wrote this file (not "
+                           f"in a {RUN_MANIFEST}); it is left untouched: move it or choose another --out")
+    if theirs and not ours:
+        more = ', ...' if len(theirs) > 3 else ''
+        raise InpaintError(f"{run_dir}: holds files inpaint_nb did not write ({', '.join(theirs[:3])}{more}), not a "
+                           "run; train into a new or empty folder (--out)")
+
+# %% ../nbs/09_config.ipynb #rf15
+def check_run_dir(run_dir: Path, cfg: TrainConfig, resume: bool, overwrite: bool, minutes) -> tuple:
+    """(resume, state, why nothing is to do): a folder holding a run is refused unless `resume` (which continues it, or
+    extends a finished one) or `overwrite`; a folder of the user's files always (`_check_ours`)."""
+    _check_ours(run_dir)
+    state = run_state(run_dir)
+    if state and not (resume or overwrite):
+        raise InpaintError(f"{run_dir}: holds {state['what']}; continue it with --resume, replace it with --overwrite, "
+                           "or choose another --out")
+    if resume and (state is None or state['sd'] is None):
+        print(f"{run_dir/'last.pt'}: no checkpoint to resume from; starting a new run", flush=True)
+        return False, state, None
+    if resume: _check_same_config(cfg, run_dir/'config.json')
+    return resume, state, _nothing_more(cfg, state, minutes) if resume else None

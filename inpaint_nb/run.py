@@ -4,7 +4,7 @@
 
 # %% ../nbs/09b_run.ipynb #c002
 from __future__ import annotations
-import os, json, math, re
+import os, math, inspect
 from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,27 +12,27 @@ import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
 from .core import (InpaintError, atomic_write_text, clean_temp_files, default_device, check_number,
-                             usable_cores, first_line, claim_output, TMP_TAG, contain_worker_temp)
+                             usable_cores, first_line, contain_worker_temp)
 from .damage import get_fill, set_fill
 from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
 from .models import build_model, build_discriminator, check_fits, unpretrained_kwargs
 from .losses import RestorationLoss, GRAY_LOSSES
-from .learner import (Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict,
-                                RunLock, RESUME_KEYS)
+from .lama import LAMA_FILL, build_lama_restorer
+from .ddcolor import build_ddcolor_restorer
+from .learner import Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback,
                                   CompileCallback, EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback,
                                   CheckpointCallback, TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback,
                                   FreezeStageCallback, HuePriorCallback, DataWaitCallback, stage_modules)
-from .config import TrainConfig
+from .config import TrainConfig, RUN_MANIFEST, claim_run_dir, check_run_dir, start_run, replace_run
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'RUN_MANIFEST', 'RUN_FORMAT', 'EPOCH_ZIP', 'RUN_KINDS', 'kfold_folds', 'kfold_split', 'EpochSampler',
-           'EpochSeeded', 'ShardSampler', 'init_distributed', 'resolve_precision', 'loader_workers', 'make_images',
-           'make_split', 'make_datasets', 'make_loaders', 'build_net', 'make_model', 'check_model_fits', 'make_loss',
-           'model_size', 'load_model', 'make_optimizer', 'make_callbacks', 'build_trainer', 'describe_run', 'run_files',
-           'run_state', 'run_folder_of', 'claim_run_dir', 'train', 'TrainRun', 'checked_config', 'claim_folder',
-           'build_run', 'finish_run']
+__all__ = ['WEIGHT_OPTIONS', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed',
+           'resolve_precision', 'loader_workers', 'make_images', 'make_split', 'make_datasets', 'make_loaders',
+           'build_net', 'make_model', 'check_model_fits', 'make_loss', 'model_size', 'load_model', 'make_optimizer',
+           'make_callbacks', 'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun', 'checked_config',
+           'claim_folder', 'build_run', 'finish_run']
 
 # %% ../nbs/09b_run.ipynb #c011
 def _groups(df: pd.DataFrame, group_col: str | None) -> np.ndarray:
@@ -88,6 +88,7 @@ class EpochSampler(Sampler):
     def __iter__(self): return iter([(self.epoch, i) for i in self.indices()])
     def __len__(self): return max(self.per_rank() - self.skip, 0)
 
+# %% ../nbs/09b_run.ipynb #c014b
 class EpochSeeded(Dataset):
     "Wrap a dataset so `(epoch, i)` keys reseed its random damage/augmentation per epoch (`seed` attributes)."
     def __init__(self, ds, seed: int = 0): self.ds, self.seed = ds, seed
@@ -110,14 +111,12 @@ class ShardSampler(Sampler):
 # %% ../nbs/09b_run.ipynb #c017
 def init_distributed(device=None) -> tuple:
     "Join the `torchrun` process group if there is one; returns (rank, world, device, owned)."
-    owned = False
+    owned, local = False, int(os.environ.get('LOCAL_RANK', '0'))
     if int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized():
-        local = int(os.environ.get('LOCAL_RANK', '0'))
         use_cuda = torch.cuda.is_available() and (device is None or str(device).startswith('cuda'))
         if use_cuda: torch.cuda.set_device(local)
         dist.init_process_group('nccl' if use_cuda else 'gloo'); owned = True
     rank, world = dist_info()
-    local = int(os.environ.get('LOCAL_RANK', '0'))
     device = torch.device(device) if device is not None else default_device()
     if device.type == 'cuda' and device.index is None: device = torch.device('cuda', local)   # one GPU per process
     return rank, world, device, owned
@@ -172,6 +171,7 @@ def make_split(cfg: TrainConfig, data_dir, report=None) -> tuple:
     if cfg.max_val: va = va.iloc[:cfg.max_val]
     return tr, va
 
+# %% ../nbs/09b_run.ipynb #c019b
 def make_datasets(cfg: TrainConfig, train_df, val_df, images=None) -> tuple:
     """Training set (re-damaged train_gt and/or the given pairs) and the fixed, seeded validation set; items as bytes,
     `images` a decoded cache."""
@@ -217,18 +217,24 @@ def make_model(cfg: TrainConfig) -> nn.Module:
         check_state_dict(model, sd['model'], cfg.init_from, what)
         model.load_state_dict(sd['model'])
     fill = get_fill(cfg.prefill)
-    if hasattr(getattr(fill, 'device_fn', None), 'use'):
-        fill.device_fn.use(cfg.fill_weights)                   # a learnt fill (LaMa): its weights, checked now
+    if fill is not None and fill.device_fn is LAMA_FILL:
+        LAMA_FILL.use(cfg.fill_weights)                          # the learnt fill (LaMa): its weights, checked now
     elif cfg.fill_weights:
         raise InpaintError(f"config: fill_weights is for a learnt fill (prefill 'lama'), not prefill={cfg.prefill!r}")
     return set_fill(model, fill)     # a device fill (the config's prefill) runs in the model
+
+# %% ../nbs/09b_run.ipynb #c020c
+# the weight-file options of the pretrained restorers a config may name (LaMa's, DDColor's): not read to size a model
+WEIGHT_OPTIONS = tuple(p for build in (build_lama_restorer, build_ddcolor_restorer)
+                       for p in inspect.signature(build).parameters
+                       if p.endswith('_weights') and p != 'encoder_weights')
 
 def check_model_fits(cfg: TrainConfig, device=None) -> dict:
     """`models.check_fits` for a training config before anything is built: its network on the meta device (no memory,
     no pretrained weights read), its parameters, gradients, optimiser state (and EMA copy) and one batch of
     `batch_size` x (`crop` or `size`) px; one line naming the fields to lower when it would not fit `device`."""
     kw = {**unpretrained_kwargs(cfg.model, cfg.model_kwargs, {}),
-          **{k: None for k in ('lama_weights', 'ddcolor_weights') if k in cfg.model_kwargs}}
+          **{k: None for k in WEIGHT_OPTIONS if k in cfg.model_kwargs}}
     side, states = cfg.crop or cfg.size, (1 if cfg.optimizer == 'sgd' else 2) + bool(cfg.ema)
     return check_fits(lambda: build_net(cfg.replace(model_kwargs=kw)), (cfg.batch_size, side, side), device,
                       fields=dict(parameters='model_kwargs', activations='batch_size or size'), optimizer_states=states,
@@ -277,6 +283,7 @@ def make_optimizer(cfg: TrainConfig, params, lr=None):
     cls = torch.optim.AdamW if cfg.optimizer == 'adamw' else torch.optim.Adam
     return cls(params, lr=lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
 
+# %% ../nbs/09b_run.ipynb #c020d
 def make_callbacks(cfg: TrainConfig, run_dir=None, precision: str = 'fp32', world: int = 1,
                    minutes: float | None = None) -> list:
     "The callbacks a config asks for; without `run_dir` nothing is written (no checkpoints, plots, history.csv)."
@@ -324,6 +331,7 @@ def build_trainer(cfg: TrainConfig, data_dir, run_dir=None, device=None, minutes
     if verbose: print(describe_run(learn, cfg, world, precision, minutes), flush=True)
     return learn
 
+# %% ../nbs/09b_run.ipynb #c022b
 def describe_run(learn: Trainer, cfg: TrainConfig, world: int = 1, precision: str = 'fp32', minutes=None) -> str:
     "What a run trains, on what, how: the line `train` says before its first step."
     n_par = sum(p.numel() for g in learn.opt.param_groups for p in g['params'])
@@ -334,115 +342,11 @@ def describe_run(learn: Trainer, cfg: TrainConfig, world: int = 1, precision: st
             f"{cfg.stage}); {learn.device} x{world} {precision}; {steps}"
             + (f"; budget {minutes} min" if minutes else ''))
 
-# %% ../nbs/09b_run.ipynb #rb70
-RUN_FILES = ('config.json', 'last.pt', 'best.pt', 'history.csv', 'val_scores.csv', 'bad_files.txt', 'curves.png',
-             'samples.png')
-RUN_MANIFEST, RUN_FORMAT = 'run_files.json', 'inpaint_nb.run/1'   # a run folder of inpaint_nb: the names runs write
-EPOCH_ZIP = re.compile(r'submission_epoch\d{3,}\.zip')             # the zips `inference.PredictCallback` writes
-
-def _listed(run_dir: Path) -> set | None:
-    "The names the manifest of `run_dir` lists; None without a readable one."
-    try: man = json.loads((run_dir/RUN_MANIFEST).read_text())
-    except (OSError, ValueError): return None
-    ok = isinstance(man, dict) and man.get('format') == RUN_FORMAT and isinstance(man.get('files'), list)
-    return {str(n) for n in man['files']} | {RUN_MANIFEST} if ok else None
-
-def _old_run(run_dir: Path) -> bool:
-    "A run folder from before manifests: its last.pt is a checkpoint inpaint_nb wrote."
-    try: return (run_dir/'last.pt').is_file() and bool(read_checkpoint(run_dir/'last.pt', RESUME_KEYS))
-    except InpaintError: return False
-
-def run_files(run_dir) -> tuple:
-    """(ours, theirs), sorted names: the files of `run_dir` that runs of inpaint_nb wrote (those its manifest lists, and
-    the epoch zips; in a run folder from before manifests, `RUN_FILES`) and every other entry (the user's). A run's
-    lock and temporary files are neither."""
-    run_dir = Path(run_dir)
-    entries = run_dir.iterdir() if run_dir.is_dir() else []
-    names = sorted(p.name for p in entries if p.name != '.lock' and TMP_TAG not in p.name)
-    listed = _listed(run_dir)
-    if listed is None: listed = set(RUN_FILES) if _old_run(run_dir) else set()
-    ours = [n for n in names if (run_dir/n).is_file() and (n in listed or listed and EPOCH_ZIP.fullmatch(n))]
-    return ours, [n for n in names if n not in ours]
-
-def run_state(run_dir) -> dict | None:
-    """What a run folder holds: None when no run (none of `RUN_FILES`' first four, written by inpaint_nb), else
-    dict(files, what: one phrase, done: epochs completed, finished: the stop reason of a run that ended, None for one
-    that was stopped, sd: last.pt)."""
-    run_dir = Path(run_dir)
-    files = [n for n in run_files(run_dir)[0] if n != RUN_MANIFEST]
-    if not set(files) & set(RUN_FILES[:4]): return None
-    if 'last.pt' not in files:
-        return dict(files=files, what='a started run (no checkpoint yet)', done=0, finished=None, sd=None)
-    sd = read_checkpoint(run_dir/'last.pt', RESUME_KEYS)
-    done = sd['epoch'] + bool(sd['epoch_done'])
-    all_done = sd['epoch_done'] and done >= sd['config'].get('epochs', math.inf)
-    finished = sd.get('stop_reason') or ('epochs' if all_done else None)
-    best = f", best {sd['best_score']:.4f}" if math.isfinite(sd['best_score']) else ''
-    ended = f', ended by {finished}' if finished else ''
-    what = f"a {'finished' if finished else 'stopped'} run ({done} epoch(s){ended}{best})"
-    return dict(files=files, what=what, done=done, finished=finished, sd=sd)
-
-def _nothing_more(cfg: TrainConfig, state: dict, minutes) -> str | None:
-    """Why `--resume` has nothing to do on a finished run (None: it continues): neither more epochs nor a new time
-    budget."""
-    if not state['finished']: return None
-    asked = minutes is not None or cfg.epochs > state['sd']['config'].get('epochs', 0)
-    if asked and state['done'] < cfg.epochs: return None
-    return (f"nothing to do: it holds {state['what']}; ask for more with --epochs N (N > {state['done']})"
-            + ('' if cfg.epochs <= state['done'] else ' or --minutes M'))
-
 # %% ../nbs/09b_run.ipynb #rf01
 def run_folder_of(ckpt) -> Path | None:
     "The run folder a checkpoint lies in (one `train` wrote: it holds `RUN_MANIFEST` or a `config.json`), else None."
     folder = Path(ckpt).parent
     return folder if (folder/RUN_MANIFEST).is_file() or (folder/'config.json').is_file() else None
-
-# %% ../nbs/09b_run.ipynb #c024
-RUN_KINDS = {'config.json': 'json', 'last.pt': 'pt', 'best.pt': 'pt', 'history.csv': 'csv', 'val_scores.csv': 'csv',
-             'curves.png': 'png', 'samples.png': 'png', RUN_MANIFEST: 'json'}   # `core.claim_output`'s kind of each
-
-def claim_run_dir(run_dir, cfg: TrainConfig, data_dir) -> Path:
-    """`core.claim_output` for each file a run writes in `run_dir`: none inside (or onto) what the run reads (the data
-    folder, init_from, cluster_csv, fill_weights), none where a folder, a pipe or a file of another kind is in the
-    way."""
-    reads = (data_dir, cfg.init_from, cfg.cluster_csv and Path(data_dir)/cfg.cluster_csv, cfg.fill_weights)
-    for n, kind in RUN_KINDS.items(): claim_output(Path(run_dir)/n, f"run folder's {n} (--out)", kind, reads)
-    return Path(run_dir)
-
-def _check_same_config(cfg: TrainConfig, path: Path):
-    """`resume` keeps the run's config.json (only `epochs` may grow): a different config is an error naming the keys
-    that differ."""
-    if not path.is_file(): return
-    old, new = TrainConfig.from_json(path).to_dict(), cfg.to_dict()
-    if diff := [f"{k} ({old[k]!r} -> {new[k]!r})" for k in new if old[k] != new[k] and k != 'epochs']:
-        raise InpaintError(f"{path}: resuming with a config that differs from the run's in {', '.join(diff[:6])}; "
-                           "resume with the run's config (the CLI reads it when --config is left out) or train into "
-                           "a new folder")
-
-def _check_ours(run_dir: Path):
-    "A run replaces only what runs of inpaint_nb wrote: a user's file where a run writes, or a folder of theirs: no."
-    ours, theirs = run_files(run_dir)
-    if clash := [n for n in theirs if n in RUN_FILES or EPOCH_ZIP.fullmatch(n)]:
-        raise InpaintError(f"{run_dir/clash[0]}: a run writes this name, but no run of inpaint_nb wrote this file (not "
-                           f"in a {RUN_MANIFEST}); it is left untouched: move it or choose another --out")
-    if theirs and not ours:
-        more = ', ...' if len(theirs) > 3 else ''
-        raise InpaintError(f"{run_dir}: holds files inpaint_nb did not write ({', '.join(theirs[:3])}{more}), not a "
-                           "run; train into a new or empty folder (--out)")
-
-def _claim_run_dir(run_dir: Path, cfg: TrainConfig, resume: bool, overwrite: bool, minutes) -> tuple:
-    """(resume, state, why nothing is to do): a folder holding a run is refused unless `resume` (which continues it, or
-    extends a finished one) or `overwrite`; a folder of the user's files always (`_check_ours`)."""
-    _check_ours(run_dir)
-    state = run_state(run_dir)
-    if state and not (resume or overwrite):
-        raise InpaintError(f"{run_dir}: holds {state['what']}; continue it with --resume, replace it with --overwrite, "
-                           "or choose another --out")
-    if resume and (state is None or state['sd'] is None):
-        print(f"{run_dir/'last.pt'}: no checkpoint to resume from; starting a new run", flush=True)
-        return False, state, None
-    if resume: _check_same_config(cfg, run_dir/'config.json')
-    return resume, state, _nothing_more(cfg, state, minutes) if resume else None
 
 # %% ../nbs/09b_run.ipynb #c024b
 def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes: float | None = None,
@@ -488,6 +392,7 @@ class TrainRun:
     @property
     def replace(self) -> bool: return self.main and bool(self.overwrite and self.state and not self.resume)
 
+# %% ../nbs/09b_run.ipynb #tr02b
 def checked_config(config, minutes: float | None = None, cbs=()) -> TrainConfig:
     "The `TrainConfig` `train` runs, checked with its time budget and callbacks: one line naming what is wrong."
     cfg = (config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))).check()
@@ -501,27 +406,14 @@ def checked_config(config, minutes: float | None = None, cbs=()) -> TrainConfig:
 def claim_folder(run: TrainRun, lock: RunLock) -> TrainRun:
     """Step 1, claim the run folder: on rank 0 each file a run writes (`claim_run_dir`: first, so that nothing is made
     inside what the run reads), the lock, a killed run's temporary files removed; then what the folder holds decides
-    (`_claim_run_dir`): `run.resume`, `run.state`, and `run.idle` when a finished run has nothing more to do."""
+    (`check_run_dir`): `run.resume`, `run.state`, and `run.idle` when a finished run has nothing more to do."""
     if run.main:
         claim_run_dir(run.run_dir, run.cfg, run.data_dir); lock.acquire()
         if gone := clean_temp_files(run.run_dir):
             print(f"{run.run_dir}: removed what a killed run left: {gone}", flush=True)
-    run.resume, run.state, run.idle = _claim_run_dir(run.run_dir, run.cfg, run.resume, run.overwrite, run.minutes)
+    run.resume, run.state, run.idle = check_run_dir(run.run_dir, run.cfg, run.resume, run.overwrite, run.minutes)
     if run.idle and run.main: print(f"{run.run_dir}: {run.idle}", flush=True)
     return run
-
-def _start_run(run_dir: Path, cfg: TrainConfig):
-    "Mark `run_dir` a run folder of inpaint_nb (its manifest: the names runs write there), then write its config.json."
-    names = sorted((set(RUN_FILES) | (_listed(run_dir) or set())) - {RUN_MANIFEST})
-    manifest = dict(format=RUN_FORMAT, files=names, zips=EPOCH_ZIP.pattern)
-    atomic_write_text(run_dir/RUN_MANIFEST, json.dumps(manifest) + '\n')
-    cfg.to_json(run_dir/'config.json')
-
-def _replace_run(run_dir: Path, state: dict, keep=()):
-    "`overwrite`: remove the files runs of inpaint_nb wrote in `run_dir` (never another), naming them in one line."
-    gone = [n for n in state['files'] if n not in keep]
-    for n in gone: (run_dir/n).unlink(missing_ok=True)
-    print(f"{run_dir}: --overwrite: replaced {state['what']} ({', '.join(gone)})", flush=True)
 
 # %% ../nbs/09b_run.ipynb #tr05
 def build_run(run: TrainRun) -> Trainer:
@@ -535,12 +427,12 @@ def build_run(run: TrainRun) -> Trainer:
     check_model_fits(cfg, run.device)                                  # too large for this machine: one line, first
     split = make_split(cfg, run.data_dir, run_dir/'bad_files.txt' if run.main else None)
     seed_everything(cfg.seed); model = make_model(cfg)             # the data and the model are fine: the run starts
-    if run.main and not (run.replace or run.resume): _start_run(run_dir, cfg)
+    if run.main and not (run.replace or run.resume): start_run(run_dir, cfg)
     learn = build_trainer(cfg, run.data_dir, run_dir, run.device, run.minutes, run.cbs, run.rank, run.world, run.main,
                           split, model)
     if run.resume: learn.check_resume(run_dir/'last.pt')
-    if run.replace: _replace_run(run_dir, run.state, keep=('bad_files.txt',) if cfg.skip_bad else ())
-    if run.main and (run.replace or run.resume): _start_run(run_dir, cfg)     # replaced, or grown (epochs)
+    if run.replace: replace_run(run_dir, run.state, keep=('bad_files.txt',) if cfg.skip_bad else ())
+    if run.main and (run.replace or run.resume): start_run(run_dir, cfg)     # replaced, or grown (epochs)
     return learn
 
 def finish_run(run: TrainRun, learn: Trainer | None = None) -> dict:
