@@ -16,7 +16,8 @@ from .callbacks import plot_samples
 from .inference import (build_pipeline, load_pipeline, predict_data, write_submission, check_submission,
                                   load_hue_prior, AS_TRAINED)
 from .colour import apply_hue_prior
-from .run import TrainConfig, train, UNTIL_BUDGET
+from .config import TrainConfig, UNTIL_BUDGET
+from .run import train
 
 # %% auto #0
 __all__ = ['gray_copy', 'telea_baseline', 'baseline_predictions', 'score_table', 'pipeline_predictions', 'demo_picture',
