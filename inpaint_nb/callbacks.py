@@ -13,11 +13,12 @@ from fastcore.basics import patch
 from .core import atomic_write_text, in_notebook, read_rgb, save_figure, show_images
 from .colour import fit_hue_prior
 from .losses import GANLoss
-from .learner import Callback, CancelEpochException, CKPT_FORMAT, atomic_save
+from .learner import Callback, CancelEpochException
+from .checkpoint import CKPT_FORMAT, atomic_save, save_checkpoint
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'STAGE_NETS', 'MixedPrecisionCallback', 'GradClipCallback', 'ddp_wrap', 'DDPCallback',
-           'ChannelsLastCallback', 'CompileCallback', 'EMACallback', 'cosine_lr', 'LRScheduleCallback',
+__all__ = ['PRECISIONS', 'STAGE_NETS', 'MixedPrecisionCallback', 'GradClipCallback', 'DataWaitCallback', 'ddp_wrap',
+           'DDPCallback', 'ChannelsLastCallback', 'CompileCallback', 'EMACallback', 'cosine_lr', 'LRScheduleCallback',
            'EarlyStopCallback', 'HistoryCallback', 'CheckpointCallback', 'TimeBudgetCallback', 'epoch_line',
            'ProgressCallback', 'plot_history', 'plot_samples', 'PlotCallback', 'HuePriorCallback', 'GANCallback',
            'stage_modules', 'FreezeStageCallback']
@@ -27,14 +28,17 @@ PRECISIONS = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)
 
 # %% ../nbs/08_callbacks.ipynb #sz142
 class MixedPrecisionCallback(Callback):
-    "Autocast to bf16/fp16; with fp16 a GradScaler scales the loss, unscales before clipping, and skips overflowing steps."
+    """Autocast to bf16/fp16; with fp16 a GradScaler scales the loss, unscales before clipping, and skips overflowing
+    steps."""
     order, name = Callback.order - 20, 'precision'   # early: its hooks and scaler exist before the others' events
     def __init__(self, precision: str = 'bf16'):
-        if precision not in PRECISIONS: raise ValueError(f"precision must be one of {list(PRECISIONS)}, got {precision!r}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {list(PRECISIONS)}, got {precision!r}")
         self.precision, self.dtype, self.scaler = precision, PRECISIONS[precision], None
     def before_fit(self, learn):
         if self.scaler is None: self.scaler = torch.amp.GradScaler(learn.device.type, enabled=self.precision == 'fp16')
-    def autocast(self, learn): return torch.autocast(learn.device.type, dtype=self.dtype, enabled=self.dtype is not None)
+    def autocast(self, learn):
+        return torch.autocast(learn.device.type, dtype=self.dtype, enabled=self.dtype is not None)
     def backward(self, learn, loss): self.scaler.scale(loss).backward()
     def after_backward(self, learn):
         if self.scaler.is_enabled(): self.scaler.unscale_(learn.opt)
@@ -51,6 +55,30 @@ class GradClipCallback(Callback):
     def after_backward(self, learn):
         nn.utils.clip_grad_norm_([p for g in learn.opt.param_groups for p in g['params']], self.max_norm)
 
+# %% ../nbs/08_callbacks.ipynb #ld19b
+class DataWaitCallback(Callback):
+    """Times each training step from the end of the previous one: the part spent waiting for the batch (loader and
+    copy to the device) and the whole. After the first epoch of a fit, rank 0 says what fraction was waiting
+    (`learn.data_wait`)."""
+    order = GradClipCallback.order + 10   # last: a step ends after every other callback's work
+    def __init__(self, verbose: bool = True): self.verbose, self.said = verbose, False
+    def before_train(self, learn):   # the first batch starts the loader's workers: not counted
+        self.t, self.wait, self.total, self.n = time.perf_counter(), 0., 0., -1
+    def before_batch(self, learn): self.ready = time.perf_counter()
+    def after_step(self, learn):
+        now = time.perf_counter()
+        if self.n >= 0: self.wait += self.ready - self.t; self.total += now - self.t
+        self.n += 1; self.t = now
+    def after_train(self, learn):
+        if self.n < 1 or self.said: return
+        learn.data_wait, self.said = self.wait / self.total, True
+        if self.verbose and learn.is_main:
+            hint = ('; the model is starved: more loader workers (num_workers), the decoded cache (cache)'
+                    if learn.data_wait > 0.3 else '')
+            print(f"data: the model waited for data {learn.data_wait:.0%} of the step time in epoch {learn.epoch} "
+                  f"({1000 * self.wait / self.n:.0f} of {1000 * self.total / self.n:.0f} ms per step){hint}",
+                  flush=True)
+
 # %% ../nbs/08_callbacks.ipynb #cs43
 def ddp_wrap(module: nn.Module, device) -> nn.Module:
     "`DistributedDataParallel` around `module` (one device per process)."
@@ -61,7 +89,8 @@ class DDPCallback(Callback):
     "Train `learn.net` under DistributedDataParallel when there is a process group of more than one rank."
     order = MixedPrecisionCallback.order - 10   # the net is wrapped before anything else uses it
     def before_fit(self, learn):
-        if learn.world > 1 and not isinstance(learn.net, nn.parallel.DistributedDataParallel): learn.net = ddp_wrap(learn.net, learn.device)
+        if learn.world > 1 and not isinstance(learn.net, nn.parallel.DistributedDataParallel):
+            learn.net = ddp_wrap(learn.net, learn.device)
 
 # %% ../nbs/08_callbacks.ipynb #sz154
 class ChannelsLastCallback(Callback):
@@ -103,7 +132,8 @@ class EMACallback(Callback):
         return ema.ema if ema is not None and ema.ema is not None else learn.model
     @staticmethod
     def eval_weights(ckpt: dict) -> dict:
-        "The same choice for a saved checkpoint: a last.pt keeps the EMA in its callbacks' state, a best.pt has it as `model`."
+        """The same choice for a saved checkpoint: a last.pt keeps the EMA in its callbacks' state, a best.pt has it
+        as `model`."""
         return (ckpt.get('cbs') or {}).get('ema', {}).get('model') or ckpt['model']
 
 # %% ../nbs/08_callbacks.ipynb #c011
@@ -121,7 +151,8 @@ class LRScheduleCallback(Callback):
     first, the epochs or the minutes). 'plateau': ReduceLROnPlateau on the monitored score (mode max)."""
     order = EMACallback.order + 7
     def __init__(self, kind='plateau', warmup_epochs=0.5, patience=1, factor=0.5, min_lr=1e-6):
-        self.kind, self.warmup_epochs, self.patience, self.factor, self.min_lr, self.sched = kind, warmup_epochs, patience, factor, min_lr, None
+        self.kind, self.warmup_epochs, self.patience, self.factor = kind, warmup_epochs, patience, factor
+        self.min_lr, self.sched = min_lr, None
     def before_fit(self, learn):
         for g in learn.opt.param_groups: g.setdefault('initial_lr', g['lr'])
         if self.kind == 'plateau' and self.sched is None:
@@ -129,8 +160,9 @@ class LRScheduleCallback(Callback):
                                                                     patience=self.patience, min_lr=self.min_lr)
     def before_epoch(self, learn):
         sampler = getattr(learn.train_dl, 'sampler', None)
-        self.steps_per_epoch = sampler.per_rank() // learn.train_dl.batch_size if hasattr(sampler, 'per_rank') else len(learn.train_dl)
-        self.steps_per_epoch = max(math.ceil(self.steps_per_epoch / learn.accumulate), 1)   # optimiser steps (gradient accumulation)
+        dl = learn.train_dl
+        batches = sampler.per_rank() // dl.batch_size if hasattr(sampler, 'per_rank') else len(dl)
+        self.steps_per_epoch = max(math.ceil(batches / learn.accumulate), 1)   # optimiser steps (gradient accumulation)
 
 # %% ../nbs/08_callbacks.ipynb #sz144
 @patch
@@ -152,7 +184,8 @@ def load_state_dict(self: LRScheduleCallback, sd):
 class EarlyStopCallback(Callback):
     "Stop after `patience` epochs without the monitored value improving by more than `min_delta`."
     order = LRScheduleCallback.order + 3
-    def __init__(self, patience: int = 4, min_delta: float = 0.0): self.patience, self.min_delta, self.best, self.wait = patience, min_delta, -math.inf, 0
+    def __init__(self, patience: int = 4, min_delta: float = 0.0):
+        self.patience, self.min_delta, self.best, self.wait = patience, min_delta, -math.inf, 0
     def after_epoch(self, learn):
         if learn.monitor_value > self.best + self.min_delta: self.best, self.wait = learn.monitor_value, 0
         else:
@@ -170,7 +203,7 @@ class HistoryCallback(Callback):
     def before_epoch(self, learn): self.t0 = time.time()
     def after_train(self, learn): self.lr = learn.lr
     def after_epoch(self, learn):
-        acc = dict(learn.train_acc)
+        acc = dict(learn.train_sums)
         if learn.world > 1:
             keys = sorted(acc); v = torch.tensor([acc[k] for k in keys], dtype=torch.float64, device=learn.device)
             dist.all_reduce(v); acc = dict(zip(keys, v.tolist()))
@@ -183,22 +216,25 @@ class HistoryCallback(Callback):
 
 # %% ../nbs/08_callbacks.ipynb #cs50
 class CheckpointCallback(Callback):
-    """`best.pt` (the weights to use, when the monitored value improves, and the state of callbacks that set `keep_in_best`)
+    """`best.pt` (the weights to use, when the monitored value improves, and the state of callbacks that set
+    `keep_in_best`)
     and `last.pt` (everything) each epoch / N steps."""
     order = EarlyStopCallback.order + 5   # saves what history, schedule and early stop changed this epoch
     def __init__(self, run_dir, every_steps: int = 0): self.run_dir, self.every_steps = Path(run_dir), every_steps
     def after_step(self, learn):
-        if self.every_steps and learn.step % self.every_steps == 0: learn.save_checkpoint(self.run_dir/'last.pt')
+        if self.every_steps and learn.step % self.every_steps == 0: save_checkpoint(learn, self.run_dir/'last.pt')
     def after_epoch(self, learn):
         learn.improved = learn.monitor_value > learn.best_score
         if learn.improved:
             learn.best_score = learn.monitor_value
             if learn.is_main:
-                atomic_save(dict(format=CKPT_FORMAT + '/best', model=EMACallback.eval_model_of(learn).state_dict(), config=learn.config,
+                atomic_save(dict(format=CKPT_FORMAT + '/best', model=EMACallback.eval_model_of(learn).state_dict(),
+                                 config=learn.config,
                                  epoch=learn.epoch, step=learn.step, score=learn.best_score, metrics=learn.metrics,
-                                 cbs={cb.name: cb.state_dict() for cb in learn.cbs if getattr(cb, 'keep_in_best', False)}),
+                                 cbs={cb.name: cb.state_dict() for cb in learn.cbs
+                                      if getattr(cb, 'keep_in_best', False)}),
                             self.run_dir/'best.pt')
-        learn.save_checkpoint(self.run_dir/'last.pt')
+        save_checkpoint(learn, self.run_dir/'last.pt')
 
 # %% ../nbs/08_callbacks.ipynb #cs51
 class TimeBudgetCallback(Callback):
@@ -232,7 +268,8 @@ def epoch_line(r: dict, improved: bool = False) -> str:
     "The one summary line of an epoch's history row `r`; ` *` marks a new best checkpoint."
     parts = ' '.join(f'{k} {r[k]:.4f}' for k in ('ssim', 'masked_ssim', 'hist') if k in r)
     star = ' *' if improved else ''
-    return (f"epoch {r['epoch']:3d}  train_loss {r.get('train_loss', float('nan')):.4f}  val_loss {r.get('val_loss', float('nan')):.4f}  "
+    return (f"epoch {r['epoch']:3d}  train_loss {r.get('train_loss', float('nan')):.4f}  "
+            f"val_loss {r.get('val_loss', float('nan')):.4f}  "
             f"score {r.get('score', float('nan')):.4f}{star}  ({parts})  lr {r['lr']:.2e}  {r['seconds']:.0f}s")
 
 # %% ../nbs/08_callbacks.ipynb #sz138
@@ -244,17 +281,20 @@ class ProgressCallback(Callback):
     def before_train(self, learn):
         self.said = time.time()
         if not (learn.is_main and self.bar_on): return
-        self.bar = tqdm(total=len(learn.train_dl) * learn.world, desc=f'epoch {learn.epoch}', leave=False, dynamic_ncols=True,
+        self.bar = tqdm(total=len(learn.train_dl) * learn.world, desc=f'epoch {learn.epoch}', leave=False,
+                        dynamic_ncols=True,
                         mininterval=0.5 if sys.stderr.isatty() or in_notebook() else 30)
     def after_step(self, learn):
         if self.bar is not None:
             self.bar.update(learn.world * learn.group)   # the batches of this step
             if learn.batch_idx % 5 == 1:
-                post = dict(loss=f"{learn.train_acc['loss'] / max(learn.train_acc['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
-                if learn.history and 'score' in learn.history[-1]: post['last_score'] = f"{learn.history[-1]['score']:.4f}"
+                sums = learn.train_sums
+                post = dict(loss=f"{sums['loss'] / max(sums['n'], 1):.4f}", lr=f'{learn.lr:.2e}')
+                if learn.history and 'score' in learn.history[-1]:
+                    post['last_score'] = f"{learn.history[-1]['score']:.4f}"
                 self.bar.set_postfix(post)
         elif learn.is_main and time.time() - self.said >= self.every:
-            self.said, loss = time.time(), learn.train_acc['loss'] / max(learn.train_acc['n'], 1)
+            self.said, loss = time.time(), learn.train_sums['loss'] / max(learn.train_sums['n'], 1)
             print(f"epoch {learn.epoch}: {learn.batch_idx}/{len(learn.train_dl)} batches, loss {loss:.4f}", flush=True)
 
 # %% ../nbs/08_callbacks.ipynb #sz146
@@ -301,12 +341,14 @@ def plot_samples(samples, path=None, titles=('damaged', 'restored', 'truth')):
 class PlotCallback(Callback):
     "Refresh curves.png and samples.png each epoch (rank 0); inline in notebooks."
     order = CheckpointCallback.order + 10
-    def __init__(self, run_dir, show: bool | None = None): self.run_dir, self.show, self.handles = Path(run_dir), show, {}
+    def __init__(self, run_dir, show: bool | None = None):
+        self.run_dir, self.show, self.handles = Path(run_dir), show, {}
     def after_epoch(self, learn):
         if not learn.is_main or not learn.history: return
         import matplotlib.pyplot as plt
         figs = dict(curves=plot_history(learn.history, self.run_dir/'curves.png'))
-        if getattr(learn, 'samples', None): figs['samples'] = plot_samples(learn.samples[:learn.config.get('n_samples', 4)], self.run_dir/'samples.png')
+        if getattr(learn, 'samples', None):
+            figs['samples'] = plot_samples(learn.samples[:learn.config.get('n_samples', 4)], self.run_dir/'samples.png')
         if self.show if self.show is not None else in_notebook():
             from IPython.display import display
             for k, f in figs.items():
@@ -323,7 +365,8 @@ class HuePriorCallback(Callback):
         self.gt_paths, self.max_images, self.seed, self.prior = list(gt_paths), max_images, seed, None
     def fit(self):
         "Count the prior on up to `max_images` of the targets (a seeded choice); a few seconds."
-        pick = np.random.default_rng(self.seed).choice(len(self.gt_paths), min(self.max_images, len(self.gt_paths)), replace=False)
+        n = len(self.gt_paths)
+        pick = np.random.default_rng(self.seed).choice(n, min(self.max_images, n), replace=False)
         self.prior = torch.from_numpy(fit_hue_prior(read_rgb(self.gt_paths[i], None) for i in sorted(pick)))
     def before_fit(self, learn):
         if learn.is_main and self.prior is None and self.gt_paths: self.fit()
@@ -338,7 +381,8 @@ class GANCallback(Callback):
     generator step, on the mean loss of every batch of the group (the batches' pairs kept until then)."""
     order = EMACallback.order - 1   # the discriminator steps before the EMA averages the generator
     def __init__(self, disc: nn.Module, d_opt, weight: float = 0.01, mode: str = 'lsgan'):
-        self.disc, self.d_opt, self.weight, self.gan_loss, self.d_net, self.pairs = disc, d_opt, weight, GANLoss(mode), None, []
+        self.disc, self.d_opt, self.weight, self.gan_loss = disc, d_opt, weight, GANLoss(mode)
+        self.d_net, self.pairs = None, []
     def before_fit(self, learn):
         self.disc.to(learn.device, memory_format=learn.memory_format)
         self.d_net = ddp_wrap(self.disc, learn.device) if learn.world > 1 else self.disc
@@ -359,7 +403,8 @@ def after_loss(self: GANCallback, learn):
 # %% ../nbs/08_callbacks.ipynb #sz152
 @patch
 def after_step(self: GANCallback, learn):
-    "D step: real (gt) and fake (detached output) pairs of each batch since the last step, through the trainer's precision hooks."
+    """D step: real (gt) and fake (detached output) pairs of each batch since the last step, through the trainer's
+    precision hooks."""
     pairs, self.pairs = self.pairs, []
     for d, gt, fake in pairs:
         n = len(d)
@@ -368,12 +413,13 @@ def after_step(self: GANCallback, learn):
             d_loss = 0.5 * (self.gan_loss(logits[:n], True) + self.gan_loss(logits[n:], False))
         learn.check_finite(d_loss)
         learn.backward(d_loss / len(pairs) if len(pairs) > 1 else d_loss)
-        learn.train_acc['loss_d'] = learn.train_acc.get('loss_d', 0.) + float(d_loss.detach()) * n
+        learn.train_sums['loss_d'] = learn.train_sums.get('loss_d', 0.) + float(d_loss.detach()) * n
     if pairs: learn.opt_step(self.d_opt)
 @patch
 def state_dict(self: GANCallback): return dict(disc=self.disc.state_dict(), d_opt=self.d_opt.state_dict())
 @patch
-def load_state_dict(self: GANCallback, sd): self.disc.load_state_dict(sd['disc']); self.d_opt.load_state_dict(sd['d_opt'])
+def load_state_dict(self: GANCallback, sd):
+    self.disc.load_state_dict(sd['disc']); self.d_opt.load_state_dict(sd['d_opt'])
 
 # %% ../nbs/08_callbacks.ipynb #cs56
 STAGE_NETS = dict(restore='restore_net', colorize='colorize_net')
@@ -383,7 +429,8 @@ def stage_modules(model: nn.Module, stage: str) -> tuple:
     if stage == 'joint': return model, None
     if stage not in STAGE_NETS: raise ValueError(f"stage must be 'joint', 'restore' or 'colorize', got {stage!r}")
     if not all(hasattr(model, a) for a in STAGE_NETS.values()):
-        raise ValueError(f"stage={stage!r} needs a two-stage model (restore_net + colorize_net); {type(model).__name__} has one stage: use stage='joint'")
+        raise ValueError(f"stage={stage!r} needs a two-stage model (restore_net + colorize_net); "
+                         f"{type(model).__name__} has one stage: use stage='joint'")
     other = [s for s in STAGE_NETS if s != stage][0]
     return getattr(model, STAGE_NETS[stage]), getattr(model, STAGE_NETS[other])
 

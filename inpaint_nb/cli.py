@@ -14,7 +14,7 @@ from .damage import PREFILLS
 from .data import make_demo_data
 from .metrics import NAN_POLICIES, score_cli
 from .models import MODELS
-from .learner import Interrupted, signals_raise
+from .checkpoint import Interrupted, signals_raise
 from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train, field_kind, parse_field
 from .inference import (predict_cli, check_submission, PredictCallback, TTA_VIEWS, AS_TRAINED, AUTO, HUE_SOURCES,
                                   INPAINTERS, COLORIZERS)

@@ -17,7 +17,8 @@ from .data import read_split, checked_split, TestDataset
 from .damage import detect_mask, get_fill, loader_fill, set_fill
 from .colour import to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior, check_hue_prior
 from .metrics import zip_problems
-from .learner import Callback, read_checkpoint, loader_errors
+from .learner import Callback, loader_errors
+from .checkpoint import read_checkpoint
 from .callbacks import PlotCallback
 from .models import TwoStageRestorer, pad_to_multiple
 from .lama import load_lama, lama_fill

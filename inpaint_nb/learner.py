@@ -4,31 +4,27 @@
 
 # %% ../nbs/07_learner.ipynb #c002
 from __future__ import annotations
-import contextlib, functools, json, math, os, pickle, random, re, signal, socket, threading, time, warnings, zipfile
+import contextlib, functools, math, random, re
 from operator import attrgetter
-from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 import torch.distributed as dist
 from fastcore.basics import patch
-from torch.utils.data import Dataset, DataLoader
-from .core import InpaintError, TMP_TAG, atomic_write, pid_alive, writable_dir, writable_file, read_weights, first_line, from_bytes
-from .core import _disk_full
+from .core import InpaintError, from_bytes, _disk_full
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
-__all__ = ['HOOKS', 'CKPT_FORMAT', 'RESUME_KEYS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException',
-           'NonFiniteLossError', 'Callback', 'dist_info', 'with_cbs', 'mix_seed', 'seed_everything', 'get_rng_state',
-           'set_rng_state', 'signals_deferred', 'atomic_save', 'Trainer', 'loader_errors', 'read_checkpoint',
-           'check_state_dict', 'RunLock', 'Interrupted', 'signals_raise', 'TinyRestorer', 'ToyData', 'toy_score',
-           'toy_loss', 'toy_trainer']
+__all__ = ['HOOKS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError', 'Callback',
+           'dist_info', 'with_cbs', 'Trainer', 'loader_errors', 'mix_seed', 'seed_everything', 'get_rng_state',
+           'set_rng_state']
 
 # %% ../nbs/07_learner.ipynb #c005
 class CancelFitException(Exception):   "Stop the run now; `after_fit` still runs."
-class CancelEpochException(Exception): "Skip the rest of this epoch's training batches; validation and `after_epoch` still run."
+class CancelEpochException(Exception):
+    "Skip the rest of this epoch's training batches; validation and `after_epoch` still run."
 class CancelBatchException(Exception): "Skip the rest of this batch."
 
 class NonFiniteLossError(InpaintError):
-    "A NaN or infinite training or validation loss: the run stops, best.pt and last.pt keep the last good epoch (one line, exit 2)."
+    "A NaN or infinite loss: the run stops, best.pt and last.pt keep the last good epoch (one line, exit 2)."
 
 HOOKS = ('autocast', 'backward', 'opt_step')   # core steps a callback may take over (one callback per hook)
 
@@ -53,7 +49,8 @@ class with_cbs:
     ends it early: `after_cancel_{name}` fires and the run goes on. `after` says when `after_{name}` fires: 'done' (the
     method completed), 'cancel' (also after a cancel), 'always' (also after an error, first kept in `learn.failed`)."""
     def __init__(self, name: str, cancel=(), after: str = 'done'):
-        if after not in ('done', 'cancel', 'always'): raise ValueError(f"after must be 'done', 'cancel' or 'always', got {after!r}")
+        if after not in ('done', 'cancel', 'always'):
+            raise ValueError(f"after must be 'done', 'cancel' or 'always', got {after!r}")
         self.name, self.cancel, self.after = name, cancel, after
     def __call__(self, f):
         name, after = self.name, self.after
@@ -73,74 +70,29 @@ class with_cbs:
                 if after == 'always': learn.callback(f'after_{name}')
         return _f
 
-# %% ../nbs/07_learner.ipynb #c007
-def mix_seed(*ints) -> int:
-    "A well-spread non-negative 63-bit seed from a few integers."
-    return int(np.random.SeedSequence([int(i) for i in ints]).generate_state(2, np.uint64)[0] >> np.uint64(1))
-
-def seed_everything(seed: int):
-    "Seed Python, NumPy and torch (all devices)."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
-
-def get_rng_state() -> dict:
-    "All RNG states as tensors / plain types (safe for `weights_only` loading)."
-    version, mt, gauss = random.getstate()
-    _, key, pos, has_gauss, cached = np.random.get_state()
-    st = dict(python=[version, list(mt), gauss], numpy=[torch.from_numpy(key.astype(np.int64)), int(pos), int(has_gauss), float(cached)],
-              torch=torch.get_rng_state())
-    if torch.cuda.is_available() and torch.cuda.is_initialized(): st['cuda'] = torch.cuda.get_rng_state_all()
-    return st
-
-def set_rng_state(st: dict):
-    "Restore what `get_rng_state` captured."
-    version, mt, gauss = st['python']; random.setstate((version, tuple(mt), gauss))
-    key, pos, has_gauss, cached = st['numpy']; np.random.set_state(('MT19937', key.numpy().astype(np.uint32), pos, has_gauss, cached))
-    torch.set_rng_state(st['torch'])
-    if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
-
-# %% ../nbs/07_learner.ipynb #sd01
-@contextlib.contextmanager
-def signals_deferred():
-    """SIGINT and SIGTERM arriving inside the block wait for its end, then go to the handlers in place before
-    (`signals_raise`'s `Interrupted`, Python's `KeyboardInterrupt`...): a write is never cut in the middle (a Ctrl-C
-    inside torch's zip writer was a RuntimeError 'unexpected pos', not an interrupt)."""
-    if threading.current_thread() is not threading.main_thread(): yield; return
-    got = []
-    old = {s: signal.signal(s, lambda signum, frame: got.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
-    try: yield
-    finally:
-        for s, h in old.items(): signal.signal(s, h if h is not None else signal.SIG_DFL)
-        if got: signal.raise_signal(got[0])   # delivered now, to the handler that was in place
-
-def atomic_save(obj, path):
-    """`torch.save` through `core.atomic_write`: a kill mid-write never leaves a broken checkpoint, and a Ctrl-C or
-    SIGTERM waits for the write to end (`signals_deferred`), then interrupts."""
-    with signals_deferred(), atomic_write(path) as tmp, open(tmp, 'wb') as f:
-        torch.save(obj, f)   # a file object: a full disk is an OSError
-
 # %% ../nbs/07_learner.ipynb #c010
-CKPT_FORMAT = 'inpaint_nb.train/1'   # the checkpoint format id (kept from the first release: old runs still load)
-
 class Trainer:
     """The training core: `model(damaged, mask) -> dict(rgb=...)`, `loss_func(preds, batch) -> (loss, parts)`,
     `score_func(gt, rgb, mask) -> dict of per-image tensors incl. 'score'` (default: the competition score,
     `metrics.score_batch`). It predicts, computes the loss, backpropagates, steps and validates; the rest is callbacks.
-    `accumulate`: batches whose gradients add up to one optimiser step (a big batch from small ones)."""
+    `accumulate`: batches whose gradients add up to one optimiser step (a big batch from small ones).
+    Three names for the network: `model` is the module given, whose weights are saved; `net` is what the training
+    steps call (`model`, or a wrapper a callback put around it: DDP, `torch.compile`); `eval_model`, when a callback
+    sets it, is what validation scores instead of `model` (the EMA copy)."""
     def __init__(self, model, train_dl, valid_dl, loss_func, opt, score_func=None, cbs=(), device='cpu',
                  monitor: str = 'score', config: dict | None = None, accumulate: int = 1):
         self.device = torch.device(device)
-        self.rank, self.world = dist_info()
-        self.model = self.net = model.to(self.device)   # `net` is what trains; callbacks may wrap it (DDP, compile)
+        self.model = self.net = model.to(self.device)
         self.train_dl, self.valid_dl, self.loss_func, self.opt = train_dl, valid_dl, loss_func, opt
         self.score_func, self.monitor, self.config = score_func or score_batch, monitor, config or {}
-        self.memory_format = torch.contiguous_format    # of 4-D batch tensors (a callback may choose channels_last)
+        self.accumulate, self.memory_format = accumulate, torch.contiguous_format   # of 4-D batches (or channels_last)
         self.cbs = []; self.add_cbs(cbs)
         self.eval_model, self.history, self.metrics, self.samples, self.val_rows = None, [], {}, [], []
-        self.epoch = self.step = self.batch_idx = self.pending = 0   # `pending`: batches backpropagated since the last step
-        self.accumulate = accumulate
-        self.epoch_done, self.should_stop, self.stop_reason, self.failed, self.training = False, False, None, None, False
-        self.best_score, self.monitor_value, self.improved, self.resumed_from = -math.inf, -math.inf, False, None
-        self.reset_train_acc()
+        self.epoch = self.step = self.batch_idx = self.pending = 0   # `pending`: batches backpropagated, not stepped
+        self.epoch_done = self.should_stop = self.training = False
+        self.stop_reason = self.failed = None
+        self.best_score = self.monitor_value = -math.inf
+        self.reset_train_sums()
 
     def add_cbs(self, cbs):
         "Add callbacks (names must be unique, and each hook may have one owner)."
@@ -153,10 +105,16 @@ class Trainer:
         self.cbs = new
 
     @property
+    def rank(self) -> int: return dist_info()[0]
+    @property
+    def world(self) -> int: return dist_info()[1]
+    @property
     def is_main(self) -> bool: return self.rank == 0
     @property
     def lr(self) -> float: return self.opt.param_groups[0]['lr']
-    def reset_train_acc(self): self.train_acc = dict(loss=0., n=0)
+    def reset_train_sums(self):
+        "`train_sums`: this epoch's training loss (and its parts) summed over images, and `n` images: mean = sum / n."
+        self.train_sums = dict(loss=0., n=0)
 
 # %% ../nbs/07_learner.ipynb #lt02
 @patch
@@ -202,34 +160,37 @@ def opt_step(self: Trainer, opt=None):
 # %% ../nbs/07_learner.ipynb #lt06
 @patch
 def to_device(self: Trainer, b: dict) -> dict:
-    "The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there (`core.from_bytes`)."
+    """The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there
+    (`core.from_bytes`)."""
     nb, out = self.device.type == 'cuda', {}
     for k, v in b.items():
         if isinstance(v, torch.Tensor):
             v = from_bytes(v.to(self.device, non_blocking=nb))
-            if v.ndim == 4 and self.memory_format != torch.contiguous_format: v = v.contiguous(memory_format=self.memory_format)
+            if v.ndim == 4 and self.memory_format != torch.contiguous_format:
+                v = v.contiguous(memory_format=self.memory_format)
         out[k] = v
     return out
 
-# %% ../nbs/07_learner.ipynb #c011b
 @patch
 def check_finite(self: Trainer, loss, what: str = 'loss'):
-    "Stop on a NaN/inf `loss` (the training loss, or `what`: the validation loss), all ranks agreeing, with a message that says what to try."
+    """Stop on a NaN/inf `loss` (the training loss, or `what`: the validation loss), all ranks agreeing, with a message
+    that says what to try."""
     bad = torch.tensor(float(not torch.isfinite(loss.detach()).all()), device=self.device)
     if self.world > 1: dist.all_reduce(bad, op=dist.ReduceOp.MAX)
-    if bad.item():
-        parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
-        self.should_stop, self.stop_reason = True, f'non-finite {what}'
-        raise NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
-                                 f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep the last good "
-                                 "epoch. Try a lower lr, grad_clip, "
-                                 "or precision 'bf16'/'fp32' instead of 'fp16'.")
+    if not bad.item(): return
+    parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
+    self.should_stop, self.stop_reason = True, f'non-finite {what}'
+    raise NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
+                             f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep "
+                             "the last good epoch. Try a lower lr, grad_clip, or precision 'bf16'/'fp32' instead of "
+                             "'fp16'.")
 
 # %% ../nbs/07_learner.ipynb #cs04
 @patch
 @with_cbs('batch', CancelBatchException)
 def train_step(self: Trainer):
-    "One batch, `self.batch`: predict, loss, backward (scaled by 1/`accumulate`); the optimiser steps every `accumulate` batches."
+    """One batch, `self.batch`: predict, loss, backward (scaled by 1/`accumulate`); the optimiser steps every
+    `accumulate` batches."""
     b = self.batch
     with self.autocast():
         self.preds = self.net(b['damaged'], b['mask'])
@@ -239,9 +200,9 @@ def train_step(self: Trainer):
     self.check_finite(self.loss)
     self.backward(self.loss / self.accumulate if self.accumulate > 1 else self.loss)
     self.batch_idx += 1; self.pending += 1
-    n = len(b['damaged'])
-    self.train_acc['loss'] += float(self.loss.detach()) * n; self.train_acc['n'] += n
-    for k, v in (self.loss_parts or {}).items(): self.train_acc[f'loss_{k}'] = self.train_acc.get(f'loss_{k}', 0.) + float(v) * n
+    n, sums = len(b['damaged']), self.train_sums
+    sums['loss'] += float(self.loss.detach()) * n; sums['n'] += n
+    for k, v in (self.loss_parts or {}).items(): sums[f'loss_{k}'] = sums.get(f'loss_{k}', 0.) + float(v) * n
     if self.pending == self.accumulate: self.step_group()
 
 @patch
@@ -266,6 +227,28 @@ def validate(self: Trainer):
     if self.valid_dl is not None: self._validate()
 
 @patch
+def _valid_batch(self: Trainer, model, b: dict) -> tuple:
+    "One validation batch: (its rows of per-image scores, its summed loss); the first images kept in `samples`."
+    with self.autocast():
+        preds = model(b['damaged'], b['mask'])
+        loss, _ = self.loss_func(preds, b)
+    rgb = preds['rgb'].float().clamp(0, 1)
+    with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
+    s = {k: v.detach().float().cpu() for k, v in s.items()}
+    if len(self.samples) < self.config.get('n_samples', 4):
+        self.samples += [(b['damaged'][j].float().cpu(), x.cpu(), b['gt'][j].float().cpu()) for j, x in enumerate(rgb)]
+    rows = [dict(id=id_, **{k: float(v[j]) for k, v in s.items()}) for j, id_ in enumerate(b['id'])]
+    return rows, float(loss) * len(rgb)
+
+@patch
+def _gathered(self: Trainer, rows: list, loss_sum: float) -> tuple:
+    "Every rank's validation rows and loss sum (one process: its own)."
+    if self.world == 1: return rows, loss_sum
+    gathered = [None] * self.world
+    dist.all_gather_object(gathered, (rows, loss_sum))
+    return [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
+
+@patch
 @with_cbs('validate')
 def _validate(self: Trainer):
     model = self.eval_model if self.eval_model is not None else self.model
@@ -273,48 +256,34 @@ def _validate(self: Trainer):
     rows, loss_sum, self.samples = [], 0., []
     with torch.no_grad():
         for b in self.valid_dl:
-            b = self.to_device(b)
-            with self.autocast():
-                preds = model(b['damaged'], b['mask'])
-                loss, _ = self.loss_func(preds, b)
-            rgb = preds['rgb'].float().clamp(0, 1)
-            with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
-            s = {k: v.detach().float().cpu() for k, v in s.items()}
-            for j, id_ in enumerate(b['id']): rows.append(dict(id=id_, **{k: float(v[j]) for k, v in s.items()}))
-            loss_sum += float(loss) * len(b['id'])
-            if len(self.samples) < self.config.get('n_samples', 4):
-                for j in range(len(b['id'])):
-                    self.samples.append((b['damaged'][j].float().cpu(), rgb[j].cpu(), b['gt'][j].float().cpu()))
+            r, l = self._valid_batch(model, self.to_device(b)); rows += r; loss_sum += l
     model.train(was_training)
-    if self.world > 1:
-        gathered = [None] * self.world
-        dist.all_gather_object(gathered, (rows, loss_sum))
-        rows, loss_sum = [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
+    rows, loss_sum = self._gathered(rows, loss_sum)
     self.val_rows = sorted(rows, key=lambda r: r['id'])
-    n = max(len(rows), 1)
-    self.metrics = dict(val_loss=loss_sum / n, **score_means(rows, nan='zero')) if rows else {}
+    self.metrics = dict(val_loss=loss_sum / len(rows), **score_means(rows, nan='zero')) if rows else {}
     if rows: self.check_finite(torch.tensor(loss_sum), 'validation loss')      # NaN weights: not a score of 0 to keep
-    self.monitor_value = self.metrics.get('score', -math.inf) if self.monitor == 'score' else -self.metrics.get('val_loss', math.inf)
+    m = self.metrics
+    self.monitor_value = m.get('score', -math.inf) if self.monitor == 'score' else -m.get('val_loss', math.inf)
 
 # %% ../nbs/07_learner.ipynb #c011
 @patch
-def fit(self: Trainer, epochs: int, cbs=(), resume_from=None):
-    "Train until epoch `epochs` (counting from 0, so a resumed run continues to the same end); `cbs` join this fit only."
+def fit(self: Trainer, epochs: int, cbs=()):
+    """Train until epoch `epochs` (counting from 0, so a resumed run continues to the same end); `cbs` join this fit
+    only (resuming is one: `checkpoint.ResumeCallback`)."""
     cbs = list(cbs); self.add_cbs(cbs)
     self.n_epochs, self.failed = epochs, None
     try:
-        with loader_errors(): self._fit(resume_from)   # a full /dev/shm: one line
+        with loader_errors(): self._fit()   # a full /dev/shm: one line
     finally: self.remove_cbs(cbs)
     return self
 
 @patch
 @with_cbs('fit', CancelFitException, after='always')
-def _fit(self: Trainer, resume_from=None):
-    if resume_from is not None: self.load_checkpoint(resume_from)
+def _fit(self: Trainer):
     while self.epoch < self.n_epochs and not self.should_stop:
         self.epoch_done = False
         self._one_epoch()
-        if self.epoch_done: self.epoch += 1; self.batch_idx = 0; self.epoch_done = False; self.reset_train_acc()
+        if self.epoch_done: self.epoch += 1; self.batch_idx = 0; self.epoch_done = False; self.reset_train_sums()
 
 @patch
 @with_cbs('epoch', CancelEpochException)
@@ -349,7 +318,7 @@ _SHM_FAIL = re.compile(r'unable to [^:<]*(?:<[^>]*>[^:]*)?: (?P<why>[^()\n]+?) \
 def loader_errors():
     """Loader workers hand each batch over in a shared-memory file (/dev/shm). When it cannot grow (/dev/shm full, a
     file-size limit such as `ulimit -f`), torch raises a RuntimeError from inside the worker; here it becomes one line,
-    by `core.atomic_write`'s rule for a full disk. `Trainer.fit` and `inference.predict_folder` read under it."""
+    by `core.atomic_write`'s rule for a full disk. `Trainer.fit` and `inference.predict_data` read under it."""
     try: yield
     except RuntimeError as e:
         m = _SHM_FAIL.search(str(e))
@@ -358,158 +327,28 @@ def loader_errors():
                            f"{m['why'] or m['sig']} (disk full or file-size limit); free space, raise the limit or "
                            "use no loader workers") from None
 
-# %% ../nbs/07_learner.ipynb #c015b
-def read_checkpoint(path, keys=('model', 'config')) -> dict:
-    """A checkpoint written by inpaint_nb, read by `core.read_weights` (weights only), or an `InpaintError` that names the
-    file and says in one line what is wrong with it; `keys` are the entries the caller needs."""
-    sd = read_weights(path, 'checkpoint', made_by='written by inpaint_nb', mmap=False)   # tensors in memory: the run may overwrite the file
-    if not isinstance(sd, dict): raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (it holds a {type(sd).__name__}, not a dict)")
-    if not str(sd.get('format', '')).startswith('inpaint_nb.'):
-        raise InpaintError(f"{path}: not a checkpoint written by inpaint_nb (no 'format' entry; its keys: {list(sd)[:6]})")
-    if missing := [k for k in keys if k not in sd]: raise InpaintError(f"{path}: incomplete checkpoint, it lacks {missing} (has {list(sd)[:12]})")
-    return sd
+# %% ../nbs/07_learner.ipynb #c007
+def mix_seed(*ints) -> int:
+    "A well-spread non-negative 63-bit seed from a few integers."
+    return int(np.random.SeedSequence([int(i) for i in ints]).generate_state(2, np.uint64)[0] >> np.uint64(1))
 
-def check_state_dict(model: nn.Module, weights, path, what: str = 'the model its config builds'):
-    "Raise `InpaintError` naming the missing, unexpected and differently shaped keys when `weights` do not fit `model`."
-    if not isinstance(weights, dict): raise InpaintError(f"{path}: the weights are a {type(weights).__name__}, not a state dict")
-    own = model.state_dict()
-    missing, extra = [k for k in own if k not in weights], [k for k in weights if k not in own]
-    shapes = [f"{k} {tuple(weights[k].shape)} vs {tuple(v.shape)}" for k, v in own.items()
-              if k in weights and getattr(weights[k], 'shape', v.shape) != v.shape]
-    parts = [f"{n} {len(ks)} ({', '.join(ks[:3])}{', ...' if len(ks) > 3 else ''})" for n, ks in
-             (('missing keys', missing), ('unexpected keys', extra), ('shape mismatches (checkpoint vs model)', shapes)) if ks]
-    if parts: raise InpaintError(f"{path}: the weights do not fit {what}: " + '; '.join(parts))
+def seed_everything(seed: int):
+    "Seed Python, NumPy and torch (all devices)."
+    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
-# %% ../nbs/07_learner.ipynb #c015
-@patch
-def state_dict(self: Trainer) -> dict:
-    "Everything to continue exactly: weights, optimiser, callbacks' states, RNG states of every rank, position."
-    rng = get_rng_state()
-    if self.world > 1:
-        rngs = [None] * self.world; dist.all_gather_object(rngs, rng)
-    else: rngs = [rng]
-    return dict(format=CKPT_FORMAT, epoch=self.epoch, batch_idx=self.batch_idx, epoch_done=self.epoch_done,
-                step=self.step, world=self.world, model=self.model.state_dict(), opt=self.opt.state_dict(),
-                best_score=self.best_score, history=self.history, train_acc=dict(self.train_acc),
-                cbs={cb.name: cb.state_dict() for cb in self.cbs}, rng=rngs, config=self.config, stop_reason=self.stop_reason)
+def get_rng_state() -> dict:
+    "All RNG states as tensors / plain types (safe for `weights_only` loading)."
+    version, mt, gauss = random.getstate()
+    _, key, pos, has_gauss, cached = np.random.get_state()
+    st = dict(python=[version, list(mt), gauss], torch=torch.get_rng_state(),
+              numpy=[torch.from_numpy(key.astype(np.int64)), int(pos), int(has_gauss), float(cached)])
+    if torch.cuda.is_available() and torch.cuda.is_initialized(): st['cuda'] = torch.cuda.get_rng_state_all()
+    return st
 
-@patch
-def save_checkpoint(self: Trainer, path):
-    "Collective (every rank calls it); rank 0 writes atomically."
-    sd = self.state_dict()
-    if self.is_main: atomic_save(sd, path)
-
-# %% ../nbs/07_learner.ipynb #cs13
-RESUME_KEYS = ('model', 'opt', 'cbs', 'epoch', 'batch_idx', 'step', 'epoch_done', 'best_score', 'history', 'train_acc', 'rng')
-
-@patch
-def check_resume(self: Trainer, path) -> dict:
-    "Read `path` and check that this trainer can continue from it (same model, stage, weights' shapes): the checkpoint."
-    path = Path(path)
-    sd = read_checkpoint(path, RESUME_KEYS)
-    if sd['format'] != CKPT_FORMAT: raise InpaintError(f"{path}: checkpoint format {sd['format']!r}, this version resumes {CKPT_FORMAT!r}")
-    old = sd.get('config') or {}
-    clash = {k: (old.get(k), v) for k, v in self.config.items() if k in ('model', 'model_kwargs', 'stage', 'adv_weight') and old.get(k) != v}
-    if clash: raise InpaintError(f"{path}: cannot resume, the checkpoint's config differs in {clash} (checkpoint, now)")
-    check_state_dict(self.model, sd['model'], path, 'the model being trained')
-    return sd
-
-@patch
-def load_checkpoint(self: Trainer, path):
-    "Continue from a `last.pt`: same weights, optimiser, callbacks' states, RNG, data position."
-    sd = self.check_resume(path)
-    self.model.load_state_dict(sd['model'])
-    try: self.opt.load_state_dict(sd['opt'])
-    except (ValueError, KeyError) as e: raise InpaintError(f"{path}: the optimiser state does not fit ({first_line(e)})") from None
-    for cb in self.cbs:
-        if cb.name in sd['cbs']: cb.load_state_dict(sd['cbs'][cb.name])
-    self.epoch, self.batch_idx, self.step, self.epoch_done = sd['epoch'], sd['batch_idx'], sd['step'], sd['epoch_done']
-    self.best_score, self.history, self.train_acc = sd['best_score'], list(sd['history']), dict(sd['train_acc'])
-    rngs = sd['rng']
-    set_rng_state(rngs[self.rank] if len(rngs) == self.world else rngs[0])
-    if self.epoch_done: self.epoch += 1; self.batch_idx = 0; self.reset_train_acc()
-    self.resumed_from = str(path)
-
-# %% ../nbs/07_learner.ipynb #c016b
-class RunLock:
-    "`run_dir/.lock` (pid, host, start time), created exclusively; a stale lock (its pid gone, on this host) is taken over."
-    def __init__(self, run_dir, name: str = '.lock'): self.path, self.held = Path(run_dir)/name, False
-    def owner(self) -> dict:
-        try: return json.loads(self.path.read_text())
-        except (OSError, ValueError): return {}
-    def stale(self, o: dict) -> bool:
-        if not o: return time.time() - self.path.stat().st_mtime > 60   # unreadable: its writer died between open and write
-        if o.get('host') != socket.gethostname(): return False
-        try: return not pid_alive(int(o['pid']))
-        except (ValueError, KeyError, TypeError): return False
-    def acquire(self) -> RunLock:
-        for _ in range(3):
-            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                o = self.owner()
-                try: is_stale = self.stale(o)
-                except FileNotFoundError: continue                           # released meanwhile: try again
-                if not is_stale:
-                    raise InpaintError(f"{self.path}: another training uses this run folder (pid {o.get('pid', '?')} on "
-                                       f"{o.get('host', '?')}, started {o.get('started', '?')}); wait for it or choose another "
-                                       "--out (delete the lock file only if that process is gone)")
-                print(f"{self.path}: taking over a stale lock (pid {o.get('pid', '?')} on this host is gone)", flush=True)
-                self.path.unlink(missing_ok=True); continue
-            with os.fdopen(fd, 'w') as f: json.dump(dict(pid=os.getpid(), host=socket.gethostname(), started=time.strftime('%Y-%m-%d %H:%M:%S')), f)
-            self.held = True; return self
-        raise InpaintError(f"{self.path}: could not take the lock (it keeps coming back)")
-    def release(self):   # only a lock this process holds
-        if self.held and self.owner().get('pid') == os.getpid(): self.path.unlink(missing_ok=True)
-        self.held = False
-    def __enter__(self): return self.acquire()
-    def __exit__(self, *exc): self.release()
-
-# %% ../nbs/07_learner.ipynb #rb40
-class Interrupted(KeyboardInterrupt):
-    "Ctrl-C (SIGINT) or SIGTERM while `signals_raise` is active; `signum` says which (the exit status is 128 + signum)."
-    def __init__(self, signum: int): super().__init__(signal.Signals(signum).name); self.signum = signum
-
-@contextlib.contextmanager
-def signals_raise():
-    """While active (in the main thread), SIGINT and SIGTERM raise `Interrupted`, so every `finally` runs: the run lock is
-    released and a checkpoint being written is dropped, the old one kept (`core.atomic_write`). SIGXFSZ is ignored, so a
-    file-size limit is an error naming the file (`atomic_write`) rather than a silent kill."""
-    if threading.current_thread() is not threading.main_thread(): yield; return
-    def interrupt(signum, frame): raise Interrupted(signum)
-    old = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
-    if hasattr(signal, 'SIGXFSZ'): old[signal.SIGXFSZ] = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    try: yield
-    finally:
-        for s, h in old.items(): signal.signal(s, h)
-
-# %% ../nbs/07_learner.ipynb #c017
-class TinyRestorer(nn.Module):
-    "Stand-in restorer for tests: two convs from (damaged, mask) to RGB."
-    def __init__(self, w=8):
-        super().__init__()
-        self.body = nn.Sequential(nn.Conv2d(2, w, 3, padding=1), nn.ReLU(), nn.Conv2d(w, 3, 3, padding=1))
-    def forward(self, damaged, mask): return dict(rgb=torch.sigmoid(self.body(torch.cat([damaged, mask], 1))))
-
-class ToyData(Dataset):
-    "Colour gradients as gt; damaged = gray with a rectangle filled with one value."
-    def __init__(self, n, size=16, seed=0): self.n, self.size, self.seed = n, size, seed
-    def __len__(self): return self.n
-    def __getitem__(self, i):
-        g = torch.Generator().manual_seed(mix_seed(self.seed, i))
-        c = torch.rand(3, 1, 1, generator=g)
-        ramp = torch.linspace(0, 1, self.size)[None, :, None].expand(1, self.size, self.size)
-        gt = (c * 0.5 + ramp * 0.5).clamp(0, 1)
-        gray = (0.299 * gt[0] + 0.587 * gt[1] + 0.114 * gt[2])[None]
-        mask = torch.zeros(1, self.size, self.size); y = int(torch.randint(0, self.size // 2, (1,), generator=g)); mask[:, y:y + 6, 2:8] = 1
-        return dict(id=f'T{i:03d}', damaged=torch.where(mask > 0, torch.rand(1, generator=g), gray), mask=mask, gt=gt)
-
-def toy_score(gt, rgb, mask): return dict(score=1 - (gt - rgb).abs().mean((1, 2, 3)))
-def toy_loss(preds, b): l = (preds['rgb'] - b['gt']).abs().mean(); return l, dict(l1=float(l.detach()))
-
-def toy_trainer(cbs=(), seed=0, lr=1e-2, n=32, bs=8, **kw) -> Trainer:
-    "A seeded `Trainer` on `ToyData` with `TinyRestorer`, Adam and an L1 loss: seconds on a CPU."
-    seed_everything(seed)
-    model = TinyRestorer()
-    tdl = DataLoader(ToyData(n), batch_size=bs, shuffle=True, generator=torch.Generator().manual_seed(seed))
-    vdl = DataLoader(ToyData(16, seed=99), batch_size=8)
-    return Trainer(model, tdl, vdl, toy_loss, torch.optim.Adam(model.parameters(), lr), toy_score, cbs=cbs, **kw)
+def set_rng_state(st: dict):
+    "Restore what `get_rng_state` captured."
+    version, mt, gauss = st['python']; random.setstate((version, tuple(mt), gauss))
+    key, pos, has_gauss, cached = st['numpy']
+    np.random.set_state(('MT19937', key.numpy().astype(np.uint32), pos, has_gauss, cached))
+    torch.set_rng_state(st['torch'])
+    if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])

@@ -20,11 +20,12 @@ from .models import build_model, build_discriminator, check_fits
 from . import lama as _lama   # registers the LaMa restorers ('lama-two-stage*') in models.MODELS
 from . import ddcolor as _ddcolor   # registers the DDColor restorer ('ddcolor') in models.MODELS
 from .losses import RestorationLoss, GRAY_LOSSES, GANLoss
-from .learner import (Trainer, Callback, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock, RESUME_KEYS)
+from .learner import Trainer, Callback, dist_info, mix_seed, seed_everything
+from .checkpoint import read_checkpoint, check_state_dict, check_resume, RunLock, ResumeCallback, RESUME_KEYS
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback, CompileCallback,
                                   EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback, CheckpointCallback,
                                   TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback, FreezeStageCallback,
-                                  HuePriorCallback, stage_modules, STAGE_NETS, PRECISIONS)
+                                  HuePriorCallback, DataWaitCallback, stage_modules, STAGE_NETS, PRECISIONS)
 
 # %% auto #0
 __all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'RUN_MANIFEST',
@@ -32,9 +33,9 @@ __all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_
            'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict', 'config_from_json', 'check_field',
            'check_config', 'parse_field', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler',
            'init_distributed', 'resolve_precision', 'model_size', 'load_model', 'loader_workers', 'make_images',
-           'make_split', 'make_datasets', 'make_loaders', 'DataWaitCallback', 'build_net', 'make_model',
-           'check_model_fits', 'make_loss', 'make_optimizer', 'make_callbacks', 'build_trainer', 'run_files',
-           'run_state', 'run_folder_of', 'claim_run_dir', 'train']
+           'make_split', 'make_datasets', 'make_loaders', 'build_net', 'make_model', 'check_model_fits', 'make_loss',
+           'make_optimizer', 'make_callbacks', 'build_trainer', 'run_files', 'run_state', 'run_folder_of',
+           'claim_run_dir', 'train']
 
 # %% ../nbs/09_run.ipynb #c005
 SOURCES, OPTIMIZERS, SCHEDULERS, MONITORS = ('redamage', 'pairs', 'both'), ('adam', 'adamw', 'sgd'), ('plateau', 'cosine', 'none'), ('auto', 'score', 'val_loss')
@@ -413,26 +414,6 @@ def make_loaders(cfg: TrainConfig, train_ds, valid_ds, rank=0, world=1, pin=Fals
     valid_dl = DataLoader(valid_ds, batch_size=cfg.batch_size, sampler=ShardSampler(len(valid_ds), rank, world), **kw)
     return train_dl, valid_dl
 
-# %% ../nbs/09_run.ipynb #ld19b
-class DataWaitCallback(Callback):
-    """Times each training step from the end of the previous one: the part spent waiting for the batch (loader and
-    copy to the device) and the whole. After the first epoch of a fit, rank 0 says what fraction was waiting (`learn.data_wait`)."""
-    order = GradClipCallback.order + 10   # last: a step ends after every other callback's work
-    def __init__(self, verbose: bool = True): self.verbose, self.said = verbose, False
-    def before_train(self, learn): self.t, self.wait, self.total, self.n = time.perf_counter(), 0., 0., -1   # the 1st batch starts the workers: not counted
-    def before_batch(self, learn): self.ready = time.perf_counter()
-    def after_step(self, learn):
-        now = time.perf_counter()
-        if self.n >= 0: self.wait += self.ready - self.t; self.total += now - self.t
-        self.n += 1; self.t = now
-    def after_train(self, learn):
-        if self.n < 1 or self.said: return
-        learn.data_wait, self.said = self.wait / self.total, True
-        if self.verbose and learn.is_main:
-            hint = '; the model is starved: more loader workers (num_workers), the decoded cache (cache)' if learn.data_wait > 0.3 else ''
-            print(f"data: the model waited for data {learn.data_wait:.0%} of the step time in epoch {learn.epoch} "
-                  f"({1000 * self.wait / self.n:.0f} of {1000 * self.total / self.n:.0f} ms per step){hint}", flush=True)
-
 # %% ../nbs/09_run.ipynb #c020
 def build_net(cfg: TrainConfig) -> nn.Module:
     "The network the config names (`models.build_model`), untrained; bad options or a size it cannot take: one line."
@@ -684,10 +665,10 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
         replace = rank == 0 and bool(overwrite and state and not resume)
         if rank == 0 and not (replace or resume): _start_run(run_dir, cfg)   # before the cache build: a --resume has it
         learn = build_trainer(cfg, data_dir, run_dir, device, minutes, cbs, rank, world, rank == 0, split, model)
-        if resume: learn.check_resume(last)
+        if resume: check_resume(learn, last)
         if replace: _replace_run(run_dir, state, keep=('bad_files.txt',) if cfg.skip_bad else ())
         if rank == 0 and (replace or resume): _start_run(run_dir, cfg)     # replaced, or grown (epochs)
-        learn.fit(cfg.epochs, resume_from=last if resume else None)
+        learn.fit(cfg.epochs, cbs=[ResumeCallback(last)] if resume else ())
         if rank == 0 and learn.val_rows: atomic_write_text(run_dir/'val_scores.csv', pd.DataFrame(learn.val_rows).to_csv(index=False))
         return dict(best_score=learn.best_score, run_dir=str(run_dir), epochs=len(learn.history),
                     stop_reason=learn.stop_reason, history=learn.history, rank=rank)
