@@ -13,8 +13,9 @@ from .core import (InpaintError, atomic_write_text, save_figure, check_number, c
 from .data import make_demo_data
 from .metrics import NAN_POLICIES, score_cli
 from .models import MODELS
-from .learner import Interrupted, signals_raise
-from .run import TrainConfig, PRESETS, UNTIL_BUDGET, train, field_kind, parse_field
+from .checkpoint import Interrupted, signals_raise
+from .run import TrainConfig, train
+from .config import PRESETS, UNTIL_BUDGET, field_kind, parse_field
 from .inference import check_submission, PredictCallback, PredictConfig, predict
 from .clusters import cluster_folder
 from .experiments import lr_find, LRFindResult, MIN_SWEEP
@@ -22,8 +23,8 @@ from .demo import run_demo
 from .app import add_app_args, app_main
 
 # %% auto #0
-__all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add_run_args', 'add_train_args', 'config_from_args',
-           'train_main', 'add_lr_find_args', 'lr_find_main', 'add_predict_args', 'main']
+__all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add_run_args', 'add_train_args',
+           'config_from_args', 'train_main', 'add_lr_find_args', 'lr_find_main', 'add_predict_args', 'main']
 
 # %% ../nbs/15_cli.ipynb #rb80
 class Parser(argparse.ArgumentParser):

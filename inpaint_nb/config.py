@@ -11,7 +11,7 @@ import pandas as pd
 from .core import IMG_SIZE, TMP_TAG, InpaintError, atomic_write_text, check_number, claim_output
 from .damage import FILLS
 from .losses import GANLoss
-from .learner import read_checkpoint, RESUME_KEYS
+from .checkpoint import read_checkpoint, RESUME_KEYS
 from .callbacks import STAGE_NETS, PRECISIONS
 
 # %% auto #0

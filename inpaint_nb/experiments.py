@@ -18,9 +18,9 @@ from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCal
 from .run import TrainConfig, train, build_trainer, check_model_fits
 
 # %% auto #0
-__all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult',
-           'lr_sweep', 'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'final_scores', 'summarize',
-           'summary_in_words', 'plot_compare', 'compare']
+__all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr',
+           'LRFindResult', 'lr_sweep', 'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant',
+           'final_scores', 'summarize', 'summary_in_words', 'plot_compare', 'compare']
 
 # %% ../nbs/12_experiments.ipynb #c006
 MIN_SWEEP = 5   # the fewest loss values a suggestion is made from (`suggest_lr` fits slopes over windows of 3 or more)
@@ -149,12 +149,12 @@ def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it:
     step, like a frozen stage); history, checkpoints, schedules, EMA, early stopping and validation are off."""
     saved = copy.deepcopy(learn.model.state_dict()), copy.deepcopy(learn.opt.state_dict()), get_rng_state()
     attrs = ('cbs', 'valid_dl', 'epoch', 'step', 'batch_idx', 'history', 'best_score', 'should_stop', 'stop_reason',
-             'failed', 'epoch_done', 'train_acc')
+             'failed', 'epoch_done', 'train_sums')
     state = {k: copy.copy(getattr(learn, k)) for k in attrs if hasattr(learn, k)}
     cb = LRFinderCallback(start_lr, end_lr, num_it, stop_div, div_factor, beta)
     learn.cbs = [c for c in learn.cbs if isinstance(c, tuple(keep))]
     learn.valid_dl, learn.epoch, learn.step, learn.batch_idx, learn.should_stop = None, 0, 0, 0, False
-    learn.reset_train_acc()
+    learn.reset_train_sums()
     n_epochs = math.ceil(num_it / max(len(learn.train_dl), 1)) + 1
     try:
         try: learn.fit(n_epochs, cbs=[cb])          # the sweep joins this fit only

@@ -22,18 +22,22 @@ from .damage import detect_mask, get_fill, Fill, FILLS
 from .colour import (to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior,
                                check_hue_prior)
 from .metrics import zip_problems
-from .learner import Callback, read_checkpoint, loader_errors
+from .learner import Callback, loader_errors
+from .checkpoint import read_checkpoint
 from .callbacks import PlotCallback
 from .models import TwoStageRestorer, pad_to_multiple
 from .lama import load_lama, lama_fill
 from .ddcolor import load_ddcolor, ddcolor_colorize
-from .run import load_model, model_size, run_folder_of, opt, check_field
+from .run import load_model, model_size, run_folder_of
+from .config import config_field
+from .config import check_field
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'TTA_NAMES', 'INPAINTERS', 'COLORIZERS', 'dihedral',
-           'Pipeline', 'load_hue_prior', 'build_pipeline', 'ColourStage', 'load_inpainter', 'load_colorizer', 'Stages',
-           'load_pipeline', 'restore', 'threads_beside', 'predict_data', 'write_submission', 'SubmissionError',
-           'submission_problems', 'check_submission', 'PredictConfig', 'predict', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'TTA_NAMES', 'INPAINTERS', 'COLORIZERS',
+           'dihedral', 'Pipeline', 'load_hue_prior', 'build_pipeline', 'ColourStage', 'load_inpainter',
+           'load_colorizer', 'Stages', 'load_pipeline', 'restore', 'threads_beside', 'predict_data',
+           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'PredictConfig',
+           'predict', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
@@ -394,8 +398,8 @@ def check_submission(zip_path, data_dir) -> Path:
 
 # %% ../nbs/10_inference.ipynb #pc10
 def _popt(default, help: str, range: str | None = None, choices=None, **cli):
-    "A `PredictConfig` field: `run.opt`'s declaration, and how the command line reads a bare option (`cli`: nargs...)."
-    f = opt(default, help, range, choices)
+    "A `PredictConfig` field: `config.config_field`'s declaration, and how the command line reads a bare option (`cli`: nargs...)."
+    f = config_field(default, help, range, choices)
     f.metadata = MappingProxyType({**f.metadata, 'cli': cli})
     return f
 

@@ -20,7 +20,8 @@ from .models import build_model, build_discriminator, check_fits, unpretrained_k
 from .losses import RestorationLoss, GRAY_LOSSES
 from .lama import LAMA_FILL, build_lama_restorer
 from .ddcolor import build_ddcolor_restorer
-from .learner import Trainer, dist_info, mix_seed, seed_everything, read_checkpoint, check_state_dict, RunLock
+from .learner import Trainer, dist_info, mix_seed, seed_everything
+from .checkpoint import read_checkpoint, check_state_dict, check_resume, RunLock, ResumeCallback
 from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, ChannelsLastCallback,
                                   CompileCallback, EMACallback, LRScheduleCallback, EarlyStopCallback, HistoryCallback,
                                   CheckpointCallback, TimeBudgetCallback, ProgressCallback, PlotCallback, GANCallback,
@@ -28,11 +29,11 @@ from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, C
 from .config import TrainConfig, RUN_MANIFEST, claim_run_dir, check_run_dir, start_run, replace_run
 
 # %% auto #0
-__all__ = ['WEIGHT_OPTIONS', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed',
-           'resolve_precision', 'loader_workers', 'make_images', 'make_split', 'make_datasets', 'make_loaders',
-           'build_net', 'make_model', 'check_model_fits', 'make_loss', 'model_size', 'load_model', 'make_optimizer',
-           'make_callbacks', 'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun', 'checked_config',
-           'claim_folder', 'build_run', 'finish_run']
+__all__ = ['WEIGHT_OPTIONS', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler',
+           'init_distributed', 'resolve_precision', 'loader_workers', 'make_images', 'make_split', 'make_datasets',
+           'make_loaders', 'build_net', 'make_model', 'check_model_fits', 'make_loss', 'model_size', 'load_model',
+           'make_optimizer', 'make_callbacks', 'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun',
+           'checked_config', 'claim_folder', 'build_run', 'finish_run']
 
 # %% ../nbs/09b_run.ipynb #c011
 def _groups(df: pd.DataFrame, group_col: str | None) -> np.ndarray:
@@ -365,7 +366,7 @@ def train(config: TrainConfig, data_dir, out_dir, resume: bool = False, minutes:
     try:
         if claim_folder(run, lock).idle: return finish_run(run)
         learn = build_run(run)
-        learn.fit(cfg.epochs, resume_from=run.run_dir/'last.pt' if run.resume else None)
+        learn.fit(cfg.epochs, cbs=[ResumeCallback(run.run_dir/'last.pt')] if run.resume else ())
         return finish_run(run, learn)
     finally:
         lock.release(); torch.set_num_threads(threads)
@@ -430,7 +431,7 @@ def build_run(run: TrainRun) -> Trainer:
     if run.main and not (run.replace or run.resume): start_run(run_dir, cfg)
     learn = build_trainer(cfg, run.data_dir, run_dir, run.device, run.minutes, run.cbs, run.rank, run.world, run.main,
                           split, model)
-    if run.resume: learn.check_resume(run_dir/'last.pt')
+    if run.resume: check_resume(learn, run_dir/'last.pt')
     if run.replace: replace_run(run_dir, run.state, keep=('bad_files.txt',) if cfg.skip_bad else ())
     if run.main and (run.replace or run.resume): start_run(run_dir, cfg)     # replaced, or grown (epochs)
     return learn
