@@ -10,7 +10,7 @@ A switch needs mean gain > max(0.005, 2.5 SE) and most photos won; the paired di
 import argparse
 import numpy as np, pandas as pd
 from inpaint_nb.choose import paired_stats, switches
-from inpaint_nb.learner import read_checkpoint
+from inpaint_nb.checkpoint import read_checkpoint
 
 GAINS = (-0.01, 0.0, 0.004, 0.01, 0.02, 0.03)
 
