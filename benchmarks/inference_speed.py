@@ -31,15 +31,23 @@ import argparse, csv, json, os, shlex, shutil, statistics, subprocess, sys, temp
 from pathlib import Path
 
 
+def _child_cpu() -> float:
+    "User + system CPU seconds of the finished child processes so far."
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def cli(*args, log=None, timeout=None, package=None):
     """Run `inpaint_nb ARGS...` (the console script, or `python -m inpaint_nb.cli` when it is not on PATH); raise on failure.
     `package`: a folder holding another copy of the package, put first on PYTHONPATH."""
     exe = shutil.which('inpaint_nb')
     cmd = ([exe] if exe else [sys.executable, '-m', 'inpaint_nb.cli']) + [str(x) for x in args]
     env = None if package is None else {**os.environ, 'PYTHONPATH': os.pathsep.join([str(package), os.environ.get('PYTHONPATH', '')])}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _child_cpu()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, env=env)
     dt = time.perf_counter() - t
+    cli.cpu = _child_cpu() - c                              # CPU seconds of that process: steadier than wall on a shared box
     if log: log.write(f"$ {' '.join(cmd)}\n{r.stdout}\n[{dt:.1f} s, rc {r.returncode}]\n"); log.flush()
     if r.returncode: raise SystemExit(f"`inpaint_nb {' '.join(map(str, args))}` failed (rc {r.returncode}):\n{r.stdout[-3000:]}")
     return dt, r.stdout
@@ -127,22 +135,26 @@ def main(argv=None):
             z = work / f'submission_{tag}.zip'
             dt, out = cli('predict', '--data', d, '--ckpt', ckpt, '--out', z, '--device', device, *shlex.split(opts),
                           log=log, package=package)
+            cpu = cli.cpu
             _, chk = cli('check-submission', z, '--data', d, log=log)
             if 'OK' not in chk: raise SystemExit(f'check-submission did not say OK: {chk}')
             line = next((l for l in out.splitlines() if l.startswith('wrote')), '').strip()
             print(f"predict {opts or '(defaults)'} on {device}{f' ({package})' if package else ''}: {n} images in "
-                  f"{dt:.2f} s = {n / dt:.2f} images/s, zip checked OK  [{line}]", flush=True)
+                  f"{dt:.2f} s = {n / dt:.2f} images/s (CPU {cpu:.1f} s), zip checked OK  [{line}]", flush=True)
+            cpus.setdefault((package, opts), []).append(cpu)
             return dt
 
-        copies = {'this': None, **({'against': a.against} if a.against else {})}
+        copies, cpus = {'this': None, **({'against': a.against} if a.against else {})}, {}
         runs = {(c, opts): [] for opts in a.predict for c in copies}
         for i in range(a.repeat):                          # interleaved: each copy sees the same load
             for k, opts in enumerate(a.predict):
                 for c, pkg in copies.items(): runs[c, opts].append(timed_predict(data, a.device, a.n_test, f'{c}{k}_{i}', opts, pkg))
         times = {opts: statistics.median(runs['this', opts]) for opts in a.predict}
         for (c, opts), ts in runs.items():
+            cs = cpus[copies[c], opts]
             print(f"median of {len(ts)}: {c} {opts or '(defaults)'}: {statistics.median(ts):.2f} s "
-                  f"({a.n_test / statistics.median(ts):.2f} images/s; runs {', '.join(f'{x:.2f}' for x in ts)})", flush=True)
+                  f"({a.n_test / statistics.median(ts):.2f} images/s; runs {', '.join(f'{x:.2f}' for x in ts)}); CPU "
+                  f"{statistics.median(cs):.1f} s (runs {', '.join(f'{x:.1f}' for x in cs)})", flush=True)
         t = times[a.predict[0]]
         res = dict(device=a.device, config=config, n_test=a.n_test, size=a.size, seconds=t, images_per_s=a.n_test / t,
                    predict_seconds=times, runs={f'{c} {o}': ts for (c, o), ts in runs.items()})

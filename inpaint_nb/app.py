@@ -142,7 +142,7 @@ class Page:
         self.pipelines = pipelines(ckpt is not None, inpainter, colorizer)
         self.device = check_device(device) if device is not None else default_device()
         self.ckpt, self.data = (Path(ckpt) if ckpt else None), (Path(data) if data else None)
-        self.model, self.config = load_model(self.ckpt, self.device) if self.ckpt else (None, None)   # a bad one: its line, now
+        self.model, self.config = load_model(self.ckpt, self.device) if self.ckpt else (None, None)   # bad: 1 line
         self.ids = data_choices(self.data) if self.data else []
         self.names = dict(inpainter=inpainter, colorizer=colorizer)
         self.weights = dict(inpainter=inpainter_weights, colorizer=colorizer_weights)

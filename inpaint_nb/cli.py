@@ -17,6 +17,7 @@ from .checkpoint import Interrupted, signals_raise
 from .run import TrainConfig, train
 from .config import PRESETS, UNTIL_BUDGET, field_kind, parse_field
 from .inference import check_submission, PredictCallback, PredictConfig, predict
+from .choose import choose_pipeline
 from .clusters import cluster_folder
 from .experiments import lr_find, LRFindResult, MIN_SWEEP
 from .demo import run_demo
@@ -118,13 +119,17 @@ def _carry_model_kwargs(old: str, new: str, kwargs: dict) -> dict:
 
 # %% ../nbs/15_cli.ipynb #rb87
 def train_main(a: argparse.Namespace, cbs=()) -> dict:
-    "Run `inpaint_nb train` with parsed arguments (also under torchrun); adds `PredictCallback` when predict_every is set."
+    """Run `inpaint_nb train` with parsed arguments (also under torchrun); adds `PredictCallback` when predict_every is
+    set. When training ends, rank 0 lets the run choose its pipeline on its validation photos (`choose_pipeline`, which
+    skips tiny and test runs), so `predict`'s defaults are the run's own."""
     cfg, cbs = config_from_args(a), list(cbs)
     if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs): cbs.append(PredictCallback(a.data, a.out, cfg.predict_every))
     a.stop_hint = (f"; {a.out} keeps its last checkpoint: continue with inpaint_nb train --data {a.data} --out {a.out} --resume"
                    + (f" --minutes {a.minutes:g}" if a.minutes else ''))
     res = train(cfg, a.data, a.out, resume=a.resume, minutes=a.minutes, device=a.device, cbs=cbs, overwrite=a.overwrite)
-    if res['rank'] == 0 and res['stop_reason'] != 'nothing to do': print(f"best score {res['best_score']:.4f}; run folder {res['run_dir']}", flush=True)
+    if res['rank'] == 0 and res['stop_reason'] != 'nothing to do':
+        print(f"best score {res['best_score']:.4f}; run folder {res['run_dir']}", flush=True)
+        if (best := Path(res['run_dir'])/'best.pt').is_file(): choose_pipeline(best, a.data, device=a.device)
     return res
 
 # %% ../nbs/15_cli.ipynb #c003d
@@ -216,6 +221,16 @@ def _demo(p):
         run_demo(a.out, minutes=a.minutes, device=a.device)
     return run
 
+def _choose(p):
+    p.add_argument('--ckpt', type=Path, required=True, help="a run's best.pt: the choice is recorded in it")
+    p.add_argument('--data', type=Path, required=True, help='the competition-layout folder the run trained on')
+    p.add_argument('--minutes', type=number(float, '(0, 1e6]'), default=None,
+                   help="time the choice may take (default: a tenth of the run's training time; tiny runs are skipped)")
+    p.add_argument('--device', type=device_arg, default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
+    def run(a):
+        choose_pipeline(a.ckpt, a.data, budget_s=None if a.minutes is None else 60 * a.minutes, device=a.device)
+    return run
+
 def _cluster(p):
     p.add_argument('--data', type=Path, required=True)
     p.add_argument('--model', default='offline', help="'offline' (no download), a CLIP model name, or a local folder")
@@ -235,6 +250,7 @@ def _app(p):
 
 COMMANDS = {'make-demo': (_make_demo, 'write demo data in the competition layout from bundled photos'),
             'train': (_train, 'train a restorer (GAN or two-stage) validated on the competition score'),
+            'choose': (_choose, "choose a run's pipeline (fill, hues, TTA) on its validation photos, for predict"),
             'predict': (_predict, 'restore the test inputs and write a submission zip'),
             'check-submission': (_check_submission, 'list every problem of a submission zip'),
             'score': (_score, 'the competition score of predictions against ground truth'),

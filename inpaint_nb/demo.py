@@ -16,12 +16,13 @@ from .callbacks import plot_samples
 from .inference import (build_pipeline, load_pipeline, predict_data, write_submission, check_submission,
                                   load_hue_prior, AS_TRAINED)
 from .colour import apply_hue_prior
-from .config import TrainConfig, UNTIL_BUDGET
-from .run import train
+from .run import TrainConfig, train
+from .config import UNTIL_BUDGET
+from .choose import choose_pipeline
 
 # %% auto #0
 __all__ = ['gray_copy', 'telea_baseline', 'baseline_predictions', 'score_table', 'pipeline_predictions', 'demo_picture',
-           'run_demo']
+           'candidate_table', 'run_demo']
 
 # %% ../nbs/13_demo.ipynb #c004
 def gray_copy(damaged: np.ndarray) -> np.ndarray:
@@ -50,7 +51,7 @@ def score_table(data_dir, zips: dict) -> pd.DataFrame:
 
 # %% ../nbs/13_demo.ipynb #sz109
 def pipeline_predictions(ckpt, data_dir, device=None, **options) -> tuple:
-    "(pipeline, `{ID: RGB}`) of `inpaint_nb predict --ckpt CKPT` with `options` (prefill, hues, tta) on the test inputs."
+    "(pipeline, `{ID: RGB}`) of `inpaint_nb predict --ckpt CKPT` with `options` (prefill, hues, tta) on the tests."
     pipeline = build_pipeline(ckpt, **options)
     return pipeline, predict_data(load_pipeline(pipeline, ckpt, device), data_dir, progress=False)
 
@@ -64,44 +65,86 @@ def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
     return fig
 
 # %% ../nbs/13_demo.ipynb #c006
-def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train: int = 96, n_test: int = 16,
-             config=None, seed: int = 0) -> pd.DataFrame:
-    """The main job on demo data: data split by photo, training for `minutes` (default 5 on CPU, 10 on GPU; with no
-    `config`, the whole budget is used), submission, scores on the test photos the model never trained on.
-    Writes `out/data`, `out/run` (checkpoints, curves), `out/submission.zip` (`predict`'s defaults) beside
-    `submission_telea.zip` and `submission_telea_prior.zip` (what each part of the defaults gives), `out/demo.png`;
-    returns the score table."""
-    out = Path(out); t0 = time.time()
-    device = torch.device(device) if device else default_device()
+def candidate_table(ckpt, data_dir, record: dict | None, out, device=None) -> pd.DataFrame:
+    """The test score of every candidate pipeline the run compared on its validation photos (`record`: what
+    `choose_pipeline` returned; its table's `options`), the chosen one marked: what each would have given on photos
+    the choice never saw. Empty when nothing was chosen."""
+    zips, chosen = {}, str(build_pipeline(ckpt))
+    for row in (record or {}).get('table', []):
+        if (name := str(build_pipeline(ckpt, **row['options']))) in zips: continue
+        _, preds = pipeline_predictions(ckpt, data_dir, device, **row['options'])
+        zips[name] = write_submission(preds, data_dir, Path(out)/f'candidate_{len(zips)}.zip')
+    if not zips: return pd.DataFrame()
+    table = score_table(data_dir, zips)
+    return table.assign(chosen=[n == chosen for n in table.index])
+
+def _demo_setup(out: Path, device, n_train, n_test, seed, config, minutes) -> tuple:
+    "(data folder, config, minutes) of a demo: the data made once, the preset for the device, its time budget."
     data = out/'data'
     if not (data/'test.csv').is_file():
-        print(f'1/4 demo data: {n_train} train + {n_test} test crops of the bundled photos, split by photo -> {data}', flush=True)
+        print(f'1/4 demo data: {n_train} train + {n_test} test crops of the bundled photos, split by photo -> {data}',
+              flush=True)
         make_demo_data(data, n_train=n_train, n_test=n_test, seed=seed)
     if config is None:   # the CPU preset, trained for the whole budget; on a GPU the same small model at twice the
                          # resolution, mixed precision, 8 loader workers (the CPU preset's 1 would starve a GPU)
         config = TrainConfig.preset('cpu-demo', epochs=UNTIL_BUDGET) if device.type == 'cpu' else \
                  TrainConfig.preset('cpu-demo', size=256, batch_size=16, precision='auto', channels_last=True,
                                     epochs=UNTIL_BUDGET, num_workers=8, threads=None)
-    if minutes is None: minutes = 5 if device.type == 'cpu' else 10
-    print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
-    res = train(config, data, out/'run', minutes=minutes, device=device, overwrite=True)   # a demo run again replaces its run, and says so
-    print(f'3/4 predicting the {n_test} test inputs, writing and checking the submission', flush=True)
-    as_trained, old = pipeline_predictions(out/'run'/'best.pt', data, device, prefill=AS_TRAINED, hues='model')
-    chosen, preds = pipeline_predictions(out/'run'/'best.pt', data, device)   # predict's defaults
+    return data, config, minutes or (5 if device.type == 'cpu' else 10)
+
+def _demo_zips(out: Path, data, res: dict, device) -> tuple:
+    "(named submission zips: the baselines, the run as trained, + hue prior, predict's defaults; the defaults' preds)."
+    best = out/'run'/'best.pt'
+    as_trained, old = pipeline_predictions(best, data, device, prefill=AS_TRAINED, hues='model')
+    chosen, preds = pipeline_predictions(best, data, device)   # predict's defaults: the run's choice
     print(f'   pipeline: {chosen}', flush=True)
-    prior = load_hue_prior(out/'run'/'best.pt')
-    zips = {'gray copy': write_submission(baseline_predictions(data, gray_copy), data, out/'baselines'/'gray_copy.zip'),
-            'OpenCV Telea inpainting': write_submission(baseline_predictions(data, telea_baseline), data, out/'baselines'/'telea.zip'),
-            f'trained {as_trained.model} ({res["epochs"]} epochs), --prefill as-trained --hues model': write_submission(old, data, out/'submission_telea.zip'),
-            'the same + hue prior (--hues prior)': write_submission({k: apply_hue_prior(v, prior) for k, v in old.items()},
-                                                                   data, out/'submission_telea_prior.zip'),
-            'the same, predict defaults (+ FSR detail in the hole)': check_submission(write_submission(preds, data, out/'submission.zip'), data)}
+    prior = load_hue_prior(best)
+    base, write = out/'baselines', lambda preds, path: write_submission(preds, data, path)
+    return {'gray copy': write(baseline_predictions(data, gray_copy), base/'gray_copy.zip'),
+            'OpenCV Telea inpainting': write(baseline_predictions(data, telea_baseline), base/'telea.zip'),
+            f'trained {as_trained.model} ({res["epochs"]} epochs), --prefill as-trained --hues model':
+                write(old, out/'submission_telea.zip'),
+            'the same + hue prior (--hues prior)':
+                write({k: apply_hue_prior(v, prior) for k, v in old.items()}, out/'submission_telea_prior.zip'),
+            "the same, predict defaults (the run's chosen pipeline)":
+                check_submission(write(preds, out/'submission.zip'), data)}, preds
+
+def run_demo(out='runs/demo', minutes: float | None = None, device=None, n_train: int = 96, n_test: int = 16,
+             config=None, seed: int = 0) -> pd.DataFrame:
+    """The main job on demo data: data split by photo, training for `minutes` (default 5 on CPU, 10 on GPU; with no
+    `config`, the whole budget is used), the run's choice of pipeline on its validation photos (`choose_pipeline`;
+    with no `config`, it may take a fifth of `minutes`),
+    submission, scores on the test photos the model never trained on. Writes `out/data`, `out/run` (checkpoints,
+    curves), `out/submission.zip` (`predict`'s defaults: the run's choice) beside `submission_telea.zip` and
+    `submission_telea_prior.zip`, `out/demo.png`; returns the score table, the test table of every candidate the
+    choice compared in its `attrs['candidates']`."""
+    out, t0, own = Path(out), time.time(), config is None
+    device = torch.device(device) if device else default_device()
+    data, config, minutes = _demo_setup(out, device, n_train, n_test, seed, config, minutes)
+    print(f'2/4 training {config.model} at {config.size} px for at most {minutes} min on {device}', flush=True)
+    res = train(config, data, out/'run', minutes=minutes, device=device, overwrite=True)   # replaces its run, says so
+    print(f'3/4 choosing the pipeline on the run\'s validation photos; predicting the {n_test} test inputs', flush=True)
+    # the demo's own run gives the choice a fifth of its minutes (at least one: a tenth of 5 CPU minutes fits fewer
+    # photos than a choice needs, and it would be skipped); a given config gets `choose_pipeline`'s own rule
+    record = choose_pipeline(out/'run'/'best.pt', data, device=device,
+                             **(dict(budget_s=max(60., 12 * minutes), draws=2) if own else {}))
+    zips, preds = _demo_zips(out, data, res, device)
     print('4/4 scoring against the demo answers', flush=True)
     table = score_table(data, zips)
+    candidates = candidate_table(out/'run'/'best.pt', data, record, out/'candidates', device)
+    table.attrs['candidates'] = candidates
     demo_picture(data, preds, out/'demo.png')
+    _report(out, data, table, candidates, n_test, t0)
+    return table
+
+def _report(out: Path, data, table, candidates, n_test: int, t0: float):
+    "The demo's closing lines: the score table, every candidate's test score, where the files are."
     test_src = sorted(set(read_split(data, 'test', check_files=False).get('source', [])))
     train_src = sorted(set(read_split(data, 'train', check_files=False).get('source', [])))
+    cand = (f"\n\nevery candidate the run compared, on the test photos (the choice saw only validation photos):\n"
+            f"{candidates.round(4).to_string()}" if len(candidates) else '')
     print(f"\nofficial score on {n_test} crops of {len(test_src)} photo(s) never trained on ({', '.join(test_src)}; "
-          f"trained on {', '.join(train_src)}):\n{table.round(4).to_string()}\n\nsubmission: {out/'submission.zip'}   picture: {out/'demo.png'}   "
-          f"run: {out/'run'}   ({(time.time() - t0) / 60:.1f} min)", flush=True)
-    return table
+          f"trained on {', '.join(train_src)}):\n{table.round(4).to_string()}{cand}\n\n"
+          f"submission: {out/'submission.zip'}   "
+          f"picture: {out/'demo.png'}   run: {out/'run'}   ({(time.time() - t0) / 60:.1f} min)", flush=True)
+
