@@ -8,7 +8,7 @@ _PUBLIC = {
     'make_demo_data': 'data',
     'score': 'metrics', 'score_folder': 'metrics',
     'build_model': 'models',
-    'TrainConfig': 'run', 'train': 'run', 'load_model': 'run',
+    'TrainConfig': 'config', 'train': 'run', 'load_model': 'run',
     'Pipeline': 'inference', 'build_pipeline': 'inference', 'load_pipeline': 'inference', 'restore': 'inference',
     'predict_data': 'inference', 'predict': 'inference', 'PredictConfig': 'inference',
     'write_submission': 'inference', 'check_submission': 'inference',
