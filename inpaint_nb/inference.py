@@ -133,7 +133,7 @@ def build_pipeline(ckpt=None, prefill=AUTO, hues=AUTO, tta=AUTO, inpainter=None,
     size = model_size(cfg) if cfg else None
     if prefill == AUTO: prefill = chosen.get('prefill') or (AUTO_FILL if (size or IMG_SIZE) < IMG_SIZE else AS_TRAINED)
     if prefill == AS_TRAINED: prefill = cfg.get('prefill') if cfg else AUTO_FILL
-    if hues == AUTO and cfg and not colorizer and not has_prior and not chosen:
+    if hues == AUTO and ckpt is not None and not colorizer and not has_prior and not chosen:
         _note(ckpt, "no hue prior (its run predates them): the model's hues")
     if hues == AUTO:
         hues = 'model' if colorizer or not cfg else chosen.get('hues') or ('prior' if has_prior else 'model')
