@@ -18,7 +18,7 @@ from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
 from .models import build_model, build_discriminator, check_fits, unpretrained_kwargs
 from .losses import RestorationLoss, GRAY_LOSSES
-from .lama import LAMA_FILL, build_lama_restorer
+from .lama import build_lama_restorer
 from .ddcolor import build_ddcolor_restorer
 from .learner import Trainer, dist_info, mix_seed, seed_everything
 from .checkpoint import read_checkpoint, check_state_dict, check_resume, RunLock, ResumeCallback
@@ -218,8 +218,8 @@ def make_model(cfg: TrainConfig) -> nn.Module:
         check_state_dict(model, sd['model'], cfg.init_from, what)
         model.load_state_dict(sd['model'])
     fill = get_fill(cfg.prefill)
-    if fill is not None and fill.device_fn is LAMA_FILL:
-        LAMA_FILL.use(cfg.fill_weights)                          # the learnt fill (LaMa): its weights, checked now
+    learnt = getattr(getattr(fill, 'device_fn', None), 'use', None)   # a learnt fill (lama.LAMA_FILL) takes weights
+    if learnt is not None: learnt(cfg.fill_weights)                   # checked now
     elif cfg.fill_weights:
         raise InpaintError(f"config: fill_weights is for a learnt fill (prefill 'lama'), not prefill={cfg.prefill!r}")
     return set_fill(model, fill)     # a device fill (the config's prefill) runs in the model
