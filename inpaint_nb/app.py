@@ -19,10 +19,10 @@ from .inference import (AS_TRAINED, INPAINTERS, COLORIZERS, build_pipeline, load
                                   load_inpainter, load_colorizer, _png_bytes)
 
 # %% auto #0
-__all__ = ['VIEW', 'app_scratch', 'Case', 'new_case', 'damaged_case', 'square_photo', 'read_photo', 'photo_case',
-           'data_choices', 'data_case', 'pipelines', 'predict_argv', 'cpu_seconds', 'Page', 'mask_overlay', 'png_file',
-           'show', 'on_damaged', 'on_photo', 'on_damage', 'on_pick', 'on_compare', 'make_app', 'launch',
-           'add_app_args', 'app_main']
+__all__ = ['VIEW', 'app_scratch', 'Case', 'new_case', 'damaged_case', 'square_photo', 'read_photo', 'photo_case', 'data_choices',
+           'data_case', 'pipelines', 'predict_argv', 'cpu_seconds', 'Page', 'mask_overlay', 'png_file', 'show',
+           'on_damaged', 'on_photo', 'on_damage', 'on_pick', 'on_compare', 'make_app', 'launch', 'add_app_args',
+           'app_main']
 
 # %% ../nbs/14b_app.ipynb #ap06
 _SCRATCH: dict = {}   # process id -> its scratch folder

@@ -12,9 +12,9 @@ from .core import InpaintError, atomic_write, pid_alive, read_weights, first_lin
 from .learner import Callback, Trainer, get_rng_state, set_rng_state
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'RESUME_KEYS', 'RESUME_CONFIG', 'signals_deferred', 'atomic_save', 'Interrupted',
-           'signals_raise', 'read_checkpoint', 'check_state_dict', 'trainer_state', 'save_checkpoint', 'check_resume',
-           'load_checkpoint', 'ResumeCallback', 'RunLock']
+__all__ = ['CKPT_FORMAT', 'RESUME_KEYS', 'RESUME_CONFIG', 'signals_deferred', 'atomic_save', 'Interrupted', 'signals_raise',
+           'read_checkpoint', 'check_state_dict', 'trainer_state', 'save_checkpoint', 'check_resume', 'load_checkpoint',
+           'ResumeCallback', 'RunLock']
 
 # %% ../nbs/07b_checkpoint.ipynb #sd01
 @contextlib.contextmanager

@@ -24,8 +24,8 @@ from .demo import run_demo
 from .app import add_app_args, app_main
 
 # %% auto #0
-__all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add_run_args', 'add_train_args',
-           'config_from_args', 'train_main', 'add_lr_find_args', 'lr_find_main', 'add_predict_args', 'main']
+__all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add_run_args', 'add_train_args', 'config_from_args',
+           'train_main', 'add_lr_find_args', 'lr_find_main', 'add_predict_args', 'main']
 
 # %% ../nbs/15_cli.ipynb #rb80
 class Parser(argparse.ArgumentParser):

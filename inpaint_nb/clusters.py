@@ -15,9 +15,8 @@ from .data import read_split
 from .registry import Pretrained, fetch_weights
 
 # %% auto #0
-__all__ = ['CLIP_MEAN', 'CLIP_STD', 'OfflineEmbedder', 'clip_source', 'CLIPEmbedder', 'tiny_clip', 'get_embedder',
-           'cache_path', 'embed_images', 'exact_knn', 'auto_min_cluster_size', 'cluster', 'plot_clusters',
-           'cluster_folder']
+__all__ = ['CLIP_MEAN', 'CLIP_STD', 'OfflineEmbedder', 'clip_source', 'CLIPEmbedder', 'tiny_clip', 'get_embedder', 'cache_path',
+           'embed_images', 'exact_knn', 'auto_min_cluster_size', 'cluster', 'plot_clusters', 'cluster_folder']
 
 # %% ../nbs/02c_clusters.ipynb #c004
 def _need(module: str, what: str):

@@ -14,15 +14,15 @@ import numpy as np, cv2, torch, matplotlib, skimage.data, safetensors.torch
 from PIL import Image
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'DataError', 'SCRATCH_PREFIX', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS',
-           'TMP_TAG', 'OUTPUT_KINDS', 'RUNS_CODE', 'MAY_STAND_IN', 'REAL_BUILTINS', 'STATE_DICT_KEYS',
-           'BUNDLED_PHOTOS', 'InpaintError', 'check_number', 'temp_folder', 'pid_alive', 'clean_scratch_dirs',
-           'scratch_dir', 'contain_worker_temp', 'file_problem', 'png_problem', 'png_size', 'decode_image',
-           'read_gray', 'read_rgb', 'read_bgr', 'write_png', 'quantize', 'from_bytes', 'usable_cores', 'rgb_to_gray',
-           'rgb_to_luma', 'to_tensor', 'default_device', 'to_image', 'resize', 'check_device', 'atomic_write',
-           'atomic_write_text', 'clean_temp_files', 'writable_dir', 'writable_file', 'claim_output', 'png_cap',
-           'read_member', 'first_line', 'stand_ins', 'pickle_globals', 'read_weights', 'read_state_dict',
-           'in_notebook', 'show_images', 'save_figure', 'bundled_photos']
+__all__ = ['IMG_SIZE', 'DataError', 'SCRATCH_PREFIX', 'PNG_SIGNATURE', 'PNG_END', 'MAX_PIXELS', 'LUMA_WEIGHTS', 'TMP_TAG',
+           'OUTPUT_KINDS', 'RUNS_CODE', 'MAY_STAND_IN', 'REAL_BUILTINS', 'STATE_DICT_KEYS', 'BUNDLED_PHOTOS',
+           'InpaintError', 'check_number', 'temp_folder', 'pid_alive', 'clean_scratch_dirs', 'scratch_dir',
+           'contain_worker_temp', 'file_problem', 'png_problem', 'png_size', 'decode_image', 'read_gray', 'read_rgb',
+           'read_bgr', 'write_png', 'quantize', 'from_bytes', 'usable_cores', 'rgb_to_gray', 'rgb_to_luma', 'to_tensor',
+           'default_device', 'to_image', 'resize', 'check_device', 'atomic_write', 'atomic_write_text',
+           'clean_temp_files', 'writable_dir', 'writable_file', 'claim_output', 'png_cap', 'read_member', 'first_line',
+           'stand_ins', 'pickle_globals', 'read_weights', 'read_state_dict', 'in_notebook', 'show_images',
+           'save_figure', 'bundled_photos']
 
 # %% ../nbs/00_core.ipynb #c004
 IMG_SIZE = 512  # the competition's images are 512x512

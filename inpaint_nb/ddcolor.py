@@ -19,12 +19,12 @@ from .models import Restorer, check_fits
 from .lama import fp32
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA',
-           'TAMED_AB_STD', 'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN',
-           'ColorDecoder', 'PixelDecoder', 'DDColor', 'check_input_size', 'build_ddcolor', 'seeded_state_dict',
-           'read_ddcolor_config', 'ddcolor_from_state', 'ddcolor_source', 'fetch_ddcolor', 'weights_in',
-           'load_ddcolor', 'save_ddcolor', 'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor',
-           'DDColorRestorer', 'ddcolor_unpretrained', 'build_ddcolor_restorer']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'DDCOLOR_REPOS', 'DDCOLOR_ENCODERS', 'WEIGHT_FILES', 'DDCOLOR_TTA', 'TAMED_AB_STD',
+           'sn_conv', 'ShuffleUp', 'UpBlock', 'sine_position', 'QueryAttention', 'QueryFFN', 'ColorDecoder',
+           'PixelDecoder', 'DDColor', 'check_input_size', 'build_ddcolor', 'seeded_state_dict', 'read_ddcolor_config',
+           'ddcolor_from_state', 'ddcolor_source', 'fetch_ddcolor', 'weights_in', 'load_ddcolor', 'save_ddcolor',
+           'ddcolor_input', 'd4', 'ddcolor_ab', 'ddcolor_colorize', 'tamed_ddcolor', 'DDColorRestorer',
+           'ddcolor_unpretrained', 'build_ddcolor_restorer']
 
 # %% ../nbs/05d_ddcolor.ipynb #dd105
 def sn_conv(ni: int, nf: int, ks: int = 1, bias: bool = True) -> nn.Module:

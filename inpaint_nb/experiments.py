@@ -18,9 +18,9 @@ from .callbacks import (FreezeStageCallback, MixedPrecisionCallback, GradClipCal
 from .run import TrainConfig, train, build_trainer, check_model_fits
 
 # %% auto #0
-__all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr',
-           'LRFindResult', 'lr_sweep', 'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant',
-           'final_scores', 'summarize', 'summary_in_words', 'plot_compare', 'compare']
+__all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', 'window_slopes', 'suggest_lr', 'LRFindResult',
+           'lr_sweep', 'lr_find', 'StepBudgetCallback', 'OptimizerCallback', 'run_variant', 'final_scores', 'summarize',
+           'summary_in_words', 'plot_compare', 'compare']
 
 # %% ../nbs/12_experiments.ipynb #c006
 MIN_SWEEP = 5   # the fewest loss values a suggestion is made from (`suggest_lr` fits slopes over windows of 3 or more)

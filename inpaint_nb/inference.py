@@ -33,11 +33,10 @@ from .config import config_field
 from .config import check_field
 
 # %% auto #0
-__all__ = ['TTA_VIEWS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'TTA_NAMES', 'INPAINTERS', 'COLORIZERS',
-           'dihedral', 'Pipeline', 'load_hue_prior', 'build_pipeline', 'ColourStage', 'load_inpainter',
-           'load_colorizer', 'Stages', 'load_pipeline', 'restore', 'threads_beside', 'predict_data',
-           'write_submission', 'SubmissionError', 'submission_problems', 'check_submission', 'PredictConfig',
-           'predict', 'PredictCallback']
+__all__ = ['TTA_VIEWS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'TTA_NAMES', 'INPAINTERS', 'COLORIZERS', 'dihedral',
+           'Pipeline', 'load_hue_prior', 'build_pipeline', 'ColourStage', 'load_inpainter', 'load_colorizer', 'Stages',
+           'load_pipeline', 'restore', 'threads_beside', 'predict_data', 'write_submission', 'SubmissionError',
+           'submission_problems', 'check_submission', 'PredictConfig', 'predict', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}

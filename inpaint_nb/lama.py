@@ -14,9 +14,9 @@ from .registry import register_model, Pretrained, PRETRAINED, fetch_weights, che
 from .models import TwoStageRestorer, build_generator, check_fits, zero_last_conv
 
 # %% auto #0
-__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'fp32',
-           'FourierUnit', 'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa',
-           'build_lama', 'seeded_weights', 'seeded_input', 'tamed_lama', 'generator_state', 'lama_size', 'lama_layout',
+__all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'fp32', 'FourierUnit',
+           'SpectralTransform', 'FFC', 'FFC_BN_ACT', 'FFCResnetBlock', 'JoinParts', 'LaMa', 'build_lama',
+           'seeded_weights', 'seeded_input', 'tamed_lama', 'generator_state', 'lama_size', 'lama_layout',
            'lama_from_state', 'fetch_big_lama', 'load_lama', 'pad_symmetric', 'lama_fill', 'LamaGray', 'LamaTwoStage',
            'lama_unpretrained', 'build_lama_restorer', 'LamaFill']
 

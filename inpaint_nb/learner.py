@@ -13,9 +13,9 @@ from .core import InpaintError, from_bytes, _disk_full
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
-__all__ = ['HOOKS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError',
-           'Callback', 'dist_info', 'with_cbs', 'Trainer', 'loader_errors', 'mix_seed', 'seed_everything',
-           'get_rng_state', 'set_rng_state']
+__all__ = ['HOOKS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError', 'Callback',
+           'dist_info', 'with_cbs', 'Trainer', 'loader_errors', 'mix_seed', 'seed_everything', 'get_rng_state',
+           'set_rng_state']
 
 # %% ../nbs/07_learner.ipynb #c005
 class CancelFitException(Exception):   "Stop the run now; `after_fit` still runs."

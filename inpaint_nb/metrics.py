@@ -14,8 +14,8 @@ from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, re
                              file_problem, claim_output, atomic_write_text, usable_cores)
 
 # %% auto #0
-__all__ = ['TERMS', 'WEIGHTS', 'SSIM_WIN', 'SCORE_THREADS', 'STRIPE_ROWS', 'DBL_EPSILON', 'NAN_POLICIES',
-           'check_inputs', 'ignore_constant_warning', 'hue_hist', 'hue_hist_corr', 'score_reference', 'ssim_from_sums',
+__all__ = ['TERMS', 'WEIGHTS', 'SSIM_WIN', 'SCORE_THREADS', 'STRIPE_ROWS', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
+           'ignore_constant_warning', 'hue_hist', 'hue_hist_corr', 'score_reference', 'ssim_from_sums',
            'masked_ssim_fast', 'score', 'hue_opencv', 'hue_hist_batch', 'hue_hist_corr_batch', 'ssim_batch',
            'masked_ssim_batch', 'score_batch', 'zip_problems', 'check_submission_zip', 'score_means', 'mask_levels',
            'score_folder', 'score_cli']

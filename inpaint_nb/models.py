@@ -14,12 +14,11 @@ from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 from .registry import MODELS, register_model, Pretrained, fetch_weights, check_state, state_layout
 
 # %% auto #0
-__all__ = ['NORMS', 'UPS', 'INITS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs',
-           'net_multiple', 'encoder_source', 'smp_create', 'load_encoder_weights', 'build_generator',
-           'PatchDiscriminator', 'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv',
-           'OneStageRestorer', 'TwoStageRestorer', 'build_restorer', 'model_spec', 'build_model',
-           'unpretrained_kwargs', 'n_params', 'forward_time', 'free_memory', 'meta_activation_bytes', 'meta_inputs',
-           'check_fits']
+__all__ = ['NORMS', 'UPS', 'INITS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'UNet', 'init_weights', 'smp_archs', 'net_multiple',
+           'encoder_source', 'smp_create', 'load_encoder_weights', 'build_generator', 'PatchDiscriminator',
+           'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv', 'OneStageRestorer',
+           'TwoStageRestorer', 'build_restorer', 'model_spec', 'build_model', 'unpretrained_kwargs', 'n_params',
+           'forward_time', 'free_memory', 'meta_activation_bytes', 'meta_inputs', 'check_fits']
 
 # %% ../nbs/05_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")

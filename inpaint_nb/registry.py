@@ -12,8 +12,8 @@ import torch, huggingface_hub, huggingface_hub.constants
 from .core import InpaintError, first_line
 
 # %% auto #0
-__all__ = ['MODELS', 'PRETRAINED', 'HUB_TIMEOUT', 'register_model', 'Pretrained', 'hub_offline', 'hub_problem',
-           'hub_download', 'cached_weights', 'fetch_weights', 'state_layout', 'check_state']
+__all__ = ['MODELS', 'PRETRAINED', 'HUB_TIMEOUT', 'register_model', 'Pretrained', 'hub_offline', 'hub_problem', 'hub_download',
+           'cached_weights', 'fetch_weights', 'state_layout', 'check_state']
 
 # %% ../nbs/00b_registry.ipynb #rg06
 MODELS: dict[str, dict] = {}   # name -> spec: build, stages, generator, doc (+ defaults, unpretrained, pretrained)

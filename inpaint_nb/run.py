@@ -29,11 +29,11 @@ from .callbacks import (MixedPrecisionCallback, GradClipCallback, DDPCallback, C
 from .config import TrainConfig, RUN_MANIFEST, claim_run_dir, check_run_dir, start_run, replace_run
 
 # %% auto #0
-__all__ = ['WEIGHT_OPTIONS', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler',
-           'init_distributed', 'resolve_precision', 'loader_workers', 'make_images', 'make_split', 'make_datasets',
-           'make_loaders', 'build_net', 'make_model', 'check_model_fits', 'make_loss', 'model_size', 'load_model',
-           'make_optimizer', 'make_callbacks', 'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun',
-           'checked_config', 'claim_folder', 'build_run', 'finish_run']
+__all__ = ['WEIGHT_OPTIONS', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed',
+           'resolve_precision', 'loader_workers', 'make_images', 'make_split', 'make_datasets', 'make_loaders',
+           'build_net', 'make_model', 'check_model_fits', 'make_loss', 'model_size', 'load_model', 'make_optimizer',
+           'make_callbacks', 'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun', 'checked_config',
+           'claim_folder', 'build_run', 'finish_run']
 
 # %% ../nbs/09b_run.ipynb #c011
 def _groups(df: pd.DataFrame, group_col: str | None) -> np.ndarray:
