@@ -33,6 +33,7 @@ from pathlib import Path
 
 HEADER = re.compile(r'^# %% (\S+\.ipynb) #(\S+)\s*$')
 EXCLUSIONS = Path(__file__).with_name('coverage_exclusions.txt')
+TIMES = Path(__file__).with_name('nb_times.json')     # CPU-s per notebook of a full run: the longest start first
 FROM_IMPORT = re.compile(r'^(\s*from\s+)\S+(\s+import\b)')
 
 # ---------------------------------------------------------------- the modules: cell blocks, functions
@@ -266,8 +267,9 @@ def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float, 
             print('\n'.join('    | ' + l for l in log.read_text(errors='replace').splitlines()[-25:]), flush=True)
         return nb.name, dict(ok=rc == 0, rc=str(rc), secs=round(dt, 1), cpu=round(cpu, 1), sys=round(ru.ru_stime, 1))
     # the longest first (from the last run's timings, when there are any), so that the workers finish together
+    # (a fresh data folder, as in CI: the checked-in timings of the last full run, benchmarks/nb_times.json)
     tfile = data / 'timings.json'
-    prev = json.loads(tfile.read_text()) if tfile.exists() else {}
+    prev = json.loads((tfile if tfile.exists() else TIMES).read_text()) if tfile.exists() or TIMES.exists() else {}
     order = sorted(nbs, key=lambda p: -prev.get(p.name, {}).get('cpu', p.stat().st_size / 1e4))
     with ThreadPoolExecutor(jobs) as ex: res = dict(ex.map(one, order))
     tfile.write_text(json.dumps({**prev, **res}, indent=1))
@@ -375,6 +377,8 @@ def main(argv=None):
                    help="plain file coverage, for comparison: exported cells run as plain cells (imports alone)")
     p.add_argument('--no-children', action='store_true',
                    help='measure only the notebooks, not the Python processes they start (CLI runs): faster')
+    p.add_argument('--save-times', action='store_true',
+                   help=f"after a full run, write each notebook's CPU-s to {TIMES.name} (the order of a fresh run)")
     p.add_argument('--run-one', type=Path, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     root = a.root.resolve()
@@ -391,6 +395,8 @@ def main(argv=None):
         print(f"coverage: {len(nbs)} notebooks of {root}, {a.jobs} at a time; data in {data}", flush=True)
         res = run_all(root, nbs, data, a.jobs, a.timeout, a.files_only, not a.no_children)
         failed = [n for n, r in res.items() if not r['ok']]
+        if a.save_times and not a.notebooks:
+            TIMES.write_text(json.dumps({n: dict(cpu=r['cpu']) for n, r in sorted(res.items())}, indent=1) + '\n')
         cpu = sum(r['cpu'] for r in res.values())
         print(f"notebooks run in {time.time() - t0:.0f} s wall, {cpu:.0f} CPU-s"
               f" ({sum(r['sys'] for r in res.values()):.0f} of them system);"
