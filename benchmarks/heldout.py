@@ -20,7 +20,8 @@
    pipelines `--prefill as-trained|fsr` x `--hues model|prior`); Telea + the run's hue prior is scored too.
 5. `--json` also keeps every predict entry's per-image scores; `--pool A.json B.json ...` (no training) reads such files
    of several seeds and prints, per split and pooled, the defaults minus each fixed pipeline: mean paired difference,
-   its standard error and the photos the defaults win (`python benchmarks/heldout.py --pool runs/heldout_seed*/h.json`). A checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
+   its standard error and the photos the defaults win (`python benchmarks/heldout.py --pool runs/heldout_seed*/h.json`).
+   A checkpoint from before hue priors gets one fitted here as training fits it (`*_prior.pt` beside it).
    `--inpainter`/`--colorizer` (and their `-weights`) go to every predict; with `--skip-train` they are scored alone,
    with no checkpoint (zero-shot pretrained models).
 
@@ -49,7 +50,8 @@ def load_photos(folder) -> dict:
 
 
 def crop512(photo: np.ndarray, rng: np.random.Generator, size: int = IMG, flip: bool = True) -> np.ndarray:
-    "A random size x size crop; a photo with a side under `size` is enlarged first (bicubic) so its short side is `size`."
+    """A random size x size crop; a photo with a side under `size` is enlarged first (bicubic) so its short side is
+    `size`."""
     h, w = photo.shape[:2]
     if min(h, w) < size:
         s = size / min(h, w)
@@ -84,7 +86,8 @@ def build_layout(photos: dict, train_names, test_names, out: Path, crops_per_pho
         write_png(out/'test_input'/f'{id}.png', damaged); write_png(out/'test_gt'/f'{id}.png', gt)
         write_png(out/'test_mask'/f'{id}.png', mask.astype(np.uint8) * 255)
         test_rows.append((id, f'./test_input/{id}.png', name))
-    pd.DataFrame(train_rows, columns=['ID', 'input_image_path', 'gt_image_path', 'source']).to_csv(out/'train.csv', index=False)
+    columns = ['ID', 'input_image_path', 'gt_image_path', 'source']
+    pd.DataFrame(train_rows, columns=columns).to_csv(out/'train.csv', index=False)
     pd.DataFrame(test_rows, columns=['ID', 'input_image_path', 'source']).to_csv(out/'test.csv', index=False)
     return out
 
@@ -104,13 +107,15 @@ def write_baselines(data: Path, out: Path, chroma) -> dict:
         write_png(dirs['gray']/f'{id}.png', np.repeat(damaged[..., None], 3, 2))
         write_png(dirs['telea']/f'{id}.png', np.repeat(telea[..., None], 3, 2))
         y = to_tensor(telea)[None]
-        write_png(dirs['telea_mean_colour']/f'{id}.png', to_image(chroma_to_rgb(y, chroma.expand(1, 2, *y.shape[-2:]))[0]))
+        mean_colour = chroma_to_rgb(y, chroma.expand(1, 2, *y.shape[-2:]))
+        write_png(dirs['telea_mean_colour']/f'{id}.png', to_image(mean_colour)[0])
     return dirs
 
 
 def ensure_hue_prior(ckpt: Path, data: Path) -> Path:
     """`ckpt` if it carries a hue prior (runs trained since priors exist); else a copy `ckpt_prior.pt` with one fitted
-    here by `HuePriorCallback`, as training fits it (on all of data/train_gt: training leaves its validation fold out)."""
+    here by `HuePriorCallback`, as training fits it (on all of data/train_gt: training leaves its validation fold
+    out)."""
     sd = torch.load(ckpt, map_location='cpu', weights_only=True)
     if (sd.get('cbs') or {}).get('hueprior'): return ckpt
     cb = HuePriorCallback(sorted((data/'train_gt').glob('*.png')), seed=(sd.get('config') or {}).get('seed', 0))
@@ -140,7 +145,8 @@ def write_picture(data: Path, telea_dir: Path, model_zip: Path, path: Path, n: i
     ids = list(pd.read_csv(data/'test.csv').ID[:n]); imgs, titles = [], []
     with zipfile.ZipFile(model_zip) as z:
         for id in ids:
-            model = cv2.cvtColor(cv2.imdecode(np.frombuffer(z.read(f'{id}.png'), np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+            png = np.frombuffer(z.read(f'{id}.png'), np.uint8)
+            model = cv2.cvtColor(cv2.imdecode(png, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
             imgs += [cv2.imread(str(data/'test_input'/f'{id}.png'), cv2.IMREAD_GRAYSCALE),
                      read_rgb(telea_dir/f'{id}.png', None), model, read_rgb(data/'test_gt'/f'{id}.png', None)]
             titles += [f'{id} damaged', 'Telea', 'model', 'truth']
@@ -154,7 +160,8 @@ FIXED = tuple(f'--prefill {f} --hues {h}' for f in ('as-trained', 'fsr') for h i
 def paired(a: dict, b: dict) -> dict:
     "Mean, standard error and wins of the per-image differences a - b over the images both scored."
     d = np.array([a[k] - b[k] for k in a if k in b])
-    return dict(n=len(d), diff=d.mean(), se=d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan, wins=int((d > 0).sum()))
+    se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan
+    return dict(n=len(d), diff=d.mean(), se=se, wins=int((d > 0).sum()))
 
 
 def pool(files) -> pd.DataFrame:
@@ -169,7 +176,8 @@ def pool(files) -> pd.DataFrame:
         allq = {f'{i}/{k}': v for i, (_, f) in enumerate(both) for k, v in f.items()}
         rows.append(dict(fixed=opts, split='pooled', **paired(allp, allq)))
     table = pd.DataFrame(rows).set_index(['fixed', 'split'])
-    print("the defaults (the run's choice) minus each fixed pipeline, per-image paired differences of the official score:")
+    print("the defaults (the run's choice) minus each fixed pipeline, "
+          "per-image paired differences of the official score:")
     print(table.to_string(float_format=lambda v: f'{v:+.4f}'))
     return table
 
@@ -208,7 +216,8 @@ def main(argv=None):
     p.add_argument('--test-frac', type=float, default=0.2)
     p.add_argument('--crops-per-photo', type=int, default=8, help='random 512 px training crops per training photo')
     p.add_argument('--skip-train', action='store_true', help='baselines only (no training)')
-    p.add_argument('--reuse-run', action='store_true', help="keep WORK/run's checkpoint if there is one (score other --tta)")
+    p.add_argument('--reuse-run', action='store_true',
+                   help="keep WORK/run's checkpoint if there is one (score other --tta)")
     p.add_argument('--predict', nargs='*', default=['', *FIXED], metavar='OPTIONS',
                    help="sets of `inpaint_nb predict` options to score the model with, one quoted string each "
                         "('' = the defaults; e.g. '--tta d4' '--prefill fsr --hues prior')")
@@ -221,7 +230,8 @@ def main(argv=None):
                    help='everything after this goes to `inpaint_nb train` (e.g. --train-args --set ema=0.99)')
     a = p.parse_args(argv)
     if a.pool: return pool(a.pool)
-    if a.photos is None or a.minutes is None: raise SystemExit("heldout.py: give PHOTOS and --minutes (or --pool JSON ...)")
+    if a.photos is None or a.minutes is None:
+        raise SystemExit("heldout.py: give PHOTOS and --minutes (or --pool JSON ...)")
     if not a.photos.is_dir(): raise SystemExit(f"heldout.py: {a.photos}: folder not found")
     work = a.work or Path('runs')/f'heldout_seed{a.seed}'
     work.mkdir(parents=True, exist_ok=True)
@@ -243,8 +253,8 @@ def main(argv=None):
     if not a.skip_train:
         if not (a.reuse_run and (run/'best.pt').is_file()):
             if run.exists(): shutil.rmtree(run)
-            wall, cpu = run_cli(['train', '--data', str(data), '--out', str(run), '--minutes', str(a.minutes), *a.train_args],
-                                work/'train.log')
+            wall, cpu = run_cli(['train', '--data', str(data), '--out', str(run), '--minutes', str(a.minutes),
+                                 *a.train_args], work/'train.log')
             times = dict(train_wall_s=wall, train_cpu_s=cpu)
         ckpt = next((run/n for n in ('best.pt', 'last.pt') if (run/n).is_file()), None)
         if ckpt is None: raise SystemExit(f"heldout.py: no best.pt or last.pt in {run}; see {work/'train.log'}")
@@ -252,12 +262,13 @@ def main(argv=None):
         rows['Telea + hue prior'] = score(data, write_telea_prior(data, dirs['telea'], prior_ckpt, preds/'telea_prior'))
         for k, opts in enumerate(a.predict):
             zp = preds/f'model_{k}.zip'
-            pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(prior_ckpt), '--out', str(zp), *shlex.split(opts),
-                             *pretrained], work/'predict.log')
+            pw, _ = run_cli(['predict', '--data', str(data), '--ckpt', str(prior_ckpt), '--out', str(zp),
+                             *shlex.split(opts), *pretrained], work/'predict.log')
             times[f'predict_{k}_wall_s'] = pw
             pi = score_folder(data/'test_gt', zp, data/'test_mask')[0]
             per_image[opts] = {str(n): float(v) for n, v in zip(pi['name'], pi['score'])}
-            rows[f"model ({ckpt.name}, predict {opts or 'defaults'}{' ' + ' '.join(pretrained) if pretrained else ''})"] = score(data, zp)
+            with_pretrained = ' ' + ' '.join(pretrained) if pretrained else ''
+            rows[f"model ({ckpt.name}, predict {opts or 'defaults'}{with_pretrained})"] = score(data, zp)
     elif pretrained:
         zp = preds/'pretrained.zip'
         pw, _ = run_cli(['predict', '--data', str(data), '--out', str(zp), *pretrained], work/'predict.log')

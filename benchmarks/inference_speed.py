@@ -20,8 +20,10 @@ package (a clone of an older commit: DIR is put first on PYTHONPATH), interleave
 see the same load, on the same checkpoint and data; give an explicit pipeline (options both versions accept):
 
     python benchmarks/inference_speed.py --device cpu --ref-n 0 --n-test 100 --against /tmp/base \
-        --predict '--prefill telea --hues model --tta none --workers 2' `--fills` also times each hole fill alone per 512 px test input (`damage.FILLS` on the CPU, one thread),
-as a ratio against Telea measured in the same run: what `--prefill auto`'s FSR costs an image.
+        --predict '--prefill telea --hues model --tta none --workers 2'
+
+`--fills` also times each hole fill alone per 512 px test input (`damage.FILLS` on the CPU, one thread), as a ratio
+against Telea measured in the same run: what `--prefill auto`'s FSR costs an image.
 
 Options: --device D --n-test N --n-train N --size PX --config PRESET --ref-device D --ref-n N --predict OPTS ... --fills
          --repeat N --against DIR --work DIR --json PATH
@@ -39,17 +41,19 @@ def _child_cpu() -> float:
 
 
 def cli(*args, log=None, timeout=None, package=None):
-    """Run `inpaint_nb ARGS...` (the console script, or `python -m inpaint_nb.cli` when it is not on PATH); raise on failure.
-    `package`: a folder holding another copy of the package, put first on PYTHONPATH."""
+    """Run `inpaint_nb ARGS...` (the console script, or `python -m inpaint_nb.cli` when it is not on PATH); raise on
+    failure. `package`: a folder holding another copy of the package, put first on PYTHONPATH."""
     exe = shutil.which('inpaint_nb')
     cmd = ([exe] if exe else [sys.executable, '-m', 'inpaint_nb.cli']) + [str(x) for x in args]
-    env = None if package is None else {**os.environ, 'PYTHONPATH': os.pathsep.join([str(package), os.environ.get('PYTHONPATH', '')])}
+    path = os.pathsep.join([str(package), os.environ.get('PYTHONPATH', '')])
+    env = None if package is None else {**os.environ, 'PYTHONPATH': path}
     t, c = time.perf_counter(), _child_cpu()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, env=env)
     dt = time.perf_counter() - t
-    cli.cpu = _child_cpu() - c                              # CPU seconds of that process: steadier than wall on a shared box
+    cli.cpu = _child_cpu() - c            # CPU seconds of that process: steadier than wall on a shared box
     if log: log.write(f"$ {' '.join(cmd)}\n{r.stdout}\n[{dt:.1f} s, rc {r.returncode}]\n"); log.flush()
-    if r.returncode: raise SystemExit(f"`inpaint_nb {' '.join(map(str, args))}` failed (rc {r.returncode}):\n{r.stdout[-3000:]}")
+    if r.returncode:
+        raise SystemExit(f"`inpaint_nb {' '.join(map(str, args))}` failed (rc {r.returncode}):\n{r.stdout[-3000:]}")
     return dt, r.stdout
 
 
@@ -62,7 +66,8 @@ def subset(data: Path, out: Path, n: int) -> Path:
         if p.name not in ('test.csv', 'test_input'): os.symlink(p.resolve(), out / p.name)
     (out / 'test_input').mkdir()
     col = next((i for i, c in enumerate(rows[0]) if 'input' in c.lower()), None)   # input_image_path
-    names = [Path(r[col]).name for r in rows[1:n + 1]] if col is not None else [q.name for q in (data / 'test_input').iterdir()]
+    if col is not None: names = [Path(r[col]).name for r in rows[1:n + 1]]
+    else: names = [q.name for q in (data / 'test_input').iterdir()]
     for name in names: os.symlink((data / 'test_input' / name).resolve(), out / 'test_input' / name)
     return out
 
@@ -79,7 +84,8 @@ def fill_times(data: Path, n: int) -> dict:
     for name, f in FILLS.items():
         if f.device_fn is None: run = lambda: [f.fn(g, m) for g, m in zip(grays, masks)]
         else:
-            d = torch.stack([to_tensor(g) for g in grays]); m = torch.stack([torch.from_numpy(x)[None].float() for x in masks])
+            d = torch.stack([to_tensor(g) for g in grays])
+            m = torch.stack([torch.from_numpy(x)[None].float() for x in masks])
             run = lambda: f.device_fn(d, m)
         try:
             t = time.perf_counter(); run(); out[name] = (time.perf_counter() - t) / len(grays)
@@ -96,8 +102,10 @@ def main(argv=None):
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1 (default: cuda when available)')
     p.add_argument('--n-test', type=int, default=100); p.add_argument('--n-train', type=int, default=4)
     p.add_argument('--size', type=int, default=512, help='side of the demo images (the test inputs)')
-    p.add_argument('--config', default=None, help="training preset or config JSON for the checkpoint (default: gpu on CUDA, tiny on CPU)")
-    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='more `inpaint_nb train --set` overrides')
+    p.add_argument('--config', default=None,
+                   help="training preset or config JSON for the checkpoint (default: gpu on CUDA, tiny on CPU)")
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                   help='more `inpaint_nb train --set` overrides')
     p.add_argument('--ref-device', default='cpu', help='the reference: the same predict on this device ...')
     p.add_argument('--ref-n', type=int, default=8, help='... over this many test inputs (0: no reference)')
     p.add_argument('--predict', nargs='*', default=[''], metavar='OPTIONS',
@@ -124,7 +132,8 @@ def main(argv=None):
         sets = ['n_folds=2', 'epochs=1', 'plots=false', 'progress=false', 'early_stop=0'] + a.set
         if config == 'gpu':                                # the default model, random encoder init: no download
             sets.append('model_kwargs={"encoder": "resnet34", "encoder_weights": null}')
-        targs = ['train', '--data', data, '--out', run, '--config', config, '--epochs', 1, '--batch-size', 2, '--device', a.device]
+        targs = ['train', '--data', data, '--out', run, '--config', config, '--epochs', 1, '--batch-size', 2,
+                 '--device', a.device]
         for s in sets: targs += ['--set', s]
         dt, _ = cli(*targs, log=log)
         ckpt = next((run / n for n in ('best.pt', 'last.pt') if (run / n).exists()), None)
@@ -148,7 +157,8 @@ def main(argv=None):
         runs = {(c, opts): [] for opts in a.predict for c in copies}
         for i in range(a.repeat):                          # interleaved: each copy sees the same load
             for k, opts in enumerate(a.predict):
-                for c, pkg in copies.items(): runs[c, opts].append(timed_predict(data, a.device, a.n_test, f'{c}{k}_{i}', opts, pkg))
+                for c, pkg in copies.items():
+                    runs[c, opts].append(timed_predict(data, a.device, a.n_test, f'{c}{k}_{i}', opts, pkg))
         times = {opts: statistics.median(runs['this', opts]) for opts in a.predict}
         for (c, opts), ts in runs.items():
             cs = cpus[copies[c], opts]

@@ -29,7 +29,8 @@ __all__ = ['device_arg', 'COMMANDS', 'Parser', 'number', 'add_config_args', 'add
 
 # %% ../nbs/15_cli.ipynb #rb80
 class Parser(argparse.ArgumentParser):
-    "argparse whose errors (a missing option, a bad value) are `InpaintError`s: one line, exit 2, like every other user error."
+    """argparse whose errors (a missing option, a bad value) are `InpaintError`s: one line, exit 2, like every other
+    user error."""
     def error(self, message): raise InpaintError(f"{message} (see: {self.prog} --help)")
 
 def _arg(check):
@@ -53,7 +54,8 @@ device_arg = _arg(lambda text: str(check_device(text)))
 # %% ../nbs/15_cli.ipynb #rb82
 def _help(f) -> str:
     kind, nullable = field_kind(f); m = f.metadata
-    values = f"one of {list(m['choices'])}" if m.get('choices') else f"{kind} in {m['range']}" if m.get('range') else kind
+    if m.get('choices'): values = f"one of {list(m['choices'])}"
+    else: values = f"{kind} in {m['range']}" if m.get('range') else kind
     return f"{m.get('help', '')} ({values}{', or null' if nullable else ''}; default: the config's)".replace('%', '%%')
 
 def add_config_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -66,13 +68,17 @@ def add_config_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 def add_run_args(p: argparse.ArgumentParser, config_help: str = '') -> argparse.ArgumentParser:
-    "The options every command that builds a training config takes (`train`, `lr-find`): data, config, overrides, device."
+    """The options every command that builds a training config takes (`train`, `lr-find`): data, config, overrides,
+    device."""
     p.add_argument('--data', type=Path, required=True, help='competition-layout folder (train.csv, train_gt/, ...)')
-    p.add_argument('--config', default=None, help=f"a config JSON file or a preset name {list(PRESETS)} (default: gpu with a GPU, else cpu-demo{config_help})")
-    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='any config field, value as JSON (repeatable)')
+    p.add_argument('--config', default=None, help=f"a config JSON file or a preset name {list(PRESETS)} (default: gpu "
+                   f"with a GPU, else cpu-demo{config_help})")
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                   help='any config field, value as JSON (repeatable)')
     p.add_argument('--device', type=device_arg, default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
     add_config_args(p)
-    p.add_argument('--no-cache', dest='cache', action='store_const', const='false', help='read the PNGs every time (same as --cache false)')
+    p.add_argument('--no-cache', dest='cache', action='store_const', const='false',
+                   help='read the PNGs every time (same as --cache false)')
     return p
 
 # %% ../nbs/15_cli.ipynb #rb84
@@ -85,7 +91,8 @@ def add_train_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         'shaped to it); with --epochs, stop at whichever ends first; on --resume, a new budget')
     p.add_argument('--resume', action='store_true', help='continue the run in --out from last.pt (a finished run: when '
                    '--epochs or --minutes ask for more)')
-    p.add_argument('--overwrite', action='store_true', help='replace the run that --out holds (without it, it is refused)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace the run that --out holds (without it, it is refused)')
     return p
 
 # %% ../nbs/15_cli.ipynb #c003b
@@ -104,12 +111,15 @@ def config_from_args(a: argparse.Namespace) -> TrainConfig:
         cfg = TrainConfig.preset(name)
         if a.config is None: print(f"train: no --config given, using the {name!r} preset", flush=True)
     else: cfg = TrainConfig.from_json(Path(a.config))
-    kw = {f.name: parse_field(f.name, getattr(a, f.name)) for f in fields(TrainConfig) if getattr(a, f.name, None) is not None}
-    if kw.get('model', cfg.model) != cfg.model and 'model_kwargs' not in kw: kw['model_kwargs'] = _carry_model_kwargs(cfg.model, kw['model'], cfg.model_kwargs)
+    kw = {f.name: parse_field(f.name, getattr(a, f.name)) for f in fields(TrainConfig)
+          if getattr(a, f.name, None) is not None}
+    if kw.get('model', cfg.model) != cfg.model and 'model_kwargs' not in kw:
+        kw['model_kwargs'] = _carry_model_kwargs(cfg.model, kw['model'], cfg.model_kwargs)
     for item in a.set:
         if '=' not in item: raise InpaintError(f"--set {item!r}: expected KEY=VALUE")
         k, v = (s.strip() for s in item.split('=', 1)); kw[k] = parse_field(k, v)
-    if getattr(a, 'minutes', None) is not None and 'epochs' not in kw and not from_run: kw['epochs'] = UNTIL_BUDGET   # a resumed run keeps its config
+    if getattr(a, 'minutes', None) is not None and 'epochs' not in kw and not from_run:
+        kw['epochs'] = UNTIL_BUDGET   # the budget decides; a resumed run keeps its config
     return TrainConfig.from_dict({**cfg.to_dict(), **kw}, 'command line')
 
 def _carry_model_kwargs(old: str, new: str, kwargs: dict) -> dict:
@@ -123,9 +133,10 @@ def train_main(a: argparse.Namespace, cbs=()) -> dict:
     set. When training ends, rank 0 lets the run choose its pipeline on its validation photos (`choose_pipeline`, which
     skips tiny and test runs), so `predict`'s defaults are the run's own."""
     cfg, cbs = config_from_args(a), list(cbs)
-    if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs): cbs.append(PredictCallback(a.data, a.out, cfg.predict_every))
-    a.stop_hint = (f"; {a.out} keeps its last checkpoint: continue with inpaint_nb train --data {a.data} --out {a.out} --resume"
-                   + (f" --minutes {a.minutes:g}" if a.minutes else ''))
+    if cfg.predict_every and not any(cb.name == 'predict' for cb in cbs):
+        cbs.append(PredictCallback(a.data, a.out, cfg.predict_every))
+    a.stop_hint = (f"; {a.out} keeps its last checkpoint: continue with inpaint_nb train --data {a.data} --out {a.out} "
+                   "--resume" + (f" --minutes {a.minutes:g}" if a.minutes else ''))
     res = train(cfg, a.data, a.out, resume=a.resume, minutes=a.minutes, device=a.device, cbs=cbs, overwrite=a.overwrite)
     if res['rank'] == 0 and res['stop_reason'] != 'nothing to do':
         print(f"best score {res['best_score']:.4f}; run folder {res['run_dir']}", flush=True)
@@ -138,7 +149,8 @@ def add_lr_find_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     add_run_args(p)
     p.add_argument('--num-it', type=number(int, f'[{MIN_SWEEP}, 100000]'), default=100,
                    help='steps of the sweep (default 100)')
-    p.add_argument('--start-lr', type=number(float, '(0, 1e3]'), default=1e-7, help='first learning rate (default 1e-7)')
+    p.add_argument('--start-lr', type=number(float, '(0, 1e3]'), default=1e-7,
+                   help='first learning rate (default 1e-7)')
     p.add_argument('--end-lr', type=number(float, '(0, 1e3]'), default=10., help='last learning rate (default 10)')
     p.add_argument('--no-stop-div', action='store_true', help='sweep to --end-lr even when the loss blows up')
     p.add_argument('--out', type=Path, default=Path('.'), help='folder for lr_find.png and lr_find.csv (default: .)')
@@ -157,7 +169,8 @@ def lr_find_main(a: argparse.Namespace) -> LRFindResult:
     save_figure(fig, out/'lr_find.png')
     plt.close(fig)
     print(f"suggested lr {res.suggestion:.3g} (steepest descent of the smoothed loss; min/10 = {res.lr_min:.3g}; "
-          f"{len(res.curve)} steps, stopped: {res.stop_reason}); wrote {out/'lr_find.png'} and {out/'lr_find.csv'}", flush=True)
+          f"{len(res.curve)} steps, stopped: {res.stop_reason}); wrote {out/'lr_find.png'} and {out/'lr_find.csv'}",
+          flush=True)
     return res
 
 # %% ../nbs/15_cli.ipynb #c004
@@ -166,18 +179,23 @@ def _make_demo(p):
     p.add_argument('--n-train', type=int, default=64); p.add_argument('--n-test', type=int, default=16)
     p.add_argument('--size', type=int, default=512); p.add_argument('--seed', type=number(int, '[0, inf)'), default=0)
     def run(a):
-        out = make_demo_data(a.dir, a.n_train, a.n_test, size=a.size, seed=a.seed)   # it checks the counts, the size, the folder
+        # make_demo_data checks the counts, the size, the folder
+        out = make_demo_data(a.dir, a.n_train, a.n_test, size=a.size, seed=a.seed)
         print(f'wrote {a.n_train} train and {a.n_test} test images to {out}')
     return run
 
+# %% ../nbs/15_cli.ipynb #3c53e382
 def _score(p):
     p.add_argument('--gt', type=Path, required=True, help='folder of colour ground-truth PNGs')
-    p.add_argument('--pred', type=Path, required=True, help='folder of predicted PNGs, or a submission zip (read in memory, never extracted)')
+    p.add_argument('--pred', type=Path, required=True,
+                   help='folder of predicted PNGs, or a submission zip (read in memory, never extracted)')
     p.add_argument('--mask', type=Path, required=True, help='folder of damage masks (L, 0/255)')
     p.add_argument('--csv', type=Path, default=None, help='also write the per-image scores here')
-    p.add_argument('--missing', choices=['error', 'zero'], default='error', help='a missing prediction is an error, or scores 0')
+    p.add_argument('--missing', choices=['error', 'zero'], default='error',
+                   help='a missing prediction is an error, or scores 0')
     p.add_argument('--nan', choices=NAN_POLICIES, default='keep',
-                   help='an undefined term (a prediction constant over the whole image gives 0/0) stays NaN, as officially, or counts 0')
+                   help='an undefined term (a prediction constant over the whole image gives 0/0) stays NaN, as '
+                        'officially, or counts 0')
     def run(a):
         print(json.dumps(score_cli(a.gt, a.pred, a.mask, csv=a.csv, missing=a.missing, nan=a.nan), indent=2))
     return run
@@ -215,7 +233,8 @@ def _check_submission(p):
 # %% ../nbs/15_cli.ipynb #rb92
 def _demo(p):
     p.add_argument('--out', type=Path, default=Path('runs/demo'))
-    p.add_argument('--minutes', type=number(float, '(0, 1e6]'), default=None, help="training time budget (default: the preset's)")
+    p.add_argument('--minutes', type=number(float, '(0, 1e6]'), default=None,
+                   help="training time budget (default: the preset's)")
     p.add_argument('--device', type=device_arg, default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
     def run(a):
         run_demo(a.out, minutes=a.minutes, device=a.device)
@@ -234,7 +253,8 @@ def _choose(p):
 def _cluster(p):
     p.add_argument('--data', type=Path, required=True)
     p.add_argument('--model', default='offline', help="'offline' (no download), a CLIP model name, or a local folder")
-    p.add_argument('--min-cluster-size', type=number(int, '[2, inf)'), default=None, help='HDBSCAN min_cluster_size (default: grows with sqrt(n))')
+    p.add_argument('--min-cluster-size', type=number(int, '[2, inf)'), default=None,
+                   help='HDBSCAN min_cluster_size (default: grows with sqrt(n))')
     p.add_argument('--n-neighbors', type=number(int, '[2, 10000]'), default=15, help='UMAP n_neighbors')
     def run(a):
         cluster_folder(a.data, model=a.model, min_cluster_size=a.min_cluster_size, n_neighbors=a.n_neighbors)

@@ -5,6 +5,8 @@
 # %% ../nbs/09_config.ipynb #cf002
 from __future__ import annotations
 import copy, json, math, re, difflib, dataclasses
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import pandas as pd
@@ -15,24 +17,29 @@ from .checkpoint import read_checkpoint, RESUME_KEYS
 from .callbacks import STAGE_NETS, PRECISIONS
 
 # %% auto #0
-__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'PRESETS', 'UNTIL_BUDGET', 'RUN_FILES', 'RUN_MANIFEST',
-           'RUN_FORMAT', 'EPOCH_ZIP', 'RUN_KINDS', 'config_field', 'field_choices', 'field_kind', 'config_table',
-           'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig', 'config_from_dict',
-           'config_from_json', 'check_field', 'check_config', 'parse_field', 'run_files', 'start_run', 'replace_run',
-           'run_state', 'claim_run_dir', 'check_run_dir']
+__all__ = ['SOURCES', 'OPTIMIZERS', 'SCHEDULERS', 'MONITORS', 'LEARNT_FILLS', 'FILL_NAMES', 'PRESETS', 'UNTIL_BUDGET',
+           'RUN_FILES', 'RUN_MANIFEST', 'RUN_FORMAT', 'EPOCH_ZIP', 'RUN_KINDS', 'config_field', 'field_choices',
+           'field_kind', 'config_table', 'DataConfig', 'ModelConfig', 'OptimConfig', 'RunConfig', 'TrainConfig',
+           'config_from_dict', 'config_from_json', 'check_field', 'check_config', 'parse_field', 'run_files',
+           'start_run', 'replace_run', 'run_state', 'claim_run_dir', 'check_run_dir']
 
 # %% ../nbs/09_config.ipynb #c005
 SOURCES, OPTIMIZERS = ('redamage', 'pairs', 'both'), ('adam', 'adamw', 'sgd')
 SCHEDULERS, MONITORS = ('plateau', 'cosine', 'none'), ('auto', 'score', 'val_loss')
+# learnt fills: their chapter registers them in `damage.FILLS` when imported; a config knows their names before that,
+# so that its check does not depend on which modules a process imported (name -> the module that registers it)
+LEARNT_FILLS = {'lama': 'inpaint_nb.lama'}
+FILL_NAMES = ChainMap(LEARNT_FILLS, FILLS)   # the prefill names a config takes: every registered fill, and those
 
 def config_field(default, help: str, range: str | None = None, choices=None):
     """One config field, declared once: its default, `help`, and the values it takes: `range` for a number (as
-    `core.check_number` reads it: '[1, inf)'), `choices` for a name (a tuple, or a registry such as `damage.FILLS`,
-    read when a value is checked, so a fill registered later is a choice). Its type is its annotation.
+    `core.check_number` reads it: '[1, inf)'), `choices` for a name (a tuple, or a mapping such as the registry
+    `damage.FILLS`, whose names are read when a value is checked, so a fill registered later is a choice). Its type is
+    its annotation.
     `check_config` checks it, and the command line (`cli.add_config_args`) derives an option from it."""
     mutable = isinstance(default, (dict, list))
     kw = dict(default_factory=lambda: copy.deepcopy(default)) if mutable else dict(default=default)
-    if choices is not None and not isinstance(choices, dict): choices = tuple(choices)
+    if choices is not None and not isinstance(choices, Mapping): choices = tuple(choices)
     return field(**kw, metadata=dict(help=help, range=range, choices=choices))
 
 # %% ../nbs/09_config.ipynb #c005b
@@ -74,8 +81,8 @@ class DataConfig:
     max_train: int | None = config_field(None, 'use at most this many training images', '[1, inf)')
     max_val: int | None = config_field(None, 'validate on at most this many images', '[1, inf)')
     val_seed: int = config_field(1234, 'seed of the fixed validation damage', '[0, inf)')
-    prefill: str | None = config_field('pushpull', 'fill the hole before the networks see it (damage.FILLS; None: the '
-                                       'flat fill stays)', choices=FILLS)
+    prefill: str | None = config_field('pushpull', 'fill the hole before the networks see it (damage.FILLS and the '
+                                       'learnt LEARNT_FILLS; None: the flat fill stays)', choices=FILL_NAMES)
     fill_weights: str | None = config_field(None, "weights of a learnt fill (prefill 'lama': Big LaMa's best.ckpt or "
                                             "big-lama/ folder; None: the Hub download, once)")
     cache: bool = config_field(True, 'read train_gt (and the given inputs) from a decoded-image cache, built once '

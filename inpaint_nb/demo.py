@@ -46,7 +46,8 @@ def score_table(data_dir, zips: dict) -> pd.DataFrame:
     by the package's one rule (`score_means`)."""
     data_dir = Path(data_dir)
     with ignore_constant_warning():   # `nan='zero'` counts them
-        rows = {name: score_folder(data_dir/'test_gt', zp, data_dir/'test_mask', nan='zero')[1] for name, zp in zips.items()}
+        rows = {name: score_folder(data_dir/'test_gt', zp, data_dir/'test_mask', nan='zero')[1]
+                for name, zp in zips.items()}
     return pd.DataFrame(rows).T[['score', 'ssim', 'masked_ssim', 'hist']]
 
 # %% ../nbs/13_demo.ipynb #sz109
@@ -58,7 +59,8 @@ def pipeline_predictions(ckpt, data_dir, device=None, **options) -> tuple:
 def demo_picture(data_dir, preds: dict, path=None, n: int = 4):
     "damaged | restored | truth for the first `n` test images (the package's sample grid); saved to `path` when given."
     df = read_split(data_dir, 'test').head(n)
-    samples = [(read_gray(r.input_path), preds[r.ID], read_rgb(Path(data_dir)/'test_gt'/f'{r.ID}.png')) for r in df.itertuples()]
+    samples = [(read_gray(r.input_path), preds[r.ID], read_rgb(Path(data_dir)/'test_gt'/f'{r.ID}.png'))
+               for r in df.itertuples()]
     fig = plot_samples(samples, path, titles=([f'{i} damaged' for i in df.ID], 'restored', 'truth'))
     if path is not None:
         import matplotlib.pyplot as plt; plt.close(fig)

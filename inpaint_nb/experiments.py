@@ -26,16 +26,20 @@ __all__ = ['MIN_SWEEP', 'STEP_CALLBACKS', 'LRFinderCallback', 'robust_smooth', '
 MIN_SWEEP = 5   # the fewest loss values a suggestion is made from (`suggest_lr` fits slopes over windows of 3 or more)
 
 class LRFinderCallback(Callback):
-    "Exponential learning-rate sweep: sets the rate before each batch, records the loss after each step, stops at `num_it` or on divergence."
+    """Exponential learning-rate sweep: sets the rate before each batch, records the loss after each step, stops at
+    `num_it` or on divergence."""
     order = MixedPrecisionCallback.order + 1   # before any other callback touches the learning rate
     def __init__(self, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100, stop_div: bool = True,
                  div_factor: float = 4., beta: float = 0.9):
-        if not 0 < start_lr < end_lr: raise InpaintError(f"lr_find: need 0 < start_lr < end_lr, got {start_lr}, {end_lr}")
+        if not 0 < start_lr < end_lr:
+            raise InpaintError(f"lr_find: need 0 < start_lr < end_lr, got {start_lr}, {end_lr}")
         if not num_it >= MIN_SWEEP: raise InpaintError(f"lr_find: num_it must be >= {MIN_SWEEP} (a suggestion needs "
                                                        f"{MIN_SWEEP} loss values), got {num_it}")
-        self.start_lr, self.end_lr, self.num_it, self.stop_div, self.div_factor, self.beta = start_lr, end_lr, num_it, stop_div, div_factor, beta
+        self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
+        self.stop_div, self.div_factor, self.beta = stop_div, div_factor, beta
     def lr_at(self, i: int) -> float: return self.start_lr * (self.end_lr / self.start_lr) ** (i / (self.num_it - 1))
-    def before_fit(self, learn): self.lrs, self.losses, self.avg, self.best, self.stop_reason = [], [], 0., math.inf, 'num_it'
+    def before_fit(self, learn):
+        self.lrs, self.losses, self.avg, self.best, self.stop_reason = [], [], 0., math.inf, 'num_it'
     def before_batch(self, learn):
         for g in learn.opt.param_groups: g['lr'] = self.lr_at(len(self.losses))
 
@@ -76,11 +80,12 @@ def window_slopes(x, y, k: int) -> np.ndarray:
 def suggest_lr(lrs, smoothed, window: float = 0.2) -> tuple:
     """(suggestion, lr_steep, lr_min). `lr_steep`: the centre of the steepest descent of `smoothed` against log10(lr),
     the slope fitted over windows of `window` x the number of points (so one noisy point cannot win), among the
-    windows centred at or before the smoothed minimum, where the loss lies below its starting value. `lr_min`: the rate at the minimum / 10.
-    The suggestion is `lr_steep`, or `lr_min` when the curve never falls."""
+    windows centred at or before the smoothed minimum, where the loss lies below its starting value. `lr_min`: the
+    rate at the minimum / 10. The suggestion is `lr_steep`, or `lr_min` when the curve never falls."""
     lrs, s = np.asarray(lrs, float), np.asarray(smoothed, float)
-    if len(s) < MIN_SWEEP: raise InpaintError(f"lr_find: only {len(s)} finite loss values recorded, {MIN_SWEEP} needed to "
-                                              "suggest a learning rate (did the loss diverge at once? try a smaller start_lr)")
+    if len(s) < MIN_SWEEP:
+        raise InpaintError(f"lr_find: only {len(s)} finite loss values recorded, {MIN_SWEEP} needed to suggest a "
+                           "learning rate (did the loss diverge at once? try a smaller start_lr)")
     i_min = int(np.nanargmin(s)); lr_min = float(lrs[i_min] / 10)
     k = max(3, int(round(window * len(s)))); x = np.log10(lrs)
     slopes = np.full(i_min + 1, np.nan)
@@ -95,7 +100,8 @@ def suggest_lr(lrs, smoothed, window: float = 0.2) -> tuple:
 # %% ../nbs/12_experiments.ipynb #c008
 @dataclass
 class LRFindResult:
-    "The sweep: `curve` (DataFrame lr, loss, smoothed), the `suggestion` (steepest descent) and the alternatives. Unpacks as (curve, suggestion)."
+    """The sweep: `curve` (DataFrame lr, loss, smoothed), the `suggestion` (steepest descent) and the alternatives.
+    Unpacks as (curve, suggestion)."""
     curve: pd.DataFrame
     suggestion: float
     lr_steep: float
@@ -140,7 +146,8 @@ def _finish_sweep(cb: LRFinderCallback, show: bool, beta: float) -> LRFindResult
     return res
 
 # %% ../nbs/12_experiments.ipynb #c010
-STEP_CALLBACKS = (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback, DDPCallback, CompileCallback)
+STEP_CALLBACKS = (FreezeStageCallback, MixedPrecisionCallback, GradClipCallback, ChannelsLastCallback, DDPCallback,
+                  CompileCallback)
 
 def lr_sweep(learn: Trainer, start_lr: float = 1e-7, end_lr: float = 10, num_it: int = 100, stop_div: bool = True,
              div_factor: float = 4., beta: float = 0.9, show: bool = True, keep=STEP_CALLBACKS) -> LRFindResult:
@@ -181,12 +188,14 @@ def lr_find(config: TrainConfig, data, start_lr: float = 1e-7, end_lr: float = 1
 
 # %% ../nbs/12_experiments.ipynb #c018
 class StepBudgetCallback(Callback):
-    "End the run after exactly `steps` optimiser steps (validated and checkpointed like an epoch end); schedules end there."
+    """End the run after exactly `steps` optimiser steps (validated and checkpointed like an epoch end); schedules end
+    there."""
     order = FreezeStageCallback.order - 5   # its `after_step` ends the run before the EMA, checkpoint and budget ones
     def __init__(self, steps: int):
         if steps < 1: raise ValueError(f"budget steps must be >= 1, got {steps}")
         self.steps = steps
-    def before_fit(self, learn): learn.n_epochs = min(learn.n_epochs, math.ceil(self.steps / max(len(learn.train_dl), 1)))
+    def before_fit(self, learn):
+        learn.n_epochs = min(learn.n_epochs, math.ceil(self.steps / max(len(learn.train_dl), 1)))
     def after_step(self, learn):
         if learn.step >= self.steps:
             learn.should_stop, learn.stop_reason = True, 'step budget'
@@ -209,10 +218,12 @@ _CURVE_COLS = ['variant', 'seed', 'epoch', 'step', 'train_loss', 'val_loss', 'sc
 def _budget(budget) -> dict:
     "Normalise a budget: an int = epochs; a dict with exactly one of steps / epochs / minutes (+ optional every)."
     if isinstance(budget, int): budget = dict(epochs=budget)
-    if not isinstance(budget, dict): raise ValueError(f"budget: expected dict(steps=N), dict(epochs=E), dict(minutes=M) or an int, got {budget!r}")
+    if not isinstance(budget, dict):
+        raise ValueError(f"budget: expected dict(steps=N), dict(epochs=E), dict(minutes=M) or an int, got {budget!r}")
     kinds = [k for k in ('steps', 'epochs', 'minutes') if k in budget]
     bad = [k for k in budget if k not in ('steps', 'epochs', 'minutes', 'every')]
-    if len(kinds) != 1 or bad: raise ValueError(f"budget: give exactly one of steps, epochs, minutes (and optionally every), got {budget}")
+    if len(kinds) != 1 or bad:
+        raise ValueError(f"budget: give exactly one of steps, epochs, minutes (and optionally every), got {budget}")
     if not budget[kinds[0]] > 0: raise ValueError(f"budget: {kinds[0]} must be > 0, got {budget[kinds[0]]}")
     return dict(budget)
 
@@ -229,9 +240,11 @@ def run_variant(config: TrainConfig, data, run_dir, budget, cbs=(), quiet: bool 
     elif 'epochs' in b: cfg = cfg.replace(epochs=int(b['epochs']), steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     else: minutes = float(b['minutes']); cfg = cfg.replace(steps_per_epoch=b.get('every', cfg.steps_per_epoch))
     out = io.StringIO()
-    with (contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()), ignore_constant_warning():   # counted in n_undefined
+    quieted = contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext()
+    with quieted, ignore_constant_warning():   # counted in n_undefined
         try: res = train(cfg, data, run_dir, minutes=minutes, cbs=cbs)
-        except NonFiniteLossError as e: res = dict(history=[], stop_reason=f'non-finite loss: {e}'.split(';')[0], best_score=math.nan)
+        except NonFiniteLossError as e:
+            res = dict(history=[], stop_reason=f'non-finite loss: {e}'.split(';')[0], best_score=math.nan)
     return res['history'], res
 
 # %% ../nbs/12_experiments.ipynb #c019b
@@ -242,7 +255,8 @@ def _variant_configs(base_config, variants: dict) -> dict:
     cfgs = {}
     for name, over in variants.items():
         over = dict(over or {}); cb = over.pop('cbs', ())
-        if 'seed' in over: raise ValueError(f"compare: variant {name!r} sets 'seed'; seeds come from the seeds argument")
+        if 'seed' in over:
+            raise ValueError(f"compare: variant {name!r} sets 'seed'; seeds come from the seeds argument")
         try: cfgs[name] = (base.replace(**over), cb)
         except ValueError as e: raise ValueError(f"compare: variant {name!r}: {e}") from None
     return cfgs
@@ -258,8 +272,8 @@ def _run_seeds(cfgs: dict, data, budget, seeds, root: Path, quiet: bool) -> list
             hist, res = run_variant(cfg.replace(seed=seed), data, root/_slug(name)/f'seed{seed}', budget, cbs, quiet)
             for h in hist: rows.append(dict(variant=name, seed=seed, **h))
             last = hist[-1] if hist else {}
-            print(f"{name:>30s}  seed {seed}: score {last.get('score', math.nan):.4f} after {last.get('step', 0)} steps "
-                  f"({res.get('stop_reason') or 'done'}, {time.time() - t0:.0f}s)", flush=True)
+            print(f"{name:>30s}  seed {seed}: score {last.get('score', math.nan):.4f} after {last.get('step', 0)} "
+                  f"steps ({res.get('stop_reason') or 'done'}, {time.time() - t0:.0f}s)", flush=True)
     return rows
 
 # %% ../nbs/12_experiments.ipynb #c021
@@ -268,7 +282,8 @@ def final_scores(results: pd.DataFrame) -> pd.DataFrame:
     if results.empty: raise ValueError("compare results are empty: no run got to a validation")
     last = results.sort_values(['step', 'epoch']).groupby(['variant', 'seed'], sort=False).tail(1)
     order = {v: i for i, v in enumerate(results.attrs.get('variants') or list(dict.fromkeys(results.variant)))}
-    return last.sort_values(['variant', 'seed'], key=lambda s: s.map(order) if s.name == 'variant' else s).reset_index(drop=True)
+    by_variant = lambda s: s.map(order) if s.name == 'variant' else s
+    return last.sort_values(['variant', 'seed'], key=by_variant).reset_index(drop=True)
 
 # %% ../nbs/12_experiments.ipynb #cs76
 def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score') -> pd.DataFrame:
@@ -287,7 +302,8 @@ def summarize(results: pd.DataFrame, spread: str = 'std', metric: str = 'score')
     best = s['mean'].idxmax()
     s['gap'] = s.loc[best, 'mean'] - s['mean']
     wide = last.pivot(index='seed', columns='variant', values=metric)            # paired by seed: same split, same init
-    s['behind best in'] = [f"{int((wide[v] < wide[best]).sum())}/{int((wide[v].notna() & wide[best].notna()).sum())}" for v in s.index]
+    behind = lambda v: f"{int((wide[v] < wide[best]).sum())}/{int((wide[v].notna() & wide[best].notna()).sum())}"
+    s['behind best in'] = [behind(v) for v in s.index]
     def dist(v):
         if v == best: return False
         if min(s.loc[v, 'seeds'], s.loc[best, 'seeds']) < 2: return None
@@ -304,7 +320,8 @@ def summary_in_words(summary: pd.DataFrame) -> str:
     s = summary; best = s.attrs.get('best', s['mean'].idxmax()); n = int(s.seeds.min())
     rule = 'ranges do not overlap' if s.attrs.get('spread') == 'range' else 'gap > the larger std'
     out = [f"Highest mean final score: {best}, {s.loc[best, 'mean']:.3f} ± {s.loc[best, 'std']:.3f} "
-           f"(std over {int(s.loc[best, 'seeds'])} seed(s); min {s.loc[best, 'min']:.3f}, max {s.loc[best, 'max']:.3f})."]
+           f"(std over {int(s.loc[best, 'seeds'])} seed(s); min {s.loc[best, 'min']:.3f}, "
+           f"max {s.loc[best, 'max']:.3f})."]
     others = [v for v in s.index if v != best]
     if n < 2: out.append("One seed per variant: there is no spread, so no difference can be told from noise.")
     else:
@@ -314,7 +331,9 @@ def summary_in_words(summary: pd.DataFrame) -> str:
         if yes: out.append(f"Distinguishable from it ({rule}): " + '; '.join(map(fmt, yes)) + '.')
         if no: out.append("Within the noise: " + '; '.join(map(fmt, no)) + '.')
     nan = [f"{v}: {int(k)}" for v, k in s.nan_images.items() if k] if 'nan_images' in s else []
-    if nan: out.append("Validation images with a constant fill (NaN in the official score, counted 0): " + ', '.join(nan) + '.')
+    if nan:
+        out.append("Validation images with a constant fill (NaN in the official score, counted 0): "
+                   + ', '.join(nan) + '.')
     return '\n'.join(out)
 
 # %% ../nbs/12_experiments.ipynb #c021b
@@ -341,7 +360,8 @@ def plot_compare(results: pd.DataFrame, spread: str = 'std', title: str | None =
     axs[1].legend(fontsize=8)
     axs[2].set_yticks(range(len(s))); axs[2].set_yticklabels(s.index); axs[2].invert_yaxis(); axs[2].grid(alpha=.3)
     n = int(s.seeds.max())
-    axs[2].set_title(f'final score: {n} seed{"s" if n > 1 else ""}' + (f', bar = mean ± {"std" if spread == "std" else "min-max"}' if n > 1 else ''))
+    bar = f', bar = mean ± {"std" if spread == "std" else "min-max"}' if n > 1 else ''
+    axs[2].set_title(f'final score: {n} seed{"s" if n > 1 else ""}' + bar)
     b = results.attrs.get('budget')
     if title or b: fig.suptitle(' '.join(x for x in (title, f'budget {b}' if b else None) if x), fontsize=10)
     fig.tight_layout()
@@ -364,9 +384,10 @@ def compare(base_config: TrainConfig, variants: dict, data, budget=dict(steps=50
             show: bool = True, spread: str = 'std', quiet: bool = True) -> pd.DataFrame:
     """Train every variant (name -> dict of `TrainConfig` overrides, optionally with `cbs`: a list of callbacks or a
     function returning one) for each seed under the same budget; returns the tidy curves (one row per variant, seed
-    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `summary_in_words`. `out_dir` keeps the runs (and writes
-    compare.csv, summary.csv, compare.png), else they go to a temporary folder."""
-    if not isinstance(variants, dict) or not variants: raise ValueError("compare: variants must be a non-empty dict name -> overrides")
+    and validation). With `show`: shows `summarize`, draws `plot_compare` and prints `summary_in_words`. `out_dir`
+    keeps the runs (and writes compare.csv, summary.csv, compare.png), else they go to a temporary folder."""
+    if not isinstance(variants, dict) or not variants:
+        raise ValueError("compare: variants must be a non-empty dict name -> overrides")
     _budget(budget)
     seeds = [seeds] if isinstance(seeds, int) else list(seeds)
     if not seeds: raise ValueError("compare: seeds is empty")

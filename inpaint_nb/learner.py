@@ -13,18 +13,15 @@ from .core import InpaintError, from_bytes, _disk_full
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0
-__all__ = ['HOOKS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'NonFiniteLossError', 'Callback',
-           'dist_info', 'with_cbs', 'Trainer', 'loader_errors', 'mix_seed', 'seed_everything', 'get_rng_state',
-           'set_rng_state']
+__all__ = ['HOOKS', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'dist_info', 'with_cbs',
+           'Trainer', 'loader_errors', 'NonFiniteLossError', 'shm_error', 'mix_seed', 'seed_everything',
+           'get_rng_state', 'set_rng_state']
 
-# %% ../nbs/07_learner.ipynb #c005
+# %% ../nbs/07_learner.ipynb #1ca0d6bf
 class CancelFitException(Exception):   "Stop the run now; `after_fit` still runs."
 class CancelEpochException(Exception):
     "Skip the rest of this epoch's training batches; validation and `after_epoch` still run."
 class CancelBatchException(Exception): "Skip the rest of this batch."
-
-class NonFiniteLossError(InpaintError):
-    "A NaN or infinite loss: the run stops, best.pt and last.pt keep the last good epoch (one line, exit 2)."
 
 HOOKS = ('autocast', 'backward', 'opt_step')   # core steps a callback may take over (one callback per hook)
 
@@ -116,7 +113,7 @@ class Trainer:
         "`train_sums`: this epoch's training loss (and its parts) summed over images, and `n` images: mean = sum / n."
         self.train_sums = dict(loss=0., n=0)
 
-# %% ../nbs/07_learner.ipynb #lt02
+# %% ../nbs/07_learner.ipynb #9b7c2660
 @patch
 def remove_cbs(self: Trainer, cbs):
     for cb in cbs:
@@ -128,12 +125,6 @@ def callback(self: Trainer, event: str):
         f = getattr(cb, event, None)
         if f is not None: f(self)
 
-@patch
-def cb(self: Trainer, name: str):
-    "The callback called `name` (e.g. 'ema'), or None."
-    return next((c for c in self.cbs if c.name == name), None)
-
-# %% ../nbs/07_learner.ipynb #lt04
 @patch
 def _hook(self: Trainer, name: str, default, *args):
     "Call the callback that owns hook `name` with (learn, *args), or else `default(*args)`."
@@ -157,7 +148,6 @@ def opt_step(self: Trainer, opt=None):
     self._hook('opt_step', lambda o: o.step(), opt)
     opt.zero_grad(set_to_none=True)
 
-# %% ../nbs/07_learner.ipynb #lt06
 @patch
 def to_device(self: Trainer, b: dict) -> dict:
     """The batch's tensors on the device (4-D ones in `memory_format`); images sent as bytes become float there
@@ -171,21 +161,17 @@ def to_device(self: Trainer, b: dict) -> dict:
         out[k] = v
     return out
 
+# %% ../nbs/07_learner.ipynb #4479db9f
 @patch
 def check_finite(self: Trainer, loss, what: str = 'loss'):
     """Stop on a NaN/inf `loss` (the training loss, or `what`: the validation loss), all ranks agreeing, with a message
-    that says what to try."""
+    that says what to try (`NonFiniteLossError`)."""
     bad = torch.tensor(float(not torch.isfinite(loss.detach()).all()), device=self.device)
     if self.world > 1: dist.all_reduce(bad, op=dist.ReduceOp.MAX)
     if not bad.item(): return
-    parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
     self.should_stop, self.stop_reason = True, f'non-finite {what}'
-    raise NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
-                             f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep "
-                             "the last good epoch. Try a lower lr, grad_clip, or precision 'bf16'/'fp32' instead of "
-                             "'fp16'.")
+    raise self._non_finite(loss, what)
 
-# %% ../nbs/07_learner.ipynb #cs04
 @patch
 @with_cbs('batch', CancelBatchException)
 def train_step(self: Trainer):
@@ -220,52 +206,12 @@ def step_group(self: Trainer):
     self.step += 1
     self.callback('after_step')
 
-# %% ../nbs/07_learner.ipynb #c013
+# %% ../nbs/07_learner.ipynb #6e88257a
 @patch
 def validate(self: Trainer):
     "Score every validation image (sharded over ranks, gathered); fills `self.metrics` and `self.val_rows`."
     if self.valid_dl is not None: self._validate()
 
-@patch
-def _valid_batch(self: Trainer, model, b: dict) -> tuple:
-    "One validation batch: (its rows of per-image scores, its summed loss); the first images kept in `samples`."
-    with self.autocast():
-        preds = model(b['damaged'], b['mask'])
-        loss, _ = self.loss_func(preds, b)
-    rgb = preds['rgb'].float().clamp(0, 1)
-    with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
-    s = {k: v.detach().float().cpu() for k, v in s.items()}
-    if len(self.samples) < self.config.get('n_samples', 4):
-        self.samples += [(b['damaged'][j].float().cpu(), x.cpu(), b['gt'][j].float().cpu()) for j, x in enumerate(rgb)]
-    rows = [dict(id=id_, **{k: float(v[j]) for k, v in s.items()}) for j, id_ in enumerate(b['id'])]
-    return rows, float(loss) * len(rgb)
-
-@patch
-def _gathered(self: Trainer, rows: list, loss_sum: float) -> tuple:
-    "Every rank's validation rows and loss sum (one process: its own)."
-    if self.world == 1: return rows, loss_sum
-    gathered = [None] * self.world
-    dist.all_gather_object(gathered, (rows, loss_sum))
-    return [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
-
-@patch
-@with_cbs('validate')
-def _validate(self: Trainer):
-    model = self.eval_model if self.eval_model is not None else self.model
-    was_training = model.training; model.eval()
-    rows, loss_sum, self.samples = [], 0., []
-    with torch.no_grad():
-        for b in self.valid_dl:
-            r, l = self._valid_batch(model, self.to_device(b)); rows += r; loss_sum += l
-    model.train(was_training)
-    rows, loss_sum = self._gathered(rows, loss_sum)
-    self.val_rows = sorted(rows, key=lambda r: r['id'])
-    self.metrics = dict(val_loss=loss_sum / len(rows), **score_means(rows, nan='zero')) if rows else {}
-    if rows: self.check_finite(torch.tensor(loss_sum), 'validation loss')      # NaN weights: not a score of 0 to keep
-    m = self.metrics
-    self.monitor_value = m.get('score', -math.inf) if self.monitor == 'score' else -m.get('val_loss', math.inf)
-
-# %% ../nbs/07_learner.ipynb #c011
 @patch
 def fit(self: Trainer, epochs: int, cbs=()):
     """Train until epoch `epochs` (counting from 0, so a resumed run continues to the same end); `cbs` join this fit
@@ -310,24 +256,93 @@ def _all_batches(self: Trainer):
         self.train_step()
     self.step_group()   # the epoch's last, shorter group of batches (gradient accumulation)
 
-# %% ../nbs/07_learner.ipynb #le01
-_SHM_FAIL = re.compile(r'unable to [^:<]*(?:<[^>]*>[^:]*)?: (?P<why>[^()\n]+?) \((?P<errno>\d+)\)'
-                       r'|killed by signal: (?P<sig>File size limit exceeded)')   # torch's words, in the worker's error
-
 @contextlib.contextmanager
 def loader_errors():
     """Loader workers hand each batch over in a shared-memory file (/dev/shm). When it cannot grow (/dev/shm full, a
-    file-size limit such as `ulimit -f`), torch raises a RuntimeError from inside the worker; here it becomes one line,
-    by `core.atomic_write`'s rule for a full disk. `Trainer.fit` and `inference.predict_data` read under it."""
+    file-size limit such as `ulimit -f`), torch raises a RuntimeError from inside the worker; here it becomes one line
+    (`shm_error`). `Trainer.fit` and `inference.predict_data` read under it."""
     try: yield
     except RuntimeError as e:
-        m = _SHM_FAIL.search(str(e))
-        if not (m and (m['sig'] or _disk_full(OSError(int(m['errno']), m['why'])) is not None)): raise
-        raise InpaintError(f"/dev/shm (the data loader's shared memory): cannot hand a batch over: "
-                           f"{m['why'] or m['sig']} (disk full or file-size limit); free space, raise the limit or "
-                           "use no loader workers") from None
+        err = shm_error(e)
+        if err is None: raise
+        raise err from None
 
-# %% ../nbs/07_learner.ipynb #c007
+# %% ../nbs/07_learner.ipynb #e88a66e3
+@patch
+def _valid_batch(self: Trainer, model, b: dict) -> tuple:
+    "One validation batch: (its rows of per-image scores, its summed loss); the first images kept in `samples`."
+    with self.autocast():
+        preds = model(b['damaged'], b['mask'])
+        loss, _ = self.loss_func(preds, b)
+    rgb = preds['rgb'].float().clamp(0, 1)
+    with ignore_constant_warning(): s = self.score_func(b['gt'].float(), rgb, b['mask'])   # counted in n_undefined
+    s = {k: v.detach().float().cpu() for k, v in s.items()}
+    if len(self.samples) < self.config.get('n_samples', 4):
+        self.samples += [(b['damaged'][j].float().cpu(), x.cpu(), b['gt'][j].float().cpu()) for j, x in enumerate(rgb)]
+    rows = [dict(id=id_, **{k: float(v[j]) for k, v in s.items()}) for j, id_ in enumerate(b['id'])]
+    return rows, float(loss) * len(rgb)
+
+# %% ../nbs/07_learner.ipynb #740a4d6d
+@patch
+def _gathered(self: Trainer, rows: list, loss_sum: float) -> tuple:
+    "Every rank's validation rows and loss sum (one process: its own)."
+    if self.world == 1: return rows, loss_sum
+    gathered = [None] * self.world
+    dist.all_gather_object(gathered, (rows, loss_sum))
+    return [r for g, _ in gathered for r in g], sum(l for _, l in gathered)
+
+# %% ../nbs/07_learner.ipynb #6491d698
+@patch
+@with_cbs('validate')
+def _validate(self: Trainer):
+    "Score the validation images with `eval_model` (when a callback set one) or `model`; the means in `metrics`."
+    model = self.eval_model if self.eval_model is not None else self.model
+    was_training = model.training; model.eval()
+    rows, loss_sum, self.samples = [], 0., []
+    with torch.no_grad():
+        for b in self.valid_dl:
+            r, l = self._valid_batch(model, self.to_device(b)); rows += r; loss_sum += l
+    model.train(was_training)
+    rows, loss_sum = self._gathered(rows, loss_sum)
+    self.val_rows = sorted(rows, key=lambda r: r['id'])
+    self.metrics = dict(val_loss=loss_sum / len(rows), **score_means(rows, nan='zero')) if rows else {}
+    if rows: self.check_finite(torch.tensor(loss_sum), 'validation loss')      # NaN weights: not a score of 0 to keep
+    m = self.metrics
+    self.monitor_value = m.get('score', -math.inf) if self.monitor == 'score' else -m.get('val_loss', math.inf)
+
+# %% ../nbs/07_learner.ipynb #3f3b04eb
+@patch
+def cb(self: Trainer, name: str):
+    "The callback called `name` (e.g. 'ema'), or None."
+    return next((c for c in self.cbs if c.name == name), None)
+
+# %% ../nbs/07_learner.ipynb #a951390d
+class NonFiniteLossError(InpaintError):
+    "A NaN or infinite loss: the run stops, best.pt and last.pt keep the last good epoch (one line, exit 2)."
+
+@patch
+def _non_finite(self: Trainer, loss, what: str) -> NonFiniteLossError:
+    "The error of a non-finite `loss` (`what`): where it happened, the training loss's parts, and what to try."
+    parts = {k: round(float(v), 5) for k, v in (self.loss_parts or {}).items()} if what == 'loss' else {}
+    return NonFiniteLossError(f"non-finite {what} ({float(loss.detach())}) at epoch {self.epoch}, step {self.step}"
+                              f"{f' (parts {parts})' if parts else ''}; the run stops here, best.pt and last.pt keep "
+                              "the last good epoch. Try a lower lr, grad_clip, or precision 'bf16'/'fp32' instead of "
+                              "'fp16'.")
+
+# %% ../nbs/07_learner.ipynb #0e155e93
+_SHM_FAIL = re.compile(r'unable to [^:<]*(?:<[^>]*>[^:]*)?: (?P<why>[^()\n]+?) \((?P<errno>\d+)\)'
+                       r'|killed by signal: (?P<sig>File size limit exceeded)')   # torch's words, in the worker's error
+
+def shm_error(e: RuntimeError) -> InpaintError | None:
+    """A loader worker's shared-memory failure `e` as one line (by `core.atomic_write`'s rule for a full disk), or None
+    for any other error."""
+    m = _SHM_FAIL.search(str(e))
+    if not (m and (m['sig'] or _disk_full(OSError(int(m['errno']), m['why'])) is not None)): return None
+    return InpaintError(f"/dev/shm (the data loader's shared memory): cannot hand a batch over: "
+                        f"{m['why'] or m['sig']} (disk full or file-size limit); free space, raise the limit or "
+                        "use no loader workers")
+
+# %% ../nbs/07_learner.ipynb #d3d06553
 def mix_seed(*ints) -> int:
     "A well-spread non-negative 63-bit seed from a few integers."
     return int(np.random.SeedSequence([int(i) for i in ints]).generate_state(2, np.uint64)[0] >> np.uint64(1))
@@ -336,6 +351,7 @@ def seed_everything(seed: int):
     "Seed Python, NumPy and torch (all devices)."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
+# %% ../nbs/07_learner.ipynb #dc0b9d05
 def get_rng_state() -> dict:
     "All RNG states as tensors / plain types (safe for `weights_only` loading)."
     version, mt, gauss = random.getstate()
