@@ -40,7 +40,7 @@ __all__ = ['TTA_VIEWS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'TTA_N
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
 
 def dihedral(x: torch.Tensor, k: int, inverse: bool = False) -> torch.Tensor:
-    "The `k`-th of the 8 flips/transposes of the square (bit 0: left-right flip, 1: up-down flip, 2: transpose), or its inverse."
+    "The `k`-th of the 8 flips/transposes of a square (bits: 1 flip left-right, 2 up-down, 4 transpose) or its inverse."
     ops = [(4, lambda t: t.transpose(-1, -2)), (1, lambda t: t.flip(-1)), (2, lambda t: t.flip(-2))]
     for bit, op in (ops[::-1] if inverse else ops):
         if k & bit: x = op(x)
@@ -51,7 +51,8 @@ def _run(model, damaged, mask, tta):
     "The model's RGB averaged over the test-time views `tta` (False/'none', True/'flip': 2 views, 'd4': all 8)."
     if tta not in TTA_VIEWS: raise ValueError(f"tta must be one of {list(TTA_VIEWS)}, got {tta!r}")
     views = TTA_VIEWS[tta]
-    return sum(dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views) / len(views)
+    rgbs = (dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views)
+    return sum(rgbs) / len(views)
 
 # %% ../nbs/10_inference.ipynb #pl01
 AS_TRAINED, AUTO = 'as-trained', 'auto'
@@ -361,9 +362,9 @@ def predict_data(stages: Stages, data_dir, out=None, num_workers: int = 0, progr
 
 # %% ../nbs/10_inference.ipynb #pc10
 def _popt(default, help: str, range: str | None = None, choices=None, **cli):
-    "A `PredictConfig` field: `config.config_field`'s declaration, and how the command line reads a bare option (`cli`: nargs...)."
-    f = config_field(default, help, range, choices)
-    f.metadata = MappingProxyType({**f.metadata, 'cli': cli})
+    """A `PredictConfig` field: `config.config_field`'s declaration, and how the command line reads a bare option
+    (`cli`: nargs...)."""
+    f = config_field(default, help, range, choices); f.metadata = MappingProxyType({**f.metadata, 'cli': cli})
     return f
 
 @dataclass

@@ -48,14 +48,16 @@ class SubmissionError(DataError):
 # %% ../nbs/03b_submission.ipynb #sz090
 def submission_problems(zip_path, data_dir) -> list:
     """Every problem of a submission zip against `test.csv`, checking what the leaderboard reads: a flat zip of PNGs
-    (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable; nothing larger is unpacked."""
+    (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable; nothing larger is
+    unpacked."""
     zip_path = Path(zip_path)
     problems = zip_problems(zip_path)            # the zip in itself (chapter 03): a zip? flat? only PNGs?
     if not zip_path.is_file() or not zipfile.is_zipfile(zip_path): return problems
     expected = {Path(p).name for p in read_split(data_dir, 'test', check_files=False).input_image_path}
     with zipfile.ZipFile(zip_path) as z:
         names = set(z.namelist())
-        problems += [f"{n}: extra file, not a test image name" for n in sorted(names - expected) if '/' not in n and n.endswith('.png')]
+        problems += [f"{n}: extra file, not a test image name" for n in sorted(names - expected)
+                     if '/' not in n and n.endswith('.png')]
         problems += [f"{n}: missing" for n in sorted(expected - names)]
         for n in sorted(expected & names):
             try:                                 # read with a cap, judged by the header, decoded only then
@@ -67,7 +69,7 @@ def submission_problems(zip_path, data_dir) -> list:
 
 # %% ../nbs/03b_submission.ipynb #sz092
 def check_submission(zip_path, data_dir) -> Path:
-    "Raise `SubmissionError` listing every problem of the zip (see `submission_problems`); return the path if it is fine."
+    "Raise `SubmissionError` listing every problem of the zip (`submission_problems`); return the path if it is fine."
     problems = submission_problems(zip_path, data_dir)
     if problems: raise SubmissionError(zip_path, problems)
     return Path(zip_path)
