@@ -410,7 +410,7 @@ class PredictConfig:
 # %% ../nbs/10_inference.ipynb #pp21
 def predict(config: PredictConfig, progress: bool = True) -> Path:
     """`inpaint_nb predict` (`config`: a `PredictConfig`, or the command line's namespace): claim --out
-    (`core.claim_output`: a submission zip, never onto or into the data, the checkpoint or its run folder), check the
+    (`files.claim_output`: a submission zip, never onto or into the data, the checkpoint or its run folder), check the
     test files, build the pipeline (printed as one line), restore (`predict_data`), write and check the zip."""
     c = PredictConfig.of(config)
     contain_worker_temp()                   # the loader workers' pymp-* folder goes when this process does

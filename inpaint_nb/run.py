@@ -232,7 +232,7 @@ WEIGHT_OPTIONS = tuple(p for build in (build_lama_restorer, build_ddcolor_restor
                        if p.endswith('_weights') and p != 'encoder_weights')
 
 def check_model_fits(cfg: TrainConfig, device=None) -> dict:
-    """`models.check_fits` for a training config before anything is built: its network on the meta device (no memory,
+    """`memory.check_fits` for a training config before anything is built: its network on the meta device (no memory,
     no pretrained weights read), its parameters, gradients, optimiser state (and EMA copy) and one batch of
     `batch_size` x (`crop` or `size`) px; one line naming the fields to lower when it would not fit `device`."""
     kw = {**unpretrained_kwargs(cfg.model, cfg.model_kwargs, {}),
