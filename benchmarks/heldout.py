@@ -32,7 +32,8 @@ from __future__ import annotations
 import argparse, json, resource, shlex, shutil, subprocess, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
-from inpaint_nb.core import read_rgb, write_png, to_tensor, to_image, save_figure
+from inpaint_nb.core import read_rgb, write_png, to_tensor, to_image
+from inpaint_nb.files import save_figure
 from inpaint_nb.damage import random_damage, organiser_damage, detect_mask, telea_fill
 from inpaint_nb.data import split_photos
 from inpaint_nb.colour import rgb_to_chroma, chroma_to_rgb, apply_hue_prior

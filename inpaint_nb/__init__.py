@@ -8,10 +8,10 @@ _PUBLIC = {
     'make_demo_data': 'data',
     'score': 'metrics', 'score_folder': 'metrics',
     'build_model': 'models',
-    'TrainConfig': 'config', 'train': 'run', 'load_model': 'run',
+    'TrainConfig': 'config', 'train': 'run', 'load_model': 'inference',
     'Pipeline': 'inference', 'build_pipeline': 'inference', 'load_pipeline': 'inference', 'restore': 'inference',
     'predict_data': 'inference', 'predict': 'inference', 'PredictConfig': 'inference',
-    'write_submission': 'inference', 'check_submission': 'inference',
+    'write_submission': 'submission', 'check_submission': 'submission',
 }
 __all__ = list(_PUBLIC)
 

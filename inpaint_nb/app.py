@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from .core import (IMG_SIZE, MAX_PIXELS, InpaintError, check_device, check_number, decode_image,
-                             default_device, png_cap, png_problem, read_gray, read_rgb, resize, scratch_dir, write_png,
-                             atomic_write_text)
+                             default_device, png_cap, png_problem, read_gray, read_rgb, resize, scratch_dir, write_png)
+from .files import atomic_write_text
 from .damage import random_damage, detect_mask
 from .data import read_split, SPLIT_COLUMNS
 from .metrics import score, WEIGHTS
-from .run import load_model, model_size
+from .inference import load_model, model_size
 from .inference import (AS_TRAINED, INPAINTERS, COLORIZERS, build_pipeline, load_pipeline, predict_data,
-                                  load_inpainter, load_colorizer, _png_bytes)
+                                  load_inpainter, load_colorizer)
+from .submission import _png_bytes
 
 # %% auto #0
 __all__ = ['VIEW', 'app_scratch', 'Case', 'new_case', 'damaged_case', 'square_photo', 'read_photo', 'photo_case', 'data_choices',

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
-from .core import (InpaintError, read_gray, read_rgb, atomic_write, atomic_write_text, clean_temp_files,
-                             writable_dir, file_problem)
+from .core import InpaintError, read_gray, read_rgb, file_problem
+from .files import atomic_write, atomic_write_text, clean_temp_files, writable_dir
 
 # %% auto #0
 __all__ = ['CACHE_FORMAT', 'MAX_MANIFEST_BYTES', 'ImageCache', 'cache_problem', 'build_cache', 'open_cache']

@@ -10,7 +10,8 @@ import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from tqdm.auto import tqdm
 from fastcore.basics import patch
-from .core import atomic_write_text, in_notebook, read_rgb, save_figure, show_images
+from .files import atomic_write_text, save_figure
+from .core import in_notebook, read_rgb, show_images
 from .colour import fit_hue_prior
 from .losses import GANLoss
 from .learner import Callback, CancelEpochException

@@ -8,7 +8,8 @@ import contextlib, json, os, signal, socket, threading, time
 from pathlib import Path
 import torch, torch.nn as nn
 import torch.distributed as dist
-from .core import InpaintError, atomic_write, pid_alive, read_weights, first_line
+from .core import InpaintError, pid_alive, first_line
+from .files import atomic_write, read_weights
 from .learner import Callback, Trainer, get_rng_state, set_rng_state
 
 # %% auto #0

@@ -13,7 +13,8 @@ from .core import read_rgb, default_device
 from .damage import random_damage
 from .metrics import score, score_means, ignore_constant_warning
 from .checkpoint import atomic_save, read_checkpoint
-from .run import TrainConfig, make_split, load_model
+from .run import TrainConfig, make_split
+from .inference import load_model
 from .inference import AS_TRAINED, build_pipeline, load_pipeline, load_hue_prior, restore
 
 # %% auto #0

@@ -8,15 +8,16 @@ import argparse, json, os, sys, traceback, warnings
 from dataclasses import fields, MISSING
 from pathlib import Path
 import torch
-from .core import (InpaintError, atomic_write_text, save_figure, check_number, check_device, writable_dir,
-                             usable_cores, contain_worker_temp)
+from .core import InpaintError, check_number, check_device, usable_cores, contain_worker_temp
+from .files import atomic_write_text, save_figure, writable_dir
 from .data import make_demo_data
 from .metrics import NAN_POLICIES, score_cli
 from .models import MODELS
 from .checkpoint import Interrupted, signals_raise
 from .run import TrainConfig, train
 from .config import PRESETS, UNTIL_BUDGET, field_kind, parse_field
-from .inference import check_submission, PredictCallback, PredictConfig, predict
+from .submission import check_submission
+from .inference import PredictCallback, PredictConfig, predict
 from .choose import choose_pipeline
 from .clusters import cluster_folder
 from .experiments import lr_find, LRFindResult, MIN_SWEEP

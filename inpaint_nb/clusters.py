@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 from tqdm.auto import tqdm
-from .core import (read_rgb, resize, to_tensor, InpaintError, default_device, atomic_write,
-                             atomic_write_text, claim_output, first_line)
+from .core import read_rgb, resize, to_tensor, InpaintError, default_device, first_line
+from .files import atomic_write, atomic_write_text, claim_output
 from .data import read_split
 from .registry import Pretrained, fetch_weights
 

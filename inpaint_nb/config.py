@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import pandas as pd
-from .core import IMG_SIZE, TMP_TAG, InpaintError, atomic_write_text, check_number, claim_output
+from .core import IMG_SIZE, InpaintError, check_number
+from .files import TMP_TAG, atomic_write_text, claim_output
 from .damage import FILLS
 from .losses import GANLoss
 from .checkpoint import read_checkpoint, RESUME_KEYS

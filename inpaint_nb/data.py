@@ -11,8 +11,9 @@ import numpy as np, pandas as pd, torch, cv2
 from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, read_gray, read_rgb, write_png,
-                             rgb_to_gray, to_tensor, resize, bundled_photos, atomic_write_text, png_problem, png_size,
-                             check_number, writable_dir, first_line, file_problem)
+                             rgb_to_gray, to_tensor, resize, bundled_photos, png_problem, png_size, check_number,
+                             first_line, file_problem)
+from .files import atomic_write_text, writable_dir
 from .damage import random_damage, organiser_damage, detect_mask, loader_fill
 
 # %% auto #0

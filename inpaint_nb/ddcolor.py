@@ -10,12 +10,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import safetensors.torch
-from .core import InpaintError, MAX_PIXELS, atomic_write, atomic_write_text, default_device, first_line, \
-                            read_state_dict
+from .core import InpaintError, MAX_PIXELS, default_device, first_line
+from .files import atomic_write, atomic_write_text, read_state_dict
 from .registry import register_model, Pretrained, PRETRAINED, fetch_weights, check_state, state_layout
 from .colour import chroma_to_rgb, gray_to_lightness, lab_to_rgb
 from .convnext import ConvNeXt, CONVNEXT_SIZES
-from .models import Restorer, check_fits
+from .models import Restorer
+from .memory import check_fits
 from .lama import fp32
 
 # %% auto #0

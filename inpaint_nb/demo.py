@@ -13,8 +13,8 @@ from .damage import detect_mask, telea_fill
 from .data import make_demo_data
 from .metrics import ignore_constant_warning, score_folder
 from .callbacks import plot_samples
-from .inference import (build_pipeline, load_pipeline, predict_data, write_submission, check_submission,
-                                  load_hue_prior, AS_TRAINED)
+from .inference import build_pipeline, load_pipeline, predict_data, load_hue_prior, AS_TRAINED
+from .submission import write_submission, check_submission
 from .colour import apply_hue_prior
 from .run import TrainConfig, train
 from .config import UNTIL_BUDGET

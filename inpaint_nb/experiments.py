@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np, pandas as pd
-from .core import InpaintError, atomic_write_text, in_notebook, save_figure, scratch_dir
+from .core import InpaintError, in_notebook, scratch_dir
+from .files import atomic_write_text, save_figure
 from .metrics import ignore_constant_warning
 from .learner import (Trainer, Callback, CancelFitException, CancelEpochException, NonFiniteLossError,
                                 get_rng_state, set_rng_state)

@@ -4,45 +4,43 @@
 
 # %% ../nbs/10_inference.ipynb #c003
 from __future__ import annotations
-import contextlib, copy, os, zipfile
+import contextlib, copy, os
 from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable
-import numpy as np, torch, cv2
+import numpy as np, torch
 import torch.nn as nn, torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import (IMG_SIZE, PNG_SIGNATURE, DataError, InpaintError, rgb_to_luma, to_tensor, to_image,
-                             write_png, default_device, atomic_write, clean_temp_files, decode_image, png_problem,
-                             png_cap, read_member,
-                             usable_cores, writable_dir, claim_output, contain_worker_temp, check_device, read_gray)
-from .data import read_split, checked_split
+from .core import (IMG_SIZE, InpaintError, rgb_to_luma, to_tensor, write_png, default_device, usable_cores,
+                             contain_worker_temp, check_device, read_gray)
+from .files import clean_temp_files, writable_dir, claim_output
+from .data import checked_split
 from .damage import detect_mask, get_fill, Fill, FILLS
 from .colour import (to_image_keep_luma, keep_known_luma, chroma_to_rgb, rgb_to_chroma, apply_hue_prior,
                                check_hue_prior)
-from .metrics import zip_problems
+from .submission import write_submission, check_submission
 from .learner import Callback, loader_errors
-from .checkpoint import read_checkpoint
-from .callbacks import PlotCallback
-from .models import TwoStageRestorer, pad_to_multiple
+from .checkpoint import read_checkpoint, check_state_dict
+from .callbacks import PlotCallback, EMACallback
+from .models import TwoStageRestorer, pad_to_multiple, unpretrained_kwargs
 from .lama import load_lama, lama_fill
 from .ddcolor import load_ddcolor, ddcolor_colorize
-from .run import load_model, model_size, run_folder_of
-from .config import config_field
-from .config import check_field
+from .run import make_model, run_folder_of
+from .config import TrainConfig, config_field, check_field
 
 # %% auto #0
 __all__ = ['TTA_VIEWS', 'AS_TRAINED', 'AUTO', 'AUTO_FILL', 'HUE_SOURCES', 'TTA_NAMES', 'INPAINTERS', 'COLORIZERS', 'dihedral',
-           'Pipeline', 'load_hue_prior', 'build_pipeline', 'ColourStage', 'load_inpainter', 'load_colorizer', 'Stages',
-           'load_pipeline', 'restore', 'threads_beside', 'predict_data', 'write_submission', 'SubmissionError',
-           'submission_problems', 'check_submission', 'PredictConfig', 'predict', 'PredictCallback']
+           'Pipeline', 'model_size', 'load_model', 'load_hue_prior', 'build_pipeline', 'ColourStage', 'load_inpainter',
+           'load_colorizer', 'Stages', 'load_pipeline', 'restore', 'threads_beside', 'predict_data', 'PredictConfig',
+           'predict', 'PredictCallback']
 
 # %% ../nbs/10_inference.ipynb #c004
 TTA_VIEWS = {False: (0,), True: (0, 1), 'none': (0,), 'flip': (0, 1), 'd4': tuple(range(8))}
 
 def dihedral(x: torch.Tensor, k: int, inverse: bool = False) -> torch.Tensor:
-    "The `k`-th of the 8 flips/transposes of the square (bit 0: left-right flip, 1: up-down flip, 2: transpose), or its inverse."
+    "The `k`-th of the 8 flips/transposes of a square (bits: 1 flip left-right, 2 up-down, 4 transpose) or its inverse."
     ops = [(4, lambda t: t.transpose(-1, -2)), (1, lambda t: t.flip(-1)), (2, lambda t: t.flip(-2))]
     for bit, op in (ops[::-1] if inverse else ops):
         if k & bit: x = op(x)
@@ -53,7 +51,8 @@ def _run(model, damaged, mask, tta):
     "The model's RGB averaged over the test-time views `tta` (False/'none', True/'flip': 2 views, 'd4': all 8)."
     if tta not in TTA_VIEWS: raise ValueError(f"tta must be one of {list(TTA_VIEWS)}, got {tta!r}")
     views = TTA_VIEWS[tta]
-    return sum(dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views) / len(views)
+    rgbs = (dihedral(model(dihedral(damaged, k), dihedral(mask, k))['rgb'].float(), k, inverse=True) for k in views)
+    return sum(rgbs) / len(views)
 
 # %% ../nbs/10_inference.ipynb #pl01
 AS_TRAINED, AUTO = 'as-trained', 'auto'
@@ -80,6 +79,29 @@ class Pipeline:
         colour = {'model': None if self.gray == 'model' else f'{net} colour', 'none': 'no colour'}.get(self.colour,
                                                                                                        self.colour)
         return ' -> '.join(s for s in (f'fill {self.fill}', gray, colour, f'hues {self.hues}', f'tta {self.tta}') if s)
+
+# %% ../nbs/10_inference.ipynb #lm02
+def model_size(cfg) -> int | None:
+    """The resolution the model was trained at, to run it at on full images: `size`, or native (None) when it trained
+    on crops."""
+    cfg = cfg if isinstance(cfg, dict) else cfg.to_dict()
+    return None if cfg.get('crop') else cfg.get('size')
+
+def load_model(ckpt, device='cpu'):
+    """A trained restorer from a `best.pt` or `last.pt` (EMA weights when the run had them): returns (model in eval
+    mode, TrainConfig). Built without pretrained weights (`models.unpretrained_kwargs`: the checkpoint holds every
+    tensor), so a fine-tuned LaMa/DDColor/ImageNet-encoder run loads offline, without its original weight files."""
+    path = Path(ckpt)
+    sd = read_checkpoint(path)
+    cfg = TrainConfig.from_dict(sd['config'], f"{path} (its config)")
+    weights = EMACallback.eval_weights(sd)
+    kw = unpretrained_kwargs(cfg.model, cfg.model_kwargs, weights)
+    model = make_model(cfg.replace(init_from=None, model_kwargs=kw))
+    if kw != cfg.model_kwargs and set(model.state_dict()) != set(weights):
+        model = make_model(cfg.replace(init_from=None))                  # as the run built it
+    check_state_dict(model, weights, path, f"model {cfg.model!r} {cfg.model_kwargs} of its config")
+    model.load_state_dict(weights)
+    return model.to(device).eval(), cfg
 
 # %% ../nbs/10_inference.ipynb #pl03
 _NOTED = set()
@@ -338,68 +360,11 @@ def predict_data(stages: Stages, data_dir, out=None, num_workers: int = 0, progr
                 if out is not None: write_png(Path(out)/f'{id}.png', rgb)
     return preds
 
-# %% ../nbs/10_inference.ipynb #c011
-def _png_bytes(rgb: np.ndarray) -> bytes:
-    ok, buf = cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))   # RGB -> BGR at the cv2 boundary
-    if not ok: raise DataError('could not encode a PNG')
-    return buf.tobytes()
-
-# %% ../nbs/10_inference.ipynb #sz086
-def write_submission(preds: dict, data_dir, zip_path='submission.zip') -> Path:
-    "Zip `{ID: RGB uint8}` flat, one PNG per `test.csv` row named like its input; atomic (temp file + rename)."
-    df = read_split(data_dir, 'test', check_files=False)
-    missing = [i for i in df.ID if i not in preds]
-    if missing: raise DataError(f"no prediction for {len(missing)} test ID(s), e.g. {missing[:3]}")
-    names = [Path(rel).name for rel in df.input_image_path]    # distinct: `read_split` refuses a test.csv repeating one
-    zip_path = Path(zip_path)
-    with atomic_write(zip_path) as tmp, zipfile.ZipFile(tmp, 'w', zipfile.ZIP_DEFLATED) as z:
-        for id, name in zip(df.ID, names):
-            rgb = preds[id]
-            if rgb.shape != (IMG_SIZE, IMG_SIZE, 3) or rgb.dtype != np.uint8:
-                raise DataError(f"prediction for {id}: expected uint8 {IMG_SIZE}x{IMG_SIZE}x3 RGB, got {rgb.dtype} "
-                                f"{rgb.shape}")
-            z.writestr(name, _png_bytes(rgb))
-    return zip_path
-
-# %% ../nbs/10_inference.ipynb #c012
-class SubmissionError(DataError):
-    "A submission zip with problems; `.problems` lists every one."
-    def __init__(self, zip_path, problems):
-        self.problems = problems
-        super().__init__(f"{zip_path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-
-# %% ../nbs/10_inference.ipynb #sz090
-def submission_problems(zip_path, data_dir) -> list:
-    """Every problem of a submission zip against `test.csv`, checking what the leaderboard reads: a flat zip of PNGs
-    (by signature, not name) named like the test inputs, each 8-bit RGB 512x512 and decodable; nothing larger is unpacked."""
-    zip_path = Path(zip_path)
-    problems = zip_problems(zip_path)            # the zip in itself (chapter 03): a zip? flat? only PNGs?
-    if not zip_path.is_file() or not zipfile.is_zipfile(zip_path): return problems
-    expected = {Path(p).name for p in read_split(data_dir, 'test', check_files=False).input_image_path}
-    with zipfile.ZipFile(zip_path) as z:
-        names = set(z.namelist())
-        problems += [f"{n}: extra file, not a test image name" for n in sorted(names - expected) if '/' not in n and n.endswith('.png')]
-        problems += [f"{n}: missing" for n in sorted(expected - names)]
-        for n in sorted(expected & names):
-            try:                                 # read with a cap, judged by the header, decoded only then
-                data = read_member(z, n, png_cap(IMG_SIZE, IMG_SIZE))
-                if p := png_problem(data, 'RGB', IMG_SIZE, what=n): problems.append(p); continue
-                decode_image(data, 'RGB', IMG_SIZE, what=n)
-            except InpaintError as e: problems.append(str(e))
-    return problems
-
-# %% ../nbs/10_inference.ipynb #sz092
-def check_submission(zip_path, data_dir) -> Path:
-    "Raise `SubmissionError` listing every problem of the zip (see `submission_problems`); return the path if it is fine."
-    problems = submission_problems(zip_path, data_dir)
-    if problems: raise SubmissionError(zip_path, problems)
-    return Path(zip_path)
-
 # %% ../nbs/10_inference.ipynb #pc10
 def _popt(default, help: str, range: str | None = None, choices=None, **cli):
-    "A `PredictConfig` field: `config.config_field`'s declaration, and how the command line reads a bare option (`cli`: nargs...)."
-    f = config_field(default, help, range, choices)
-    f.metadata = MappingProxyType({**f.metadata, 'cli': cli})
+    """A `PredictConfig` field: `config.config_field`'s declaration, and how the command line reads a bare option
+    (`cli`: nargs...)."""
+    f = config_field(default, help, range, choices); f.metadata = MappingProxyType({**f.metadata, 'cli': cli})
     return f
 
 @dataclass
@@ -445,7 +410,7 @@ class PredictConfig:
 # %% ../nbs/10_inference.ipynb #pp21
 def predict(config: PredictConfig, progress: bool = True) -> Path:
     """`inpaint_nb predict` (`config`: a `PredictConfig`, or the command line's namespace): claim --out
-    (`core.claim_output`: a submission zip, never onto or into the data, the checkpoint or its run folder), check the
+    (`files.claim_output`: a submission zip, never onto or into the data, the checkpoint or its run folder), check the
     test files, build the pipeline (printed as one line), restore (`predict_data`), write and check the zip."""
     c = PredictConfig.of(config)
     contain_worker_temp()                   # the loader workers' pymp-* folder goes when this process does

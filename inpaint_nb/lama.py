@@ -9,9 +9,11 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import IMG_SIZE, InpaintError, rgb_to_luma, default_device, atomic_write, read_weights, first_line
+from .core import IMG_SIZE, InpaintError, rgb_to_luma, default_device, first_line
+from .files import atomic_write, read_weights
 from .registry import register_model, Pretrained, PRETRAINED, fetch_weights, check_state
-from .models import TwoStageRestorer, build_generator, check_fits, zero_last_conv
+from .models import TwoStageRestorer, build_generator, zero_last_conv
+from .memory import check_fits
 
 # %% auto #0
 __all__ = ['FIRST_KEY', 'LAMA_MAX_NGF', 'LAMA_MAX_BLOCKS', 'LAMA_HUB', 'LAMA_FREEZE', 'LAMA_FILL', 'fp32', 'FourierUnit',

@@ -9,7 +9,8 @@ from operator import attrgetter
 import numpy as np, torch, torch.nn as nn
 import torch.distributed as dist
 from fastcore.basics import patch
-from .core import InpaintError, from_bytes, _disk_full
+from .core import InpaintError, from_bytes
+from .files import _disk_full
 from .metrics import ignore_constant_warning, score_batch, score_means
 
 # %% auto #0

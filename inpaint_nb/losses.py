@@ -317,7 +317,8 @@ class RestorationLoss:
 # %% ../nbs/06_losses.ipynb #dd061
 import functools
 from torchvision.models import vgg16_bn, VGG16_BN_Weights
-from .core import InpaintError, read_state_dict
+from .core import InpaintError
+from .files import read_state_dict
 from .registry import Pretrained, PRETRAINED, fetch_weights, check_state, state_layout
 
 PERCEPTUAL_LAYERS = {'conv1_1': 1 / 16, 'conv2_1': 1 / 8, 'conv3_1': 1 / 4, 'conv4_1': 1 / 2,

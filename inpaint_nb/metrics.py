@@ -11,7 +11,8 @@ import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
 from .core import (InpaintError, quantize, read_rgb, read_gray, decode_image, read_member, png_cap,
-                             file_problem, claim_output, atomic_write_text, usable_cores)
+                             file_problem, usable_cores)
+from .files import claim_output, atomic_write_text
 
 # %% auto #0
 __all__ = ['TERMS', 'WEIGHTS', 'SSIM_WIN', 'SCORE_THREADS', 'STRIPE_ROWS', 'DBL_EPSILON', 'NAN_POLICIES', 'check_inputs',
@@ -49,15 +50,13 @@ def check_inputs(gt, pred, mask):
             raise ValueError(f"{name}: expected a colour HxWx3 RGB image, got {_describe(a)}"
                              + (" (a gray image: stack it to 3 channels if you mean a gray prediction)"
                                 if a.ndim == 2 else ""))
-    if gt.shape != pred.shape:
-        raise ValueError(f"gt and pred differ in shape: gt {gt.shape} vs pred {pred.shape}")
+    if gt.shape != pred.shape: raise ValueError(f"gt and pred differ in shape: gt {gt.shape} vs pred {pred.shape}")
     if min(gt.shape[:2]) < SSIM_WIN:
         raise ValueError(f"images of {gt.shape[0]}x{gt.shape[1]} pixels are smaller than the "
                          f"{SSIM_WIN}x{SSIM_WIN} SSIM window")
     if mask.ndim != 2 or mask.shape != gt.shape[:2]:
         raise ValueError(f"mask: expected a HxW array matching the images' {gt.shape[:2]}, got {_describe(mask)}")
-    mask = mask.astype(bool) if mask.dtype != bool else mask
-    n = int(mask.sum())
+    mask = mask.astype(bool, copy=False); n = int(mask.sum())
     if n < SSIM_WIN:
         raise ValueError(f"mask: only {n} damaged pixel(s); the official masked SSIM needs at least {SSIM_WIN} "
                          f"(skimage raises 'win_size exceeds image extent' for fewer)")
@@ -89,12 +88,10 @@ def hue_hist_corr(gt: np.ndarray, pred: np.ndarray) -> float:
 # %% ../nbs/03_metrics.ipynb #sz120
 def _combine(ssim, masked_ssim, hist) -> dict:
     d = dict(ssim=float(ssim), masked_ssim=float(masked_ssim), hist=float(hist))
-    d['score'] = sum(WEIGHTS[k] * d[k] for k in WEIGHTS)
-    return d
+    return {**d, 'score': sum(WEIGHTS[k] * d[k] for k in WEIGHTS)}
 
 def score_reference(gt, pred, mask) -> dict:
-    """The official score of one image, in plain skimage/OpenCV (slow: ~0.2 s at 512 px). Returns the 3 terms and
-    `score`."""
+    """The official score of one image, in plain skimage/OpenCV (slow: ~0.2 s at 512 px): the 3 terms and `score`."""
     gt, pred, mask = check_inputs(gt, pred, mask)
     if pred.max() == pred.min(): _warn_constant()
     with np.errstate(invalid='ignore', divide='ignore'):   # both calls: data_range of the WHOLE prediction, as written
@@ -389,9 +386,7 @@ def _pred_reader(pred: Path, stack: contextlib.ExitStack) -> tuple:
     disk."""
     if pred.is_dir(): return {p.name for p in pred.glob('*.png')}, lambda n, shape: read_rgb(pred/n, size=None)
     have, z = set(check_submission_zip(pred)), stack.enter_context(zipfile.ZipFile(pred))
-    def read(n, shape):
-        data = read_member(z, n, png_cap(shape[1], shape[0]))
-        return decode_image(data, 'RGB', what=f"{pred}: {n}")
+    read = lambda n, shape: decode_image(read_member(z, n, png_cap(shape[1], shape[0])), 'RGB', what=f"{pred}: {n}")
     return have, read
 
 # %% ../nbs/03_metrics.ipynb #ml02

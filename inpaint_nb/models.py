@@ -9,7 +9,8 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import InpaintError, read_state_dict
+from .core import InpaintError
+from .files import read_state_dict
 from .colour import check_chroma, logits_to_chroma, chroma_to_rgb
 from .registry import MODELS, register_model, Pretrained, fetch_weights, check_state, state_layout
 
@@ -18,7 +19,7 @@ __all__ = ['NORMS', 'UPS', 'INITS', 'norm_layer', 'DoubleConv', 'Down', 'Up', 'U
            'encoder_source', 'smp_create', 'load_encoder_weights', 'build_generator', 'PatchDiscriminator',
            'build_discriminator', 'pad_to_multiple', 'clamp_st', 'Restorer', 'zero_last_conv', 'OneStageRestorer',
            'TwoStageRestorer', 'build_restorer', 'model_spec', 'build_model', 'unpretrained_kwargs', 'n_params',
-           'forward_time', 'free_memory', 'meta_activation_bytes', 'meta_inputs', 'check_fits']
+           'forward_time']
 
 # %% ../nbs/05_models.ipynb #c007
 NORMS = ("batch", "instance", "group", "none")
@@ -387,166 +388,3 @@ def forward_time(model: nn.Module, size: int = 256, repeats: int = 3) -> float:
     for _ in range(repeats):
         t0 = time.perf_counter(); model(damaged, mask); times.append(time.perf_counter() - t0)
     return sorted(times)[len(times) // 2]
-
-# %% ../nbs/05_models.ipynb #cf02
-import os, weakref
-try: import resource                   # Unix: ulimit -v
-except ImportError: resource = None
-
-def _read_ints(path) -> dict:
-    "A `/proc/meminfo`- or `memory.stat`-style file as {name: int} (kB converted to bytes)."
-    out = {}
-    for line in Path(path).read_text().splitlines():
-        k, *v = line.replace(':', ' ').split() or ['']
-        if v and v[0].isdigit(): out[k] = int(v[0]) * (1024 if v[1:] == ['kB'] else 1)
-    return out
-
-def _cgroup_room():
-    "Bytes left under this container's memory limit (cgroup v2 or v1; reclaimable page cache counted free), or None."
-    for lim, use, stat, cache in (('memory.max', 'memory.current', 'memory.stat', 'inactive_file'),
-                                  ('memory/memory.limit_in_bytes', 'memory/memory.usage_in_bytes', 'memory/memory.stat',
-                                   'total_inactive_file')):
-        try:
-            limit = Path('/sys/fs/cgroup', lim).read_text().strip()
-            if limit == 'max' or int(limit) >= 2**60: return None          # no limit
-            used = int(Path('/sys/fs/cgroup', use).read_text()) - _read_ints(Path('/sys/fs/cgroup', stat)).get(cache, 0)
-            return int(limit) - used
-        except (OSError, ValueError): continue
-    return None
-
-def free_memory(device=None) -> tuple:
-    """(bytes `device` can still give this process, what says so). CUDA: the driver's free memory plus what PyTorch's
-    cache holds unused. CPU (and other devices): the least of the kernel's MemAvailable, the room under a cgroup limit
-    and under `ulimit -v`; (None, 'unknown') when none of them can be read."""
-    device = torch.device(device or 'cpu')
-    if device.type == 'cuda':
-        cached = torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)   # PyTorch's, reusable
-        return torch.cuda.mem_get_info(device)[0] + cached, 'the driver'
-    room = {}
-    try: room['MemAvailable'] = _read_ints('/proc/meminfo')['MemAvailable']
-    except (OSError, KeyError):
-        try: room['free pages'] = os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
-        except (ValueError, OSError, AttributeError): pass
-    if (cg := _cgroup_room()) is not None: room['cgroup limit'] = cg
-    soft = resource.getrlimit(resource.RLIMIT_AS)[0] if resource else -1
-    if soft not in (-1, getattr(resource, 'RLIM_INFINITY', -1)):
-        try: room['ulimit -v'] = soft - _read_ints('/proc/self/status')['VmSize']
-        except (OSError, KeyError): room['ulimit -v'] = soft
-    if not room: return None, 'unknown'
-    why = min(room, key=room.get)
-    return max(room[why], 0), why
-
-# %% ../nbs/05_models.ipynb #cf05
-def _tensors(x):
-    "The tensors in `x` (a tensor, or lists, tuples and dicts of them)."
-    if torch.is_tensor(x): yield x
-    elif isinstance(x, (list, tuple)):
-        for y in x: yield from _tensors(y)
-    elif isinstance(x, dict):
-        for y in x.values(): yield from _tensors(y)
-
-class _LiveBytes:
-    "The bytes of the meta tensors alive now (each storage once, the model's `own` left out), their peak, the largest."
-    def __init__(self, own: set): self.own, self.live, self.now, self.peak, self.largest = own, {}, 0, 0, 0
-
-    def gone(self, key):
-        self.live[key][1] -= 1
-        if not self.live[key][1]: self.now -= self.live.pop(key)[0]
-
-    def track(self, *xs):
-        for t in _tensors(xs):
-            key = t.untyped_storage()._cdata            # views share their base's storage: counted once
-            if t.device.type != 'meta' or key in self.own: continue
-            if key not in self.live:
-                self.live[key] = [t.untyped_storage().nbytes(), 0]
-                self.now += self.live[key][0]; self.largest = max(self.largest, self.live[key][0])
-            self.live[key][1] += 1; weakref.finalize(t, self.gone, key)
-            self.peak = max(self.peak, self.now)
-
-def meta_activation_bytes(model: nn.Module, inputs: tuple, training: bool = True) -> int:
-    """Bytes one forward of `model` (built on the meta device) on `inputs` (meta tensors) holds beyond its parameters:
-    training, the tensors autograd saves for backward plus 2x the largest tensor (the backward's gradients); not
-    training, 2x the peak of the live tensors (kernel workspaces, allocator slack). Raises what the forward raises."""
-    own = {t.untyped_storage()._cdata for t in [*model.parameters(), *model.buffers()]}
-    live, saved = _LiveBytes(own), {}
-    def pack(t):
-        if t.device.type == 'meta' and t.untyped_storage()._cdata not in own:
-            saved[t.untyped_storage()._cdata] = t.untyped_storage().nbytes()
-        return t
-    leaves = [m for m in model.modules() if not next(m.children(), None)]
-    hooks = [h for m in leaves for h in (m.register_forward_pre_hook(lambda m, i: live.track(i)),
-                                         m.register_forward_hook(lambda m, i, o: live.track(o)))]
-    try:
-        with torch.set_grad_enabled(training), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-            live.track(inputs); live.track(model(*inputs))
-    finally:
-        for h in hooks: h.remove()
-    return sum(saved.values()) + 2 * live.largest if training else 2 * live.peak
-
-# %% ../nbs/05_models.ipynb #cf08
-def _size(n: int) -> str:
-    "Bytes as a short human figure: 1,234 GB, 3.4 GB, 120 MB."
-    return f"{n / 1e9:,.0f} GB" if n >= 1e10 else f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:,.0f} MB"
-
-def meta_inputs(model: nn.Module, batch_shape) -> tuple:
-    """Meta tensors `model`'s forward takes for a batch of `batch_shape` (N, H, W): a restorer's (damaged, mask), a
-    PatchGAN's (gray, rgb), otherwise one N x `in_channels` x H x W tensor (N, C, H, W given: C channels)."""
-    n, *c, h, w = batch_shape
-    with torch.device('meta'):
-        if isinstance(model, Restorer): return torch.zeros(n, 1, h, w), torch.zeros(n, 1, h, w)
-        if isinstance(model, PatchDiscriminator):
-            return torch.zeros(n, 1, h, w), torch.zeros(n, model.in_channels - 1, h, w)
-        return (torch.zeros(n, *(c or [getattr(model, 'in_channels', 3)]), h, w),)
-
-def _model_bytes(model: nn.Module, training: bool, optimizer_states: float) -> dict:
-    "Bytes of a meta `model`'s parameters and buffers; training, also of its gradients and optimiser state."
-    est = dict(parameters=sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()]))
-    if training:
-        trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
-        est.update(gradients=trainable, optimizer=int(optimizer_states * trainable))
-    return est
-
-def _add_activations(est: dict, model, inputs, training: bool, free, notes: list):
-    "`est['activations']` (`meta_activation_bytes`), unless the rest alone does not fit or the forward cannot run."
-    if free is not None and sum(est.values()) > free:    # the parameters alone do not fit: no need for the forward
-        notes.append("activations not counted: the parameters alone do not fit"); return
-    try: est['activations'] = meta_activation_bytes(model, inputs(model), training)
-    except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
-        notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
-                     f"{str(e).splitlines()[0][:80] if str(e) else ''})")
-
-def _too_big(est: dict, batch_shape, device, training: bool, fields, what: str) -> str:
-    "The one line of `check_fits` when the estimate `est` exceeds the free memory: each part, and what to lower."
-    who = 'this machine' if torch.device(device or 'cpu').type == 'cpu' else str(torch.device(device))
-    params = est['parameters'] + est.get('gradients', 0) + est.get('optimizer', 0)
-    detail = [f"parameters {_size(est['parameters'])}"]
-    if training: detail.append(f"their gradients and optimiser state {_size(est['gradients'] + est['optimizer'])}")
-    batch = 'x'.join(map(str, batch_shape))
-    detail.append(f"one batch of {batch} {_size(est['activations'])}" if 'activations' in est else
-                  est['notes'][-1].replace(': ', ' (', 1) + ')')
-    if isinstance(fields, dict):   # name the part that is too big: the larger one, and the other if it alone is
-        parts = sorted([(params, fields.get('parameters')), (est.get('activations', 0), fields.get('activations'))],
-                       key=lambda p: p[0], reverse=True)
-        fields = ' and '.join(f for i, (b, f) in enumerate(parts) if f and (i == 0 or b > est['free']))
-    return (f"{what} would need about {_size(est['total'])} {'to train' if training else 'to predict'} "
-            f"({', '.join(detail)}); {who} has {_size(est['free'])} free ({est['where']}): lower {fields}")
-
-def check_fits(build, batch_shape, device=None, training: bool = True, fields='the model options or the batch',
-               optimizer_states: float = 2, inputs=None, what: str = '') -> dict:
-    """Estimate, without building it, the memory `build()` (a function making the model; it must not read pretrained
-    weights) needs for one batch of `batch_shape` (N, H, W) on `device` (None: cpu), training or predicting; raise
-    one `InpaintError` line naming `fields` when it exceeds the free memory. `inputs`: a function of the meta model
-    giving its forward's inputs (default `meta_inputs`). Returns the estimate in bytes, with `fits` and `notes`."""
-    notes = []
-    with torch.device('meta'): model = build()
-    real = sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()] if t.device.type != 'meta')
-    if real > 2**20:   # smp makes its adapted first convolution with torch.Tensor(...), in memory: a few kB, not noted
-        notes.append(f'the build ignored the meta device: {_size(real)} of its tensors were made in memory')
-    est, (free, where) = _model_bytes(model.train(training), training, optimizer_states), free_memory(device)
-    _add_activations(est, model, inputs or (lambda m: meta_inputs(m, batch_shape)), training, free, notes)
-    est.update(total=sum(est.values()), free=free, where=where, notes=notes)
-    est['fits'] = free is None or est['total'] <= free
-    if free is None: notes.append('free memory unknown: not checked')
-    if not est['fits']:
-        raise InpaintError(_too_big(est, batch_shape, device, training, fields, what or type(model).__name__))
-    return est

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, Sampler, ConcatDataset
-from .core import (InpaintError, atomic_write_text, clean_temp_files, default_device, check_number,
-                             usable_cores, first_line, contain_worker_temp)
+from .core import InpaintError, default_device, check_number, usable_cores, first_line, contain_worker_temp
+from .files import atomic_write_text, clean_temp_files
 from .damage import get_fill, set_fill
 from .cache import open_cache
 from .data import checked_split, PairDataset, RedamageDataset
-from .models import build_model, build_discriminator, check_fits, unpretrained_kwargs
+from .models import build_model, build_discriminator, unpretrained_kwargs
+from .memory import check_fits
 from .losses import RestorationLoss, GRAY_LOSSES
 from .lama import build_lama_restorer
 from .ddcolor import build_ddcolor_restorer
@@ -31,9 +32,9 @@ from .config import TrainConfig, RUN_MANIFEST, claim_run_dir, check_run_dir, sta
 # %% auto #0
 __all__ = ['WEIGHT_OPTIONS', 'kfold_folds', 'kfold_split', 'EpochSampler', 'EpochSeeded', 'ShardSampler', 'init_distributed',
            'resolve_precision', 'loader_workers', 'make_images', 'make_split', 'make_datasets', 'make_loaders',
-           'build_net', 'make_model', 'check_model_fits', 'make_loss', 'model_size', 'load_model', 'make_optimizer',
-           'make_callbacks', 'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun', 'checked_config',
-           'claim_folder', 'build_run', 'finish_run']
+           'build_net', 'make_model', 'check_model_fits', 'make_loss', 'make_optimizer', 'make_callbacks',
+           'build_trainer', 'describe_run', 'run_folder_of', 'train', 'TrainRun', 'checked_config', 'claim_folder',
+           'build_run', 'finish_run']
 
 # %% ../nbs/09b_run.ipynb #c011
 def _groups(df: pd.DataFrame, group_col: str | None) -> np.ndarray:
@@ -231,7 +232,7 @@ WEIGHT_OPTIONS = tuple(p for build in (build_lama_restorer, build_ddcolor_restor
                        if p.endswith('_weights') and p != 'encoder_weights')
 
 def check_model_fits(cfg: TrainConfig, device=None) -> dict:
-    """`models.check_fits` for a training config before anything is built: its network on the meta device (no memory,
+    """`memory.check_fits` for a training config before anything is built: its network on the meta device (no memory,
     no pretrained weights read), its parameters, gradients, optimiser state (and EMA copy) and one batch of
     `batch_size` x (`crop` or `size`) px; one line naming the fields to lower when it would not fit `device`."""
     kw = {**unpretrained_kwargs(cfg.model, cfg.model_kwargs, {}),
@@ -250,29 +251,6 @@ def make_loss(cfg: TrainConfig):
         if not w: raise InpaintError(f"stage='restore' trains the gray output: loss_weights {cfg.loss_weights} has no "
                                      f"gray-able loss {GRAY_LOSSES}")
     return RestorationLoss(w, **cfg.loss_options)
-
-# %% ../nbs/09b_run.ipynb #lm02
-def model_size(cfg) -> int | None:
-    """The resolution the model was trained at, to run it at on full images: `size`, or native (None) when it trained
-    on crops."""
-    cfg = cfg if isinstance(cfg, dict) else cfg.to_dict()
-    return None if cfg.get('crop') else cfg.get('size')
-
-def load_model(ckpt, device='cpu'):
-    """A trained restorer from a `best.pt` or `last.pt` (EMA weights when the run had them): returns (model in eval
-    mode, TrainConfig). Built without pretrained weights (`models.unpretrained_kwargs`: the checkpoint holds every
-    tensor), so a fine-tuned LaMa/DDColor/ImageNet-encoder run loads offline, without its original weight files."""
-    path = Path(ckpt)
-    sd = read_checkpoint(path)
-    cfg = TrainConfig.from_dict(sd['config'], f"{path} (its config)")
-    weights = EMACallback.eval_weights(sd)
-    kw = unpretrained_kwargs(cfg.model, cfg.model_kwargs, weights)
-    model = make_model(cfg.replace(init_from=None, model_kwargs=kw))
-    if kw != cfg.model_kwargs and set(model.state_dict()) != set(weights):
-        model = make_model(cfg.replace(init_from=None))                  # as the run built it
-    check_state_dict(model, weights, path, f"model {cfg.model!r} {cfg.model_kwargs} of its config")
-    model.load_state_dict(weights)
-    return model.to(device).eval(), cfg
 
 # %% ../nbs/09b_run.ipynb #c020b
 def make_optimizer(cfg: TrainConfig, params, lr=None):
