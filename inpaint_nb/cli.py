@@ -185,7 +185,7 @@ def _make_demo(p):
         print(f'wrote {a.n_train} train and {a.n_test} test images to {out}')
     return run
 
-# %% ../nbs/15_cli.ipynb #3c53e382
+# %% ../nbs/15_cli.ipynb #03cbb657
 def _score(p):
     p.add_argument('--gt', type=Path, required=True, help='folder of colour ground-truth PNGs')
     p.add_argument('--pred', type=Path, required=True,
