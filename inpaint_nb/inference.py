@@ -149,7 +149,7 @@ def build_pipeline(ckpt=None, prefill=AUTO, hues=AUTO, tta=AUTO, inpainter=None,
     itself (fill 'none'); a colorizer decides the hues ('model')."""
     cfg, has_prior, chosen = _run_facts(ckpt, config)
     _check_options(cfg, hues, tta, inpainter, colorizer)
-    if ckpt is not None and not chosen and AUTO in (prefill, hues, tta):
+    if ckpt is not None and not chosen and AUTO in (prefill, hues):          # TTA: none, as without a choice
         _note(ckpt, "no pipeline chosen on its validation photos (inpaint_nb choose): predict's defaults")
     size = model_size(cfg) if cfg else None
     if prefill == AUTO: prefill = chosen.get('prefill') or (AUTO_FILL if (size or IMG_SIZE) < IMG_SIZE else AS_TRAINED)
