@@ -147,7 +147,7 @@ def _add_activations(est: dict, model, inputs, training: bool, free, notes: list
         notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
                      f"{str(e).splitlines()[0][:80] if str(e) else ''})")
 
-# %% ../nbs/05a_memory.ipynb #3edc33cd
+# %% ../nbs/05a_memory.ipynb #e1023bf9
 def _too_big(est: dict, batch_shape, device, training: bool, fields, what: str) -> str:
     "The one line of `check_fits` when the estimate `est` exceeds the free memory: each part, and what to lower."
     who = 'this machine' if torch.device(device or 'cpu').type == 'cpu' else str(torch.device(device))
@@ -164,6 +164,7 @@ def _too_big(est: dict, batch_shape, device, training: bool, fields, what: str) 
     return (f"{what} would need about {_size(est['total'])} {'to train' if training else 'to predict'} "
             f"({', '.join(detail)}); {who} has {_size(est['free'])} free ({est['where']}): lower {fields}")
 
+# %% ../nbs/05a_memory.ipynb #7392c147
 def check_fits(build, batch_shape, device=None, training: bool = True, fields='the model options or the batch',
                optimizer_states: float = 2, inputs=None, what: str = '') -> dict:
     """Estimate, without building it, the memory `build()` (a function making the model; it must not read pretrained
