@@ -15,7 +15,7 @@ __all__ = ['TMP_TAG', 'OUTPUT_KINDS', 'RUNS_CODE', 'MAY_STAND_IN', 'REAL_BUILTIN
            'atomic_write_text', 'clean_temp_files', 'writable_dir', 'writable_file', 'claim_output', 'stand_ins',
            'pickle_globals', 'read_weights', 'read_state_dict', 'save_figure']
 
-# %% ../nbs/00a_files.ipynb #c010c
+# %% ../nbs/00a_files.ipynb #871957ae
 TMP_TAG = '.inpaint-tmp'   # marks temporary files: NAME.inpaint-tmpPID.EXT
 _TMP_NAME = re.compile(rf'(?P<stem>.+){re.escape(TMP_TAG)}(?P<pid>[0-9]+)(?P<ext>\.[^.]*)?')
 
@@ -26,6 +26,7 @@ def _disk_full(e) -> OSError | None:
         e = e.__cause__ or e.__context__
     return None
 
+# %% ../nbs/00a_files.ipynb #7d823bca
 @contextlib.contextmanager
 def atomic_write(path):
     """Yield a temporary path beside `path`; when the block finishes it replaces `path` atomically, when it fails it is
@@ -61,7 +62,7 @@ def clean_temp_files(folder, name: str | None = None) -> list:
         if not pid_alive(int(m['pid'])): p.unlink(missing_ok=True); gone.append(p.name)
     return sorted(gone)
 
-# %% ../nbs/00a_files.ipynb #rb16
+# %% ../nbs/00a_files.ipynb #c5bbc7fb
 def writable_dir(folder, what: str = 'output folder') -> Path:
     "Create `folder` if needed and prove it writable (`os.access`, then a temporary file created and removed)."
     folder = Path(folder)
@@ -78,6 +79,7 @@ def writable_dir(folder, what: str = 'output folder') -> Path:
     except OSError as e: raise InpaintError(f"{folder}: the {what} is not writable ({e.strerror})") from None
     return folder
 
+# %% ../nbs/00a_files.ipynb #3ac67540
 def writable_file(path, what: str = 'output file') -> Path:
     "Check that `path` can be written: not an existing folder or device, and its folder writable (created if needed)."
     path = Path(path)
@@ -87,7 +89,7 @@ def writable_file(path, what: str = 'output file') -> Path:
     writable_dir(path.parent, f'folder of the {what}')
     return path
 
-# %% ../nbs/00a_files.ipynb #co01
+# %% ../nbs/00a_files.ipynb #25fd36dd
 def _head(path, n: int) -> bytes:
     with open(path, 'rb') as f: return f.read(n)
 
@@ -96,6 +98,7 @@ def _zip_of_pngs(path) -> bool:
         with zipfile.ZipFile(path) as z: return all(n.lower().endswith('.png') for n in z.namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError): return False
 
+# %% ../nbs/00a_files.ipynb #3545eea1
 def _csv_with_header(path) -> bool:
     "A .csv text file whose first line names its columns (non-empty names, not all numbers)."
     if Path(path).suffix.lower() != '.csv' or b'\0' in (head := _head(path, 65536)): return False
@@ -103,6 +106,7 @@ def _csv_with_header(path) -> bool:
     except UnicodeDecodeError: return False
     return all(n.strip() and n.isprintable() for n in names) and not all(re.fullmatch(r'[-+.\deE ]+', n) for n in names)
 
+# %% ../nbs/00a_files.ipynb #07677bf9
 def _torch_file(path) -> bool:
     "A pickle, or a zip holding a data.pkl (what torch.save writes)."
     if _head(path, 1) == b'\x80': return True
@@ -110,6 +114,7 @@ def _torch_file(path) -> bool:
         with zipfile.ZipFile(path) as z: return any(n.endswith('data.pkl') for n in z.namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError): return False
 
+# %% ../nbs/00a_files.ipynb #18909d3c
 OUTPUT_KINDS = {   # kind -> (what such a file is, whether an existing file already is one, judged by its content)
     'zip': ('a zip of PNG files (a submission)', _zip_of_pngs),
     'csv': ('a CSV file (.csv, a header line)', _csv_with_header),
@@ -144,7 +149,7 @@ def claim_output(path, what: str, kind: str, reads=()) -> Path:
     writable_dir(path.parent, f'folder of the {what}')
     return path
 
-# %% ../nbs/00a_files.ipynb #pg02a
+# %% ../nbs/00a_files.ipynb #125bd866
 class _Inert:
     """The base of the stand-ins: made with any arguments it keeps them (`args`, `kwargs`), given a state by the
     pickle it keeps it (`state`), and does nothing else. `stand_in_for` names the class or function it replaces."""
@@ -157,11 +162,12 @@ class _Inert:
         state = f" state={first_line(repr(self.state), 60)}" if hasattr(self, 'state') else ''
         return f"<stand-in for {self.stand_in_for}{first_line(repr(self.args), 60)}{state}>"
 
+# %% ../nbs/00a_files.ipynb #23131ea9
 class _InertList(_Inert, list):
     "The stand-in for a list subclass (the pickle appends items to it): a list that also keeps its arguments and state."
     def __repr__(self): return f"<stand-in for {self.stand_in_for} {first_line(list.__repr__(self), 60)}>"
 
-# %% ../nbs/00a_files.ipynb #pg03
+# %% ../nbs/00a_files.ipynb #0843c5a8
 RUNS_CODE = (   # names whose use in a pickle is to run something; a module name refuses all in it
     'os', 'posix', 'nt', 'posixpath', 'ntpath', 'sys', 'subprocess', '_posixsubprocess', 'pty', 'shutil', 'tempfile',
     'glob', 'io', '_io', 'importlib', 'imp', 'runpy', 'pkgutil', 'zipimport', 'site', 'sysconfig', 'code', 'codeop',
@@ -184,6 +190,7 @@ REAL_BUILTINS = {f'builtins.{n}': getattr(builtins, n) for n in (   # the builti
     'dict', 'list', 'tuple', 'set', 'frozenset', 'int', 'float', 'complex', 'str', 'bytearray', 'bool',
     'slice', 'object', 'Ellipsis', 'NotImplemented')} | {'builtins.type': _type_of}
 
+# %% ../nbs/00a_files.ipynb #22e4dd64
 def _as_python3(name: str) -> str:
     "A Python 2 name as Python's unpickler would import it ('commands.call' is `subprocess.call`)."
     parts = name.split('.')
@@ -193,12 +200,14 @@ def _as_python3(name: str) -> str:
         if module in _compat_pickle.IMPORT_MAPPING: return f'{_compat_pickle.IMPORT_MAPPING[module]}.{attr}'
     return name
 
+# %% ../nbs/00a_files.ipynb #205ab789
 def _runs_code(name: str) -> bool:
     "Whether a global refuses the file: a builtin that is not plain data or a name of `RUNS_CODE` (by either name)."
     if name in MAY_STAND_IN: return False
     in_list = lambda n: any(n == m or n.startswith(m + '.') for m in RUNS_CODE)
     return any(n.startswith('builtins.') and n not in REAL_BUILTINS or in_list(n) for n in {name, _as_python3(name)})
 
+# %% ../nbs/00a_files.ipynb #f4b7c04e
 def stand_ins(uses: dict) -> list:
     """`(object, name)` pairs for `torch.serialization.safe_globals`, for the globals a checkpoint names beyond torch's
     own (`uses`: name -> how the pickle uses what it makes, from `pickle_globals`): the builtins of `REAL_BUILTINS` are
@@ -215,7 +224,7 @@ def stand_ins(uses: dict) -> list:
                     {'stand_in_for': name, '__module__': module, '__qualname__': f'{leaf} (stand-in)'})
     return [(REAL_BUILTINS[n] if n in REAL_BUILTINS else made(n, how), n) for n, how in uses.items()]
 
-# %% ../nbs/00a_files.ipynb #pg03c
+# %% ../nbs/00a_files.ipynb #d54e5ac2
 _FILLS = {'SETITEM': 'dict', 'SETITEMS': 'dict', 'APPEND': 'list', 'APPENDS': 'list', 'ADDITEMS': 'set',
           'BUILD': 'state'}   # opcodes that fill what is on the stack, and what they make of it
 
@@ -228,6 +237,7 @@ def _global_name(module: str, name: str) -> str:
     module, name = names.get((module, name), (modules.get(module, module), name))
     return f'{module}.{name}'
 
+# %% ../nbs/00a_files.ipynb #d8f9c96e
 def pickle_globals(f) -> dict:
     """Every global the pickle in file `f` names -> how the pickle uses what it makes of it ('dict' when it fills it
     with items, 'list' when it appends, 'state' when it sets its state), read with `pickletools.genops`: the opcodes
@@ -277,7 +287,7 @@ def _torch_file_problem(path: Path, what: str) -> str | None:
             return f"a zip archive but not a torch {what} (no data.pkl inside; it holds {names[:3]})"
     elif head[:1] != b'\x80': return f"not a {what} (neither a torch zip archive nor a pickle; it starts with {head!r})"
 
-# %% ../nbs/00a_files.ipynb #pg05
+# %% ../nbs/00a_files.ipynb #ddfbc5d8
 def _pickled_globals(path: Path, is_zip: bool) -> dict:
     "`pickle_globals` of a torch file: its zip's data.pkl, or the pickles a legacy file (or a bare pickle) starts with."
     if is_zip:
@@ -294,6 +304,7 @@ def _pickled_globals(path: Path, is_zip: bool) -> dict:
             for g, how in found.items(): uses.setdefault(g, set()).update(how)
     return uses
 
+# %% ../nbs/00a_files.ipynb #b26e6f3a
 def _stand_in_report(path: Path, made: list) -> str:
     "The one line that names the stand-ins a read met."
     names = sorted(n + (' (a plain dict)' if not isinstance(o, type) or not issubclass(o, _Inert) else '')
@@ -302,6 +313,7 @@ def _stand_in_report(path: Path, made: list) -> str:
             "(their data kept, none of their code run): "
             + ', '.join(names[:30]) + (f' and {len(names) - 30} more' if len(names) > 30 else ''))
 
+# %% ../nbs/00a_files.ipynb #25c42e31
 def read_weights(path, what: str = 'checkpoint', made_by: str = '', mmap: bool = True, report=None):
     """What `torch.save` wrote to `path` (or a `.safetensors` file's tensors), read without running anything from it:
     `torch.load(weights_only=True)` builds torch's tensors (its own rebuild functions, dtypes, storages) and plain

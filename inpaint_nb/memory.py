@@ -13,7 +13,7 @@ from .models import Restorer, PatchDiscriminator
 # %% auto #0
 __all__ = ['free_memory', 'meta_activation_bytes', 'meta_inputs', 'check_fits']
 
-# %% ../nbs/05a_memory.ipynb #cf02
+# %% ../nbs/05a_memory.ipynb #474f63ce
 import os, weakref
 try: import resource                   # Unix: ulimit -v
 except ImportError: resource = None
@@ -26,6 +26,7 @@ def _read_ints(path) -> dict:
         if v and v[0].isdigit(): out[k] = int(v[0]) * (1024 if v[1:] == ['kB'] else 1)
     return out
 
+# %% ../nbs/05a_memory.ipynb #122375ef
 def _cgroup_room():
     "Bytes left under this container's memory limit (cgroup v2 or v1; reclaimable page cache counted free), or None."
     for lim, use, stat, cache in (('memory.max', 'memory.current', 'memory.stat', 'inactive_file'),
@@ -39,6 +40,7 @@ def _cgroup_room():
         except (OSError, ValueError): continue
     return None
 
+# %% ../nbs/05a_memory.ipynb #41caa81c
 def free_memory(device=None) -> tuple:
     """(bytes `device` can still give this process, what says so). CUDA: the driver's free memory plus what PyTorch's
     cache holds unused. CPU (and other devices): the least of the kernel's MemAvailable, the room under a cgroup limit
@@ -61,7 +63,7 @@ def free_memory(device=None) -> tuple:
     why = min(room, key=room.get)
     return max(room[why], 0), why
 
-# %% ../nbs/05a_memory.ipynb #cf05
+# %% ../nbs/05a_memory.ipynb #7a625689
 def _tensors(x):
     "The tensors in `x` (a tensor, or lists, tuples and dicts of them)."
     if torch.is_tensor(x): yield x
@@ -70,6 +72,7 @@ def _tensors(x):
     elif isinstance(x, dict):
         for y in x.values(): yield from _tensors(y)
 
+# %% ../nbs/05a_memory.ipynb #e07f7bf8
 class _LiveBytes:
     "The bytes of the meta tensors alive now (each storage once, the model's `own` left out), their peak, the largest."
     def __init__(self, own: set): self.own, self.live, self.now, self.peak, self.largest = own, {}, 0, 0, 0
@@ -88,6 +91,7 @@ class _LiveBytes:
             self.live[key][1] += 1; weakref.finalize(t, self.gone, key)
             self.peak = max(self.peak, self.now)
 
+# %% ../nbs/05a_memory.ipynb #34c58515
 def meta_activation_bytes(model: nn.Module, inputs: tuple, training: bool = True) -> int:
     """Bytes one forward of `model` (built on the meta device) on `inputs` (meta tensors) holds beyond its parameters:
     training, the tensors autograd saves for backward plus 2x the largest tensor (the backward's gradients); not
@@ -108,11 +112,12 @@ def meta_activation_bytes(model: nn.Module, inputs: tuple, training: bool = True
         for h in hooks: h.remove()
     return sum(saved.values()) + 2 * live.largest if training else 2 * live.peak
 
-# %% ../nbs/05a_memory.ipynb #cf08
+# %% ../nbs/05a_memory.ipynb #92b266c0
 def _size(n: int) -> str:
     "Bytes as a short human figure: 1,234 GB, 3.4 GB, 120 MB."
     return f"{n / 1e9:,.0f} GB" if n >= 1e10 else f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:,.0f} MB"
 
+# %% ../nbs/05a_memory.ipynb #ca56dfc0
 def meta_inputs(model: nn.Module, batch_shape) -> tuple:
     """Meta tensors `model`'s forward takes for a batch of `batch_shape` (N, H, W): a restorer's (damaged, mask), a
     PatchGAN's (gray, rgb), otherwise one N x `in_channels` x H x W tensor (N, C, H, W given: C channels)."""
@@ -123,6 +128,7 @@ def meta_inputs(model: nn.Module, batch_shape) -> tuple:
             return torch.zeros(n, 1, h, w), torch.zeros(n, model.in_channels - 1, h, w)
         return (torch.zeros(n, *(c or [getattr(model, 'in_channels', 3)]), h, w),)
 
+# %% ../nbs/05a_memory.ipynb #88904022
 def _model_bytes(model: nn.Module, training: bool, optimizer_states: float) -> dict:
     "Bytes of a meta `model`'s parameters and buffers; training, also of its gradients and optimiser state."
     est = dict(parameters=sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()]))
@@ -131,6 +137,7 @@ def _model_bytes(model: nn.Module, training: bool, optimizer_states: float) -> d
         est.update(gradients=trainable, optimizer=int(optimizer_states * trainable))
     return est
 
+# %% ../nbs/05a_memory.ipynb #2de1d595
 def _add_activations(est: dict, model, inputs, training: bool, free, notes: list):
     "`est['activations']` (`meta_activation_bytes`), unless the rest alone does not fit or the forward cannot run."
     if free is not None and sum(est.values()) > free:    # the parameters alone do not fit: no need for the forward
@@ -140,6 +147,7 @@ def _add_activations(est: dict, model, inputs, training: bool, free, notes: list
         notes.append(f"activations not counted: the forward cannot run on the meta device ({type(e).__name__}: "
                      f"{str(e).splitlines()[0][:80] if str(e) else ''})")
 
+# %% ../nbs/05a_memory.ipynb #e1023bf9
 def _too_big(est: dict, batch_shape, device, training: bool, fields, what: str) -> str:
     "The one line of `check_fits` when the estimate `est` exceeds the free memory: each part, and what to lower."
     who = 'this machine' if torch.device(device or 'cpu').type == 'cpu' else str(torch.device(device))
@@ -156,6 +164,7 @@ def _too_big(est: dict, batch_shape, device, training: bool, fields, what: str) 
     return (f"{what} would need about {_size(est['total'])} {'to train' if training else 'to predict'} "
             f"({', '.join(detail)}); {who} has {_size(est['free'])} free ({est['where']}): lower {fields}")
 
+# %% ../nbs/05a_memory.ipynb #7392c147
 def check_fits(build, batch_shape, device=None, training: bool = True, fields='the model options or the batch',
                optimizer_states: float = 2, inputs=None, what: str = '') -> dict:
     """Estimate, without building it, the memory `build()` (a function making the model; it must not read pretrained
