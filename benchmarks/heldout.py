@@ -109,7 +109,7 @@ def write_baselines(data: Path, out: Path, chroma) -> dict:
         write_png(dirs['telea']/f'{id}.png', np.repeat(telea[..., None], 3, 2))
         y = to_tensor(telea)[None]
         mean_colour = chroma_to_rgb(y, chroma.expand(1, 2, *y.shape[-2:]))
-        write_png(dirs['telea_mean_colour']/f'{id}.png', to_image(mean_colour)[0])
+        write_png(dirs['telea_mean_colour']/f'{id}.png', to_image(mean_colour[0]))   # CxHxW -> HxWx3
     return dirs
 
 
