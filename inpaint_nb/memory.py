@@ -9,7 +9,6 @@ import inspect
 import torch
 import torch.nn as nn
 from .core import InpaintError
-from .models import Restorer, PatchDiscriminator
 
 # %% auto #0
 __all__ = ['free_memory', 'meta_activation_bytes', 'meta_inputs', 'check_fits']
