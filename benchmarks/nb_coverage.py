@@ -248,6 +248,10 @@ def run_all(root: Path, nbs: list[Path], data: Path, jobs: int, timeout: float, 
     path = [str(hook), str(root)] + [p for p in [os.environ.get('PYTHONPATH')] if p]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     env.setdefault('MPLBACKEND', 'Agg')
+    # `jobs` notebooks at a time, each with OMP_NUM_THREADS threads, can ask for more threads than there are cores:
+    # OpenMP's idle threads then spin, and on 2 cores (2 jobs x 2 threads) that doubled the pass's CPU-s (10_inference
+    # and 15_cli: 729 CPU-s spinning, 367 passive). Passive waiting changes no result, only how idle threads wait.
+    env.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
     def one(nb):
         part = data / nb.stem; shutil.rmtree(part, ignore_errors=True); part.mkdir(parents=True)
         t0, log = time.time(), part / 'log.txt'

@@ -18,10 +18,10 @@ from .inference import load_model
 from .inference import AS_TRAINED, build_pipeline, load_pipeline, load_hue_prior, restore
 
 # %% auto #0
-__all__ = ['FACTORS', 'MIN_GAIN', 'K_SE', 'MIN_TRAIN_S', 'TABLE_COLUMNS', 'paired_stats', 'switches', 'decide_factor',
-           'bootstrap_same', 'validation_photos', 'damage_draws', 'CandidateScores', 'candidate_factors',
-           'training_seconds', 'choice_budget', 'plan_photos', 'decide', 'record_choice', 'choice_table',
-           'choose_pipeline']
+__all__ = ['FACTORS', 'MIN_GAIN', 'K_SE', 'MIN_TRAIN_S', 'MIN_CHOICE_S', 'TABLE_COLUMNS', 'paired_stats', 'switches',
+           'decide_factor', 'bootstrap_same', 'validation_photos', 'damage_draws', 'CandidateScores',
+           'candidate_factors', 'training_seconds', 'choice_budget', 'plan_photos', 'plan_draws', 'decide',
+           'record_choice', 'choice_table', 'choose_pipeline']
 
 # %% ../nbs/10b_choose.ipynb #ch06
 FACTORS = {'hues': ('model', 'prior'), 'prefill': (AS_TRAINED, 'fsr-half', 'fsr'), 'tta': ('none', 'flip')}
@@ -81,19 +81,25 @@ def _restorer(option: dict, cfg: TrainConfig, model, prior) -> tuple:
 # %% ../nbs/10b_choose.ipynb #ch23
 class CandidateScores:
     """The official score of candidate pipelines on the run's damaged validation photos (per photo: the mean over its
-    draws), each (candidate, photo) restored once; `seconds`: what each photo took, per candidate."""
+    first `draws` draws; `draws` may be lowered, the draws already scored are kept), each (candidate, photo, draw)
+    restored once; `seconds`: what one draw of each photo took, per candidate."""
     def __init__(self, ckpt, data_dir, draws: int = 3, device=None):
         self.ckpt, self.draws = ckpt, draws
         self.cfg = TrainConfig.from_dict(read_checkpoint(ckpt)['config'], f"{ckpt} (its config)")
         self.photos = validation_photos(self.cfg, data_dir)
         self.model, self.prior = load_model(ckpt, device or default_device())[0], load_hue_prior(ckpt, required=False)
-        self.per_photo, self.pipelines, self.runs, self.seconds = {}, {}, {}, {}
+        self.rows, self.pipelines, self.runs, self.seconds = {}, {}, {}, {}
     def __len__(self): return len(self.photos)
-    def photo(self, i: int) -> tuple:
-        "(truth, [(damaged, mask)] * draws) of validation photo `i`, made again each time (nothing large is kept)."
+    def photo(self, i: int, first: int = 0) -> tuple:
+        "(truth, [(damaged, mask)] of draws `first`..`draws`-1) of validation photo `i`, made again each time."
         gt = read_rgb(self.photos.gt_path[i], None)
-        return gt, damage_draws(gt, self.cfg.val_seed, i, self.draws)
+        return gt, damage_draws(gt, self.cfg.val_seed, i, self.draws)[first:]
     def name(self, option: dict) -> str: return str(self.pipelines[tuple(option[f] for f in FACTORS)])
+    @property
+    def per_photo(self) -> dict:
+        "candidate key -> per-photo scores (the mean of each photo's first `draws` draws), for the photos scored so far."
+        return {k: [score_means(r[:self.draws], nan='zero')['score'] for r in rows if len(r) >= self.draws]
+                for k, rows in self.rows.items()}      # `nan='zero'`: the package's one rule for a constant image
 
 # %% ../nbs/10b_choose.ipynb #ch24
 @patch
@@ -101,23 +107,26 @@ def __call__(self: CandidateScores, option: dict, n: int) -> np.ndarray:
     "The per-photo scores of the candidate `option` (prefill, hues, tta) on the first `n` photos."
     key = tuple(option[f] for f in FACTORS)
     if key not in self.runs: self.pipelines[key], self.runs[key] = _restorer(option, self.cfg, self.model, self.prior)
-    got = self.per_photo.setdefault(key, [])
-    for i in range(len(got), n):
-        t0, (gt, draws) = time.perf_counter(), self.photo(i)
+    got = self.rows.setdefault(key, [])
+    for i in range(n):
+        if i == len(got): got.append([])
+        if len(got[i]) >= self.draws: continue
+        t0, (gt, draws) = time.perf_counter(), self.photo(i, len(got[i]))
         rgbs = self.runs[key]([d for d, _ in draws])
-        with ignore_constant_warning(): rows = [score(gt, rgb, m) for rgb, (_, m) in zip(rgbs, draws)]
-        got.append(score_means(rows, nan='zero')['score'])       # the package's one rule for a constant image
-        self.seconds.setdefault(key, []).append(time.perf_counter() - t0)
-    return np.array(got[:n])
+        with ignore_constant_warning(): got[i] += [score(gt, rgb, m) for rgb, (_, m) in zip(rgbs, draws)]
+        self.seconds.setdefault(key, {})[i] = (time.perf_counter() - t0) / len(draws)
+    return np.array(self.per_photo[key][:n])
 
 @patch
 def seconds_of(self: CandidateScores, option: dict) -> float:
-    "What one photo takes with the candidate `option`: photo 1's time (photo 0 also warmed up: the hue table...)."
+    """What one photo takes with the candidate `option` at `draws` draws: photo 1's time per draw (photo 0 also warmed
+    up: the hue table...) times `draws`."""
     self(option, min(2, len(self)))
-    return self.seconds[tuple(option[f] for f in FACTORS)][min(1, len(self) - 1)]
+    return self.seconds[tuple(option[f] for f in FACTORS)][min(1, len(self) - 1)] * self.draws
 
 # %% ../nbs/10b_choose.ipynb #ch27
 MIN_TRAIN_S = 120   # a run that trained less than this is a tiny or test run: nothing is chosen
+MIN_CHOICE_S = 60   # the least a choice is given: a tenth of a 5-minute CPU run (30 s) fits no photo at 512 px
 
 def candidate_factors(cfg: TrainConfig, has_prior: bool = True) -> dict:
     "`FACTORS` for this run: no 'prior' without a hue prior, no fill named twice (the run's own fill is 'as-trained')."
@@ -135,11 +144,12 @@ def training_seconds(ckpt) -> float | None:
 # %% ../nbs/10b_choose.ipynb #ch28
 def choice_budget(ckpt, budget_s: float | None = None, fraction: float = 0.1) -> tuple:
     """(seconds the choice may take, how that was measured), or (None, why nothing is chosen): `budget_s`, else
-    `fraction` of `training_seconds`, for a run that trained at least `MIN_TRAIN_S`."""
+    `fraction` of `training_seconds` but at least `MIN_CHOICE_S`, for a run that trained at least `MIN_TRAIN_S`."""
     if budget_s is not None: return float(budget_s), f"{budget_s:g} s given"
     t = training_seconds(ckpt)
     if t is None: return None, f"no history.csv beside {ckpt}, so no training time to take a tenth of"
     if t < MIN_TRAIN_S: return None, f"the run trained {t:.0f} s < {MIN_TRAIN_S} s: a tiny or test run"
+    if fraction * t < MIN_CHOICE_S: return float(MIN_CHOICE_S), f"at least {MIN_CHOICE_S} s (the run trained {t:.0f} s)"
     return fraction * t, f"{fraction:g} of the {t:.0f} s the run trained (history.csv)"
 
 def plan_photos(scores: CandidateScores, factors: dict, budget_s: float, n_max: int) -> int:
@@ -149,6 +159,15 @@ def plan_photos(scores: CandidateScores, factors: dict, budget_s: float, n_max: 
     cands = [base] + [{**base, f: o} for f, opts in factors.items() for o in opts[1:]]
     t = [scores.seconds_of(c) for c in cands]
     return min(n_max, int(budget_s // (sum(t) + max(t) - t[0])))
+
+def plan_draws(scores: CandidateScores, factors: dict, budget_s: float, n_max: int, min_photos: int) -> int:
+    """(photos, draws): the most draws per photo (at most `scores.draws`, at least 1) at which `min_photos` photos fit
+    `budget_s` (`plan_photos`), and the photos that fit then; more photos beat more draws of a few (the photos vary
+    more than the draws of one photo). `scores.draws` is left at the draws chosen."""
+    for d in range(scores.draws, 0, -1):
+        scores.draws = d
+        if (n := plan_photos(scores, factors, budget_s, n_max)) >= min_photos: break
+    return n, scores.draws
 
 # %% ../nbs/10b_choose.ipynb #ch31
 def _factor_rows(scores, factor: str, per: dict, decided: list, choice: dict) -> list:
@@ -195,17 +214,17 @@ def _skipped(why: str, progress: bool = True):
 def choose_pipeline(ckpt, data_dir, draws: int = 3, photos: int | None = None, budget_s: float | None = None,
                     fraction: float = 0.1, min_photos: int = 8, device=None, n_boot: int = 1000,
                     write: bool = True, progress: bool = True) -> dict | None:
-    """Restore the run's validation photos (`draws` damages each) with each candidate pipeline, `decide` factor by
-    factor, print the table (`progress`), record the choice in `ckpt` ('pipeline': prefill, hues, tta, table, photos,
-    draws, bootstrap_same, note, per_photo) and return it. At most `budget_s` s (`choice_budget`); None (nothing
-    chosen) for a tiny or test run, or when fewer than `min_photos` fit."""
+    """Restore the run's validation photos (up to `draws` damages each, fewer when only that lets `min_photos` fit)
+    with each candidate pipeline, `decide` factor by factor, print the table (`progress`), record the choice in `ckpt`
+    ('pipeline': prefill, hues, tta, table, photos, draws, bootstrap_same, note, per_photo) and return it. At most
+    `budget_s` s (`choice_budget`); None (nothing chosen) for a tiny or test run, or when fewer than `min_photos` fit."""
     t0, (budget, how) = time.perf_counter(), choice_budget(ckpt, budget_s, fraction)
     if budget is None: return _skipped(how, progress)
     scores = CandidateScores(ckpt, data_dir, draws, device)
     factors = candidate_factors(scores.cfg, scores.prior is not None)
-    n = plan_photos(scores, factors, budget, min(photos or len(scores), len(scores)))
-    if n < min_photos: return _skipped(f"{n} of {len(scores)} validation photos fit {budget:.0f} s ({how})",
-                                       progress)
+    n, draws = plan_draws(scores, factors, budget, min(photos or len(scores), len(scores)), min_photos)
+    if n < min_photos: return _skipped(f"{n} of {len(scores)} validation photos fit {budget:.0f} s at 1 draw"
+                                       f" ({how})", progress)
     choice, steps, rows = decide(scores, factors, n)
     same = bootstrap_same(steps, choice, n_boot)
     note = (f"{n} validation photos x {draws} draws in {time.perf_counter() - t0:.0f} s (budget {budget:.0f} s: {how});"
