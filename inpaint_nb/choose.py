@@ -15,7 +15,7 @@ from .metrics import score, score_means, ignore_constant_warning
 from .checkpoint import atomic_save, read_checkpoint
 from .run import TrainConfig, make_split
 from .inference import load_model
-from .inference import AS_TRAINED, build_pipeline, load_pipeline, load_hue_prior, restore
+from .inference import AS_TRAINED, AUTO, build_pipeline, load_pipeline, load_hue_prior, restore
 
 # %% auto #0
 __all__ = ['FACTORS', 'MIN_GAIN', 'K_SE', 'MIN_TRAIN_S', 'MIN_CHOICE_S', 'TABLE_COLUMNS', 'paired_stats', 'switches',
@@ -40,8 +40,8 @@ def switches(st: dict, min_gain: float = MIN_GAIN, k_se: float = K_SE) -> bool:
 
 # %% ../nbs/10b_choose.ipynb #ch10
 def decide_factor(scores: dict, options, idx=None) -> tuple:
-    """One factor: `options` cheapest first, `scores` option -> per-photo scores; each challenger replaces the current
-    choice only when it `switches`. (choice, rows); `idx`: a resample of the photos."""
+    """One factor: `options` the incumbent first, `scores` option -> per-photo scores; each challenger replaces the
+    current choice only when it `switches`. (choice, rows); `idx`: a resample of the photos."""
     pick = (lambda o: scores[o]) if idx is None else (lambda o: scores[o][idx])
     cur, rows = options[0], []
     for o in options[1:]:
@@ -97,7 +97,7 @@ class CandidateScores:
     def name(self, option: dict) -> str: return str(self.pipelines[tuple(option[f] for f in FACTORS)])
     @property
     def per_photo(self) -> dict:
-        "candidate key -> per-photo scores (the mean of each photo's first `draws` draws), for the photos scored so far."
+        "candidate key -> per-photo scores (the mean of each photo's first `draws` draws) of the photos scored."
         return {k: [score_means(r[:self.draws], nan='zero')['score'] for r in rows if len(r) >= self.draws]
                 for k, rows in self.rows.items()}      # `nan='zero'`: the package's one rule for a constant image
 
@@ -129,10 +129,15 @@ MIN_TRAIN_S = 120   # a run that trained less than this is a tiny or test run: n
 MIN_CHOICE_S = 60   # the least a choice is given: a tenth of a 5-minute CPU run (30 s) fits no photo at 512 px
 
 def candidate_factors(cfg: TrainConfig, has_prior: bool = True) -> dict:
-    "`FACTORS` for this run: no 'prior' without a hue prior, no fill named twice (the run's own fill is 'as-trained')."
-    f = dict(FACTORS)
+    """`FACTORS` for this run, each led by what `predict` does without a choice (`build_pipeline`'s defaults, resolved
+    there: the incumbent), the others in `FACTORS`' order: no 'prior' without a hue prior, no fill named twice (the
+    run's own fill is 'as-trained')."""
+    default, trained = (build_pipeline(config=cfg, prefill=p, hues='model', tta='none') for p in (AUTO, AS_TRAINED))
+    own = lambda o: AS_TRAINED if o == trained.fill else o                     # the run's own fill, by its one name
+    lead = dict(hues='prior' if has_prior else 'model', prefill=own(default.fill), tta='none')
+    f = {k: tuple(dict.fromkeys([lead[k], *(map(own, opts) if k == 'prefill' else opts)]))
+         for k, opts in FACTORS.items()}
     if not has_prior: f['hues'] = ('model',)
-    f['prefill'] = tuple(o for o in f['prefill'] if o != cfg.prefill)
     return f
 
 def training_seconds(ckpt) -> float | None:
@@ -175,7 +180,7 @@ def _factor_rows(scores, factor: str, per: dict, decided: list, choice: dict) ->
     vs, rows = {r['option']: r for r in decided}, []
     for o, s in per.items():
         r = vs.get(o, dict(against=None, diff=math.nan, se=math.nan, wins=None, n=len(s)))
-        options = {**choice, factor: o}              # as `predict` takes them; later factors at their cheapest
+        options = {**choice, factor: o}              # as `predict` takes them; later factors at their incumbents
         rows.append(dict(factor=factor, option=o, candidate=scores.name(options), options=options,
                          score=float(s.mean()),
                          against=r['against'], diff=r['diff'], se=r['se'], wins=r['wins'], n=r['n'],
@@ -183,8 +188,8 @@ def _factor_rows(scores, factor: str, per: dict, decided: list, choice: dict) ->
     return rows
 
 def decide(scores: CandidateScores, factors: dict, n: int) -> tuple:
-    """Factor by factor (`factors`' order), each from its cheapest option, the others at their choice so far, on the
-    first `n` photos: (choice, steps for `bootstrap_same`, table rows)."""
+    """Factor by factor (`factors`' order), each from its incumbent (`candidate_factors`), the others at their
+    choice so far, on the first `n` photos: (choice, steps for `bootstrap_same`, table rows)."""
     choice, steps, rows = {f: opts[0] for f, opts in factors.items()}, [], []
     for f, opts in factors.items():
         per = {o: scores({**choice, f: o}, n) for o in opts}
@@ -217,7 +222,8 @@ def choose_pipeline(ckpt, data_dir, draws: int = 3, photos: int | None = None, b
     """Restore the run's validation photos (up to `draws` damages each, fewer when only that lets `min_photos` fit)
     with each candidate pipeline, `decide` factor by factor, print the table (`progress`), record the choice in `ckpt`
     ('pipeline': prefill, hues, tta, table, photos, draws, bootstrap_same, note, per_photo) and return it. At most
-    `budget_s` s (`choice_budget`); None (nothing chosen) for a tiny or test run, or when fewer than `min_photos` fit."""
+    `budget_s` s (`choice_budget`); None (nothing chosen) for a tiny or test run, or when fewer than `min_photos`
+    fit."""
     t0, (budget, how) = time.perf_counter(), choice_budget(ckpt, budget_s, fraction)
     if budget is None: return _skipped(how, progress)
     scores = CandidateScores(ckpt, data_dir, draws, device)
