@@ -18,10 +18,10 @@ from .inference import load_model
 from .inference import AS_TRAINED, AUTO, build_pipeline, load_pipeline, load_hue_prior, restore
 
 # %% auto #0
-__all__ = ['FACTORS', 'MIN_GAIN', 'K_SE', 'MIN_TRAIN_S', 'MIN_CHOICE_S', 'TABLE_COLUMNS', 'paired_stats', 'switches',
+__all__ = ['FACTORS', 'MIN_GAIN', 'K_SE', 'MIN_TRAIN_S', 'MAX_SHARE', 'TABLE_COLUMNS', 'paired_stats', 'switches',
            'decide_factor', 'bootstrap_same', 'validation_photos', 'damage_draws', 'CandidateScores',
-           'candidate_factors', 'training_seconds', 'choice_budget', 'plan_photos', 'plan_draws', 'decide',
-           'record_choice', 'choice_table', 'choose_pipeline']
+           'candidate_factors', 'training_seconds', 'choice_budget', 'photo_seconds', 'plan_photos', 'plan_draws',
+           'short_run_budget', 'decide', 'record_choice', 'choice_table', 'choose_pipeline']
 
 # %% ../nbs/10b_choose.ipynb #ch06
 FACTORS = {'hues': ('model', 'prior'), 'prefill': (AS_TRAINED, 'fsr-half', 'fsr'), 'tta': ('none', 'flip')}
@@ -126,13 +126,13 @@ def seconds_of(self: CandidateScores, option: dict) -> float:
 
 # %% ../nbs/10b_choose.ipynb #ch27
 MIN_TRAIN_S = 120   # a run that trained less than this is a tiny or test run: nothing is chosen
-MIN_CHOICE_S = 60   # the least a choice is given: a tenth of a 5-minute CPU run (30 s) fits no photo at 512 px
+MAX_SHARE = 0.5     # a short run's choice may take up to this share of its training, if 8 photos need that
 
 def candidate_factors(cfg: TrainConfig, has_prior: bool = True) -> dict:
     """`FACTORS` for this run, each led by what `predict` does without a choice (`build_pipeline`'s defaults, resolved
     there: the incumbent), the others in `FACTORS`' order: no 'prior' without a hue prior, no fill named twice (the
     run's own fill is 'as-trained')."""
-    default, trained = (build_pipeline(config=cfg, prefill=p, hues='model', tta='none') for p in (AUTO, AS_TRAINED))
+    default, trained = (build_pipeline(config=cfg, prefill=p, hues='model', tta='none') for p in ('auto', AS_TRAINED))
     own = lambda o: AS_TRAINED if o == trained.fill else o                     # the run's own fill, by its one name
     lead = dict(hues='prior' if has_prior else 'model', prefill=own(default.fill), tta='none')
     f = {k: tuple(dict.fromkeys([lead[k], *(map(own, opts) if k == 'prefill' else opts)]))
@@ -149,21 +149,25 @@ def training_seconds(ckpt) -> float | None:
 # %% ../nbs/10b_choose.ipynb #ch28
 def choice_budget(ckpt, budget_s: float | None = None, fraction: float = 0.1) -> tuple:
     """(seconds the choice may take, how that was measured), or (None, why nothing is chosen): `budget_s`, else
-    `fraction` of `training_seconds` but at least `MIN_CHOICE_S`, for a run that trained at least `MIN_TRAIN_S`."""
+    `fraction` of `training_seconds`, for a run that trained at least `MIN_TRAIN_S`."""
     if budget_s is not None: return float(budget_s), f"{budget_s:g} s given"
     t = training_seconds(ckpt)
     if t is None: return None, f"no history.csv beside {ckpt}, so no training time to take a tenth of"
     if t < MIN_TRAIN_S: return None, f"the run trained {t:.0f} s < {MIN_TRAIN_S} s: a tiny or test run"
-    if fraction * t < MIN_CHOICE_S: return float(MIN_CHOICE_S), f"at least {MIN_CHOICE_S} s (the run trained {t:.0f} s)"
     return fraction * t, f"{fraction:g} of the {t:.0f} s the run trained (history.csv)"
 
-def plan_photos(scores: CandidateScores, factors: dict, budget_s: float, n_max: int) -> int:
-    """The photos whose restorations fit `budget_s`: each candidate timed (`seconds_of`: its scores kept); a later
-    factor's candidate may carry an earlier one's costliest choice, so the largest extra cost is counted once more."""
+def photo_seconds(scores: CandidateScores, factors: dict) -> float:
+    """What one photo takes, all candidates, at `scores.draws` draws: each candidate timed (`seconds_of`: its scores
+    kept); a later factor's candidate may carry an earlier one's costliest choice, so the largest extra cost is counted
+    once more."""
     base = {f: o[0] for f, o in factors.items()}
     cands = [base] + [{**base, f: o} for f, opts in factors.items() for o in opts[1:]]
     t = [scores.seconds_of(c) for c in cands]
-    return min(n_max, int(budget_s // (sum(t) + max(t) - t[0])))
+    return sum(t) + max(t) - t[0]
+
+def plan_photos(scores: CandidateScores, factors: dict, budget_s: float, n_max: int) -> int:
+    "The photos whose restorations fit `budget_s` (`photo_seconds` each), at most `n_max`."
+    return min(n_max, int(budget_s // photo_seconds(scores, factors)))
 
 def plan_draws(scores: CandidateScores, factors: dict, budget_s: float, n_max: int, min_photos: int) -> int:
     """(photos, draws): the most draws per photo (at most `scores.draws`, at least 1) at which `min_photos` photos fit
@@ -173,6 +177,13 @@ def plan_draws(scores: CandidateScores, factors: dict, budget_s: float, n_max: i
         scores.draws = d
         if (n := plan_photos(scores, factors, budget_s, n_max)) >= min_photos: break
     return n, scores.draws
+
+def short_run_budget(scores: CandidateScores, factors: dict, ckpt, min_photos: int, share: float = MAX_SHARE):
+    """(seconds, how) that `min_photos` photos need at `scores.draws` draws, when that is at most `share` of the run's
+    `training_seconds` (a short run, whose tenth fits too few photos); else None."""
+    need, t = min_photos * photo_seconds(scores, factors), training_seconds(ckpt) or 0
+    if need > share * t: return None
+    return need, f"what {min_photos} photos need at {scores.draws} draw(s), under {share:g} of the {t:.0f} s trained"
 
 # %% ../nbs/10b_choose.ipynb #ch31
 def _factor_rows(scores, factor: str, per: dict, decided: list, choice: dict) -> list:
@@ -222,13 +233,16 @@ def choose_pipeline(ckpt, data_dir, draws: int = 3, photos: int | None = None, b
     """Restore the run's validation photos (up to `draws` damages each, fewer when only that lets `min_photos` fit)
     with each candidate pipeline, `decide` factor by factor, print the table (`progress`), record the choice in `ckpt`
     ('pipeline': prefill, hues, tta, table, photos, draws, bootstrap_same, note, per_photo) and return it. At most
-    `budget_s` s (`choice_budget`); None (nothing chosen) for a tiny or test run, or when fewer than `min_photos`
-    fit."""
+    `budget_s` s (`choice_budget`; a short run whose tenth fits too few photos: `short_run_budget`); None (nothing
+    chosen) for a tiny or test run, or when fewer than `min_photos` fit."""
     t0, (budget, how) = time.perf_counter(), choice_budget(ckpt, budget_s, fraction)
     if budget is None: return _skipped(how, progress)
     scores = CandidateScores(ckpt, data_dir, draws, device)
     factors = candidate_factors(scores.cfg, scores.prior is not None)
-    n, draws = plan_draws(scores, factors, budget, min(photos or len(scores), len(scores)), min_photos)
+    n_max = min(photos or len(scores), len(scores))
+    n, draws = plan_draws(scores, factors, budget, n_max, min_photos)
+    if n < min_photos and budget_s is None and (short := short_run_budget(scores, factors, ckpt, min_photos)):
+        (budget, how), n = short, min(min_photos, n_max)          # a short run: what 8 photos need, if it may
     if n < min_photos: return _skipped(f"{n} of {len(scores)} validation photos fit {budget:.0f} s at 1 draw"
                                        f" ({how})", progress)
     choice, steps, rows = decide(scores, factors, n)
