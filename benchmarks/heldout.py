@@ -10,7 +10,8 @@
    the training inputs get the organisers' damage, as the competition ships them), and `test.csv`, `test_input/` from
    one random crop of every test photo damaged with the competition's TEST recipe (`inpaint_nb.damage.random_damage`),
    plus the answers `test_gt/` and `test_mask/` (L, 0/255) laid out as `inpaint_nb.demo_data.make_demo_data` does.
-3. `inpaint_nb train --data WORK/data --out WORK/run --minutes M [train args]` (the CLI's defaults otherwise),
+3. `inpaint_nb train --data WORK/data --out WORK/run --minutes M --group-col source [train args]` (its
+   validation split by photo too; the CLI's defaults otherwise),
    then `inpaint_nb predict` with the run's best checkpoint.
 4. Everything is scored with the official scorer (`inpaint_nb.metrics.score_folder`, both SSIMs with the data range
    of the whole prediction) and one table is printed: gray copy, Telea, Telea + mean colour (the training photos'
@@ -254,8 +255,11 @@ def main(argv=None):
     if not a.skip_train:
         if not (a.reuse_run and (run/'best.pt').is_file()):
             if run.exists(): shutil.rmtree(run)
+            # the run validates (and chooses its pipeline) on photos it never trained on, as the test: its K crops
+            # of one photo stay on one side of its split (train.csv's `source`), unless --train-args say otherwise
+            by_photo = [] if any('group' in x for x in a.train_args) else ['--group-col', 'source']
             wall, cpu = run_cli(['train', '--data', str(data), '--out', str(run), '--minutes', str(a.minutes),
-                                 *a.train_args], work/'train.log')
+                                 *by_photo, *a.train_args], work/'train.log')
             times = dict(train_wall_s=wall, train_cpu_s=cpu)
         ckpt = next((run/n for n in ('best.pt', 'last.pt') if (run/n).is_file()), None)
         if ckpt is None: raise SystemExit(f"heldout.py: no best.pt or last.pt in {run}; see {work/'train.log'}")
