@@ -73,8 +73,8 @@ def build_layout(photos: dict, train_names, test_names, out: Path, crops_per_pho
     rng = np.random.default_rng([seed, 1])
     train_rows, test_rows = [], []
     i = 0
-    for name in train_names:
-        for _ in range(crops_per_photo):
+    for _ in range(crops_per_photo):     # crop k of every photo, then crop k+1: a capped validation fold (max_val
+        for name in train_names:          # rows, split by photo) holds one crop of each of its photos, not all of two
             gt = crop512(photos[name], rng)
             id = f'TRAIN_{i:05d}'; i += 1
             damaged, _ = organiser_damage(gt, rng)
