@@ -168,7 +168,10 @@ def paired(a: dict, b: dict) -> dict:
 
 def pool(files) -> pd.DataFrame:
     "The defaults ('') minus each fixed pipeline, per split (one --json file each) and pooled over the splits."
-    runs = {Path(f).parent.name or str(f): json.loads(Path(f).read_text())['per_image'] for f in files}
+    runs = {}
+    for f in files:                   # one split per file, named by its seed (files in one folder kept apart)
+        d = json.loads(Path(f).read_text())
+        runs[f"seed {d['seed']}" if 'seed' in d and f"seed {d['seed']}" not in runs else str(f)] = d['per_image']
     rows = []
     for opts in sorted({o for r in runs.values() for o in r if o}):
         for name, r in runs.items():
