@@ -245,8 +245,8 @@ def _choose(p):
     p.add_argument('--ckpt', type=Path, required=True, help="a run's best.pt: the choice is recorded in it")
     p.add_argument('--data', type=Path, required=True, help='the competition-layout folder the run trained on')
     p.add_argument('--minutes', type=number(float, '(0, 1e6]'), default=None,
-                   help="time the choice may take (default: a tenth of the run's training time, at least"
-                        " a minute; tiny runs are skipped)")
+                   help="time the choice may take (default: a tenth of the run's training time, or what 8"
+                        " photos need, up to half of it; tiny runs are skipped)")
     p.add_argument('--device', type=device_arg, default=None, help='cpu, cuda, cuda:1 (default: the GPU if any)')
     def run(a):
         choose_pipeline(a.ckpt, a.data, budget_s=None if a.minutes is None else 60 * a.minutes, device=a.device)
