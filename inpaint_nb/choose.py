@@ -132,7 +132,7 @@ def candidate_factors(cfg: TrainConfig, has_prior: bool = True) -> dict:
     """`FACTORS` for this run, each led by what `predict` does without a choice (`build_pipeline`'s defaults, resolved
     there: the incumbent), the others in `FACTORS`' order: no 'prior' without a hue prior, no fill named twice (the
     run's own fill is 'as-trained')."""
-    default, trained = (build_pipeline(config=cfg, prefill=p, hues='model', tta='none') for p in ('auto', AS_TRAINED))
+    default, trained = (build_pipeline(config=cfg, prefill=p, hues='model', tta='none') for p in (AUTO, AS_TRAINED))
     own = lambda o: AS_TRAINED if o == trained.fill else o                     # the run's own fill, by its one name
     lead = dict(hues='prior' if has_prior else 'model', prefill=own(default.fill), tta='none')
     f = {k: tuple(dict.fromkeys([lead[k], *(map(own, opts) if k == 'prefill' else opts)]))
@@ -169,7 +169,7 @@ def plan_photos(scores: CandidateScores, factors: dict, budget_s: float, n_max: 
     "The photos whose restorations fit `budget_s` (`photo_seconds` each), at most `n_max`."
     return min(n_max, int(budget_s // photo_seconds(scores, factors)))
 
-def plan_draws(scores: CandidateScores, factors: dict, budget_s: float, n_max: int, min_photos: int) -> int:
+def plan_draws(scores: CandidateScores, factors: dict, budget_s: float, n_max: int, min_photos: int) -> tuple:
     """(photos, draws): the most draws per photo (at most `scores.draws`, at least 1) at which `min_photos` photos fit
     `budget_s` (`plan_photos`), and the photos that fit then; more photos beat more draws of a few (the photos vary
     more than the draws of one photo). `scores.draws` is left at the draws chosen."""
